@@ -1,0 +1,70 @@
+//! `Action`: what the user wants. Keys map to actions through the keymap; help is generated from
+//! the names and descriptions here.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $desc:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The snake_case name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name,)* }
+            }
+
+            /// One line for help and the footer.
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => $desc,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $($name => Some(Action::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "quit strongroom";
+    ForceQuit => "force_quit", "quit at once";
+    Help => "help", "show or hide this help";
+    CommandLine => "command_line", "open the : command line";
+    Filter => "filter", "filter the focused list";
+    Back => "back", "close the overlay, clear the filter or go back";
+    Up => "up", "move up";
+    Down => "down", "move down";
+    PageUp => "page_up", "move a page up";
+    PageDown => "page_down", "move a page down";
+    Top => "top", "go to the first row";
+    Bottom => "bottom", "go to the last row";
+    Select => "select", "open or select the row";
+    Refresh => "refresh", "poll the cluster now";
+    FocusNext => "focus_next", "focus the next panel";
+    FocusPrev => "focus_prev", "focus the previous panel";
+    Suspend => "suspend", "suspend to the shell (fg to return)";
+    NextTheme => "next_theme", "cycle through the themes";
+    StepDown => "step_down", "ask the active node to step down";
+    SealNode => "seal_node", "seal the selected node (typed confirmation)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(*a));
+            let json = serde_json::to_string(a).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", a.name()));
+            assert!(!a.description().is_empty());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Command-line flags, as `bao`/`vault` users know them. Env fallbacks are applied in `config`
+//! (so that BAO_* wins over VAULT_* and flags win over both), not by clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Clone, Default, Parser)]
+#[command(name = "strongroom", version, about = "Terminal operations console for OpenBao and HashiCorp Vault")]
+pub struct Cli {
+    /// Address of a node (repeat for several nodes of one cluster). Env: BAO_ADDR, VAULT_ADDR.
+    #[arg(long, global = true)]
+    pub addr: Vec<String>,
+    /// Token. Env: BAO_TOKEN, VAULT_TOKEN; else ~/.vault-token.
+    #[arg(long, global = true)]
+    pub token: Option<String>,
+    /// Namespace. Env: BAO_NAMESPACE, VAULT_NAMESPACE.
+    #[arg(long, global = true)]
+    pub namespace: Option<String>,
+    /// CA certificate (PEM) to verify the server. Env: BAO_CACERT, VAULT_CACERT.
+    #[arg(long, global = true)]
+    pub ca_cert: Option<PathBuf>,
+    /// Client certificate (PEM). Env: BAO_CLIENT_CERT, VAULT_CLIENT_CERT.
+    #[arg(long, global = true)]
+    pub client_cert: Option<PathBuf>,
+    /// Client key (PEM). Env: BAO_CLIENT_KEY, VAULT_CLIENT_KEY.
+    #[arg(long, global = true)]
+    pub client_key: Option<PathBuf>,
+    /// Do not verify TLS certificates (shown as a permanent warning). Env: BAO_SKIP_VERIFY, VAULT_SKIP_VERIFY.
+    #[arg(long, global = true)]
+    pub skip_verify: bool,
+    /// Use this named context from the config file.
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+    /// Refuse every write.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Theme name (default, light, high-contrast, mono, or a file in <config dir>/themes).
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
+    /// Config file (default: <config dir>/config.toml).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Log level for the log file in the state dir (off unless set). Env: STRONGROOM_LOG.
+    #[arg(long, global = true)]
+    pub log_level: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Sub {
+    /// Print the health of every node of the context and exit: 0 all unsealed, 2 any sealed, 1 error.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The local 3-node practice cluster: start (or reuse) it and open the console on it.
+    Sandbox {
+        #[command(subcommand)]
+        action: Option<SandboxAction>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum SandboxAction {
+    /// Start (or reuse) the cluster and print its addresses, without opening the console.
+    Up,
+    /// Show whether the sandbox nodes run and their seal state.
+    Status,
+    /// Seal every node (practise the unseal ceremony).
+    Seal,
+    /// Stop the nodes, keeping their data.
+    Down,
+    /// Stop the nodes and delete all sandbox data.
+    Reset,
+}

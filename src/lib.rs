@@ -1,0 +1,21 @@
+//! strongroom: a terminal operations console for HashiCorp Vault and OpenBao.
+
+pub mod action;
+pub mod app;
+pub mod cli;
+pub mod cluster;
+pub mod command;
+pub mod config;
+pub mod event;
+pub mod headless;
+pub mod keymap;
+pub mod logging;
+pub mod remote;
+pub mod sandbox;
+pub mod sanitize;
+pub mod secret;
+pub mod theme;
+pub mod tui;
+pub mod ui;
+pub mod vault;
+pub mod write_gate;

@@ -1,0 +1,269 @@
+//! The HTTP client: one reqwest client per connection settings, shared by every node of a cluster.
+//! Token, namespace, TLS options and timeouts come from [`ClientSettings`]. No automatic retries:
+//! the poller asks again on its next tick, which is the right retry policy for polling.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::VaultError;
+use crate::secret::Token;
+
+/// Everything needed to talk to one cluster.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    pub token: Option<Arc<Token>>,
+    pub namespace: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub skip_verify: bool,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        Self {
+            token: None,
+            namespace: None,
+            ca_cert: None,
+            client_cert: None,
+            client_key: None,
+            skip_verify: false,
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A client bound to one node address. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct VaultClient {
+    http: reqwest::Client,
+    addr: String,
+    settings: Arc<ClientSettings>,
+}
+
+/// A raw answer: status and parsed JSON body (`Value::Null` when empty).
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub body: Value,
+    /// `Location` header of a redirect, if any.
+    pub location: Option<String>,
+}
+
+impl VaultClient {
+    /// Build the shared HTTP client for these settings.
+    pub fn build_http(settings: &ClientSettings) -> Result<reqwest::Client, VaultError> {
+        install_crypto_provider();
+        let mut b = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(30))
+            // Standbys may redirect; we report that instead of following it blindly.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("strongroom/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca) = &settings.ca_cert {
+            let pem = std::fs::read(ca)
+                .map_err(|e| VaultError::Config(format!("cannot read CA certificate {}: {e}", ca.display())))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| VaultError::Config(format!("invalid CA certificate {}: {e}", ca.display())))?;
+            for c in certs {
+                b = b.add_root_certificate(c);
+            }
+        }
+        match (&settings.client_cert, &settings.client_key) {
+            (Some(cert), Some(key)) => {
+                let mut pem = std::fs::read(cert).map_err(|e| {
+                    VaultError::Config(format!("cannot read client certificate {}: {e}", cert.display()))
+                })?;
+                let key_pem = std::fs::read(key)
+                    .map_err(|e| VaultError::Config(format!("cannot read client key {}: {e}", key.display())))?;
+                pem.push(b'\n');
+                pem.extend_from_slice(&key_pem);
+                let id = reqwest::Identity::from_pem(&pem)
+                    .map_err(|e| VaultError::Config(format!("invalid client certificate or key: {e}")))?;
+                b = b.identity(id);
+            }
+            (None, None) => {}
+            _ => {
+                return Err(VaultError::Config(
+                    "a client certificate needs both the certificate and the key".into(),
+                ));
+            }
+        }
+        if settings.skip_verify {
+            b = b.danger_accept_invalid_certs(true);
+        }
+        b.build().map_err(|e| VaultError::Config(format!("cannot build HTTP client: {e}")))
+    }
+
+    pub fn new(http: reqwest::Client, addr: &str, settings: Arc<ClientSettings>) -> Self {
+        Self {
+            http,
+            addr: addr.trim_end_matches('/').to_string(),
+            settings,
+        }
+    }
+
+    /// Convenience: a client with its own HTTP client.
+    pub fn connect(addr: &str, settings: ClientSettings) -> Result<Self, VaultError> {
+        let http = Self::build_http(&settings)?;
+        Ok(Self::new(http, addr, Arc::new(settings)))
+    }
+
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.settings.token.is_some()
+    }
+
+    /// Send a request to `v1/<path>` and return status + JSON body, whatever the status.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<RawResponse, VaultError> {
+        let url = format!("{}/v1/{}", self.addr, path.trim_start_matches('/'));
+        let mut req = self.http.request(method, &url);
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        if let Some(token) = &self.settings.token {
+            req = req.header("X-Vault-Token", token.expose_secret());
+        }
+        if let Some(ns) = &self.settings.namespace {
+            req = req.header("X-Vault-Namespace", ns);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await.map_err(|e| self.transport_error(e))?;
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).map_err(|e| {
+                if status.is_success() {
+                    VaultError::Decode(format!("{path}: {e}"))
+                } else {
+                    // An error page that is not JSON (a proxy, a load balancer): keep the status.
+                    VaultError::from_status(status.as_u16(), vec![format!("non-JSON reply from {path}")])
+                }
+            })?
+        };
+        Ok(RawResponse {
+            status: status.as_u16(),
+            body,
+            location,
+        })
+    }
+
+    /// Send a request and turn non-success statuses into typed errors.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Value, VaultError> {
+        let raw = self.raw(method, path, query, body).await?;
+        check(raw)
+    }
+
+    /// `GET v1/<path>` and decode the whole body.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, VaultError> {
+        let v = self.request(Method::GET, path, &[], None).await?;
+        decode(path, v)
+    }
+
+    /// `GET v1/<path>` and decode the `data` field of the envelope.
+    pub async fn get_data<T: DeserializeOwned>(&self, path: &str) -> Result<T, VaultError> {
+        let mut v = self.request(Method::GET, path, &[], None).await?;
+        let data = v
+            .get_mut("data")
+            .map(Value::take)
+            .ok_or_else(|| VaultError::Decode(format!("{path}: no data field")))?;
+        decode(path, data)
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> VaultError {
+        tracing::debug!(addr = %self.addr, error = ?e, "transport error");
+        if e.is_timeout() {
+            VaultError::Timeout {
+                secs: self.settings.timeout.as_secs_f64(),
+            }
+        } else if e.is_connect() {
+            VaultError::Connect {
+                addr: self.addr.clone(),
+                reason: root_cause(&e),
+            }
+        } else {
+            VaultError::Transport(root_cause(&e))
+        }
+    }
+}
+
+/// Turn a raw answer into its body or a typed error.
+pub fn check(raw: RawResponse) -> Result<Value, VaultError> {
+    let status = StatusCode::from_u16(raw.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_success() {
+        return Ok(raw.body);
+    }
+    if status.is_redirection() {
+        return Err(VaultError::StandbyRedirect {
+            location: raw.location.unwrap_or_else(|| "an unknown address".into()),
+        });
+    }
+    Err(VaultError::from_status(raw.status, errors_of(&raw.body)))
+}
+
+/// The server's `errors[]`.
+pub fn errors_of(body: &Value) -> Vec<String> {
+    body.get("errors")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// The server's `warnings[]`.
+pub fn warnings_of(body: &Value) -> Vec<String> {
+    body.get("warnings")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+pub fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T, VaultError> {
+    serde_json::from_value(v).map_err(|e| VaultError::Decode(format!("{path}: {e}")))
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &dyn std::error::Error = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// rustls needs one process-wide crypto provider; we use ring (lighter to build than aws-lc).
+fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -1,0 +1,12 @@
+//! The Vault/OpenBao client: a thin typed layer over reqwest, one file per API area.
+
+pub mod client;
+pub mod error;
+pub mod metrics;
+pub mod models;
+pub mod raft;
+pub mod sys;
+pub mod worker;
+
+pub use client::{ClientSettings, VaultClient};
+pub use error::VaultError;

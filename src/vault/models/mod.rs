@@ -1,0 +1,5 @@
+//! Serde types of the API, one file per area.
+
+pub mod metrics;
+pub mod raft;
+pub mod sys;

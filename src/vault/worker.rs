@@ -1,0 +1,56 @@
+//! The background Vault worker: executes `Request`s and `Mutation`s off the UI thread and sends
+//! back `Msg::Vault { seq, reply }`. Owns the clients; nothing here touches `App`.
+
+use chrono::{DateTime, Utc};
+
+use super::error::VaultError;
+use super::models::metrics::MetricsSummary;
+use super::models::raft::{AutopilotState, RaftConfiguration};
+use super::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, SealStatus};
+
+/// What one node said during a poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeReport {
+    pub addr: String,
+    pub health: Result<Health, VaultError>,
+    /// `None` when not asked (the node was unreachable).
+    pub seal: Option<Result<SealStatus, VaultError>>,
+    pub leader: Option<Result<LeaderStatus, VaultError>>,
+    /// Round trip of the health request.
+    pub latency_ms: Option<u64>,
+}
+
+/// Cluster-wide reads, asked of one node (the active one when there is one). Each is `None` when
+/// it was not asked (no unsealed node reachable).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClusterReport {
+    /// The node that answered these.
+    pub source: Option<String>,
+    pub raft: Option<Result<RaftConfiguration, VaultError>>,
+    pub autopilot: Option<Result<AutopilotState, VaultError>>,
+    pub ha: Option<Result<HaStatus, VaultError>>,
+    pub metrics: Option<Result<MetricsSummary, VaultError>>,
+    pub host_memory: Option<Result<HostMemory, VaultError>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterPoll {
+    /// When the poll started.
+    pub at: DateTime<Utc>,
+    pub nodes: Vec<NodeReport>,
+    pub cluster: ClusterReport,
+}
+
+/// The outcome of a write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteOutcome {
+    /// What was done, for the toast and the log ("sealed http://127.0.0.1:8200").
+    pub summary: String,
+    pub result: Result<(), VaultError>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    ClusterPoll(Box<ClusterPoll>),
+    Write(WriteOutcome),
+}
