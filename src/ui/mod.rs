@@ -1,1 +1,4 @@
-//! (being written)
+//! The UI: chrome (status bar, footer, overlays) around the active screen.
+
+pub mod screens;
+pub mod widgets;
