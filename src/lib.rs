@@ -8,6 +8,7 @@ pub mod command;
 pub mod config;
 pub mod event;
 pub mod headless;
+pub mod input;
 pub mod keymap;
 pub mod logging;
 pub mod remote;
