@@ -1,1 +1,179 @@
-//! (being written)
+//! `strongroom status`: the health of every node of the context, for scripts. Exit codes follow
+//! `bao status`: 0 when every node is unsealed, 2 when any is sealed (or uninitialised), 1 on
+//! error (a node unreachable or answering with an error, or bad settings).
+
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::cluster::{ClusterState, NodeState, NodeStatus};
+use crate::config::ConnectionProfile;
+use crate::sanitize::sanitize;
+use crate::vault::worker::Worker;
+
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub context: String,
+    /// "ok", "sealed" or "error": the meaning of the exit code.
+    pub overall: &'static str,
+    pub nodes: Vec<NodeLine>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NodeLine {
+    pub addr: String,
+    pub node_id: Option<String>,
+    pub state: &'static str,
+    pub initialized: Option<bool>,
+    pub sealed: Option<bool>,
+    pub version: Option<String>,
+    pub cluster_name: Option<String>,
+    pub cluster_id: Option<String>,
+    pub seal_type: Option<String>,
+    pub threshold: Option<u32>,
+    pub shares: Option<u32>,
+    pub unseal_progress: Option<u32>,
+    pub leader_address: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Poll the context's cluster once (twice when nodes are discovered) and print the result.
+pub async fn status(profile: &ConnectionProfile, format: Format) -> i32 {
+    let worker = match Worker::new(profile) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("strongroom: {e}");
+            return 1;
+        }
+    };
+    let mut state = ClusterState::new(&profile.addrs);
+    state.apply(worker.poll_cluster(&state.node_addrs()).await);
+    if state.nodes.iter().any(|n| n.discovered) {
+        state.apply(worker.poll_cluster(&state.node_addrs()).await);
+    }
+    let (report, code) = build_report(&profile.context, &state);
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("strongroom: {e}");
+                return 1;
+            }
+        },
+        Format::Table => print!("{}", render_table(&report)),
+    }
+    code
+}
+
+/// The report and its exit code.
+pub fn build_report(context: &str, state: &ClusterState) -> (StatusReport, i32) {
+    let nodes: Vec<NodeLine> = state.nodes.iter().map(node_line).collect();
+    let error = state.nodes.is_empty()
+        || state
+            .nodes
+            .iter()
+            .any(|n| matches!(n.status(), NodeStatus::Unreachable | NodeStatus::Error | NodeStatus::Unknown));
+    let (overall, code) = if error {
+        ("error", 1)
+    } else if state.any_sealed() {
+        ("sealed", 2)
+    } else {
+        ("ok", 0)
+    };
+    (
+        StatusReport {
+            context: sanitize(context).into_owned(),
+            overall,
+            nodes,
+        },
+        code,
+    )
+}
+
+fn node_line(n: &NodeState) -> NodeLine {
+    let health = n.health.value().filter(|_| n.last_error.is_none());
+    let seal = n.seal.value().filter(|_| n.last_error.is_none());
+    let leader = n.leader.value().filter(|_| n.last_error.is_none());
+    let s = |v: &Option<String>| v.as_deref().map(|x| sanitize(x).into_owned());
+    NodeLine {
+        addr: sanitize(&n.addr).into_owned(),
+        node_id: s(&n.node_id),
+        state: n.status().label(),
+        initialized: health.map(|h| h.body.initialized),
+        sealed: health.map(|h| h.body.sealed),
+        version: health.and_then(|h| s(&h.body.version)),
+        cluster_name: health.and_then(|h| s(&h.body.cluster_name)),
+        cluster_id: health.and_then(|h| s(&h.body.cluster_id)),
+        seal_type: seal.map(|x| sanitize(&x.seal_type).into_owned()),
+        threshold: seal.map(|x| x.t),
+        shares: seal.map(|x| x.n),
+        unseal_progress: seal.map(|x| x.progress),
+        leader_address: leader
+            .filter(|l| l.ha_enabled && !l.leader_address.is_empty())
+            .map(|l| sanitize(&l.leader_address).into_owned()),
+        error: n.last_error.as_ref().map(|e| sanitize(&e.to_string()).into_owned()),
+    }
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "-",
+    }
+}
+
+/// A plain table, one node per row, then one line per error.
+pub fn render_table(r: &StatusReport) -> String {
+    let header = ["NODE", "STATE", "INIT", "SEALED", "VERSION", "SEAL", "T/N", "PROGRESS", "LEADER", "CLUSTER"];
+    let rows: Vec<Vec<String>> = r
+        .nodes
+        .iter()
+        .map(|n| {
+            vec![
+                n.addr.trim_start_matches("http://").trim_start_matches("https://").to_string(),
+                n.state.to_string(),
+                yes_no(n.initialized).to_string(),
+                yes_no(n.sealed).to_string(),
+                n.version.clone().unwrap_or_else(|| "-".into()),
+                n.seal_type.clone().unwrap_or_else(|| "-".into()),
+                match (n.threshold, n.shares) {
+                    (Some(t), Some(s)) => format!("{t}/{s}"),
+                    _ => "-".into(),
+                },
+                match (n.unseal_progress, n.threshold) {
+                    (Some(p), Some(t)) => format!("{p}/{t}"),
+                    _ => "-".into(),
+                },
+                n.leader_address.clone().unwrap_or_else(|| "-".into()),
+                n.cluster_name.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = format!("context {} — {}\n", r.context, r.overall);
+    let fmt_row = |cells: Vec<String>| -> String {
+        let mut line = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ");
+        line.truncate(line.trim_end().len());
+        line + "\n"
+    };
+    out += &fmt_row(header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        out += &fmt_row(row);
+    }
+    for n in &r.nodes {
+        if let Some(e) = &n.error {
+            out += &format!("{}: {e}\n", n.addr);
+        }
+    }
+    out
+}

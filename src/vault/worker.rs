@@ -54,3 +54,205 @@ pub enum Reply {
     ClusterPoll(Box<ClusterPoll>),
     Write(WriteOutcome),
 }
+
+// ---------------------------------------------------------------------------------------------
+// The worker itself.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::client::{ClientSettings, VaultClient};
+use super::models::sys::NodeRole;
+use crate::command::{Command, Request};
+use crate::config::ConnectionProfile;
+use crate::event::Msg;
+use crate::write_gate::Mutation;
+
+/// Owns the HTTP client of one connection profile and performs reads and writes.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    http: reqwest::Client,
+    settings: Arc<ClientSettings>,
+    /// One client per node address, created on demand (cheap clones share the HTTP pool).
+    clients: Arc<Mutex<HashMap<String, VaultClient>>>,
+}
+
+impl Worker {
+    pub fn new(profile: &ConnectionProfile) -> Result<Worker, VaultError> {
+        let settings = ClientSettings {
+            token: profile.token.clone(),
+            namespace: profile.namespace.clone(),
+            ca_cert: profile.ca_cert.clone(),
+            client_cert: profile.client_cert.clone(),
+            client_key: profile.client_key.clone(),
+            skip_verify: profile.skip_verify,
+            ..ClientSettings::default()
+        };
+        let http = VaultClient::build_http(&settings)?;
+        Ok(Worker {
+            http,
+            settings: Arc::new(settings),
+            clients: Arc::new(Mutex::new(HashMap::new())),
+        })
+    }
+
+    /// The client for one node address.
+    pub fn client(&self, addr: &str) -> VaultClient {
+        let mut map = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(addr.to_string())
+            .or_insert_with(|| VaultClient::new(self.http.clone(), addr, self.settings.clone()))
+            .clone()
+    }
+
+    /// One poll of the whole cluster. Never fails as a whole: every part carries its own result.
+    pub async fn poll_cluster(&self, nodes: &[String]) -> ClusterPoll {
+        let at = Utc::now();
+        let reports =
+            futures::future::join_all(nodes.iter().map(|addr| self.poll_node(addr.clone()))).await;
+        let source = reports
+            .iter()
+            .find(|r| matches!(&r.health, Ok(h) if h.role == NodeRole::Active))
+            .or_else(|| {
+                reports.iter().find(|r| {
+                    matches!(&r.health, Ok(h) if matches!(h.role, NodeRole::Standby | NodeRole::PerfStandby))
+                })
+            })
+            .map(|r| r.addr.clone());
+        let cluster = match source {
+            Some(src) => self.poll_cluster_wide(src).await,
+            None => ClusterReport::default(),
+        };
+        ClusterPoll {
+            at,
+            nodes: reports,
+            cluster,
+        }
+    }
+
+    async fn poll_node(&self, addr: String) -> NodeReport {
+        let c = self.client(&addr);
+        let started = Instant::now();
+        let health = c.health().await;
+        let latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        if let Err(e) = &health {
+            tracing::debug!(%addr, error = %e, "health poll failed");
+        }
+        let (seal, leader) = match &health {
+            Ok(h) => {
+                let sealed = matches!(h.role, NodeRole::Sealed | NodeRole::Uninitialized);
+                let (seal, leader) = futures::join!(c.seal_status(), async {
+                    if sealed { Err(VaultError::Sealed) } else { c.leader().await }
+                });
+                (Some(seal), Some(leader))
+            }
+            Err(_) => (None, None),
+        };
+        NodeReport {
+            addr,
+            health,
+            seal,
+            leader,
+            latency_ms,
+        }
+    }
+
+    async fn poll_cluster_wide(&self, src: String) -> ClusterReport {
+        let c = self.client(&src);
+        let (raft, autopilot, ha, metrics, host_memory) = futures::join!(
+            c.raft_configuration(),
+            c.autopilot_state(),
+            c.ha_status(),
+            c.metrics(),
+            c.host_memory()
+        );
+        for (what, err) in [
+            ("raft configuration", raft.as_ref().err()),
+            ("autopilot", autopilot.as_ref().err()),
+            ("ha-status", ha.as_ref().err()),
+            ("metrics", metrics.as_ref().err()),
+            ("host-info", host_memory.as_ref().err()),
+        ] {
+            if let Some(e) = err {
+                tracing::debug!(addr = %src, what, error = %e, "cluster read failed");
+            }
+        }
+        ClusterReport {
+            source: Some(src),
+            raft: Some(raft),
+            autopilot: Some(autopilot),
+            ha: Some(ha),
+            metrics: Some(metrics),
+            host_memory: Some(host_memory),
+        }
+    }
+
+    /// Perform a write that passed the write gate.
+    pub async fn write(&self, m: &Mutation) -> WriteOutcome {
+        let (summary, result) = match m {
+            Mutation::SealNode { addr } => (format!("sealed {addr}"), self.client(addr).seal().await),
+            Mutation::StepDown { addr } => {
+                (format!("{addr} stepped down"), self.client(addr).step_down().await)
+            }
+        };
+        match &result {
+            Ok(()) => tracing::info!(%summary, "write done"),
+            Err(e) => tracing::warn!(%summary, error = %e, "write failed"),
+        }
+        WriteOutcome { summary, result }
+    }
+}
+
+/// The UI side's handle: sends jobs to the worker; every job runs as its own task and replies
+/// with `Msg::Vault { seq, reply }`.
+#[derive(Debug)]
+pub struct WorkerHandle {
+    worker: Worker,
+    tx: mpsc::UnboundedSender<Msg>,
+    cancel: CancellationToken,
+}
+
+impl WorkerHandle {
+    pub fn spawn(worker: Worker, tx: mpsc::UnboundedSender<Msg>, cancel: CancellationToken) -> WorkerHandle {
+        WorkerHandle { worker, tx, cancel }
+    }
+
+    /// Run a `Fetch` or `Write` command; other commands are not the worker's.
+    pub fn send(&self, cmd: &Command) {
+        let (seq, job) = match cmd {
+            Command::Fetch { seq, request } => (*seq, Job::Read(request.clone())),
+            Command::Write { seq, mutation } => (*seq, Job::Write(mutation.clone())),
+            _ => return,
+        };
+        let worker = self.worker.clone();
+        let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
+        tokio::spawn(async move {
+            let reply = tokio::select! {
+                _ = cancel.cancelled() => return,
+                r = run(&worker, job) => r,
+            };
+            let _ = tx.send(Msg::Vault { seq, reply });
+        });
+    }
+
+    /// Stop every job in flight (a context switch); their replies are never sent.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+}
+
+enum Job {
+    Read(Request),
+    Write(Mutation),
+}
+
+async fn run(worker: &Worker, job: Job) -> Reply {
+    match job {
+        Job::Read(Request::PollCluster { nodes }) => Reply::ClusterPoll(Box::new(worker.poll_cluster(&nodes).await)),
+        Job::Write(m) => Reply::Write(worker.write(&m).await),
+    }
+}

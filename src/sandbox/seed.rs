@@ -1,0 +1,254 @@
+//! Demo data for the sandbox, written once over HTTP with the root token: KV v2 and v1 trees,
+//! transit, policies (here) and auth methods, leases, tokens and audit traffic (`seed_auth.rs`).
+//! Every value is fake and says so.
+
+use reqwest::Method;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+use super::error::SandboxError;
+use super::init;
+use crate::vault::VaultClient;
+
+/// Writes the demo data through one node (the active one).
+#[derive(Debug, Clone)]
+pub struct Seeder {
+    pub(crate) root: VaultClient,
+    /// Every node's address: reads of the audit traffic go to all of them.
+    pub(crate) addrs: Vec<String>,
+}
+
+/// Field names and (fake) values of one secret.
+type Fields = &'static [(&'static str, &'static str)];
+
+/// The KV v2 tree: path, custom metadata owner and team, fields.
+const KV2: &[(&str, &str, &str, Fields)] = &[
+    (
+        "apps/payments/api/staging",
+        "team-payments",
+        "payments",
+        &[
+            ("db_password", "FAKE-staging-db-password"),
+            ("api_key", "FAKE-staging-api-key-0000"),
+        ],
+    ),
+    (
+        "apps/payments/worker/prod",
+        "team-payments",
+        "payments",
+        &[("queue_password", "FAKE-queue-password-practice")],
+    ),
+    (
+        "apps/identity/login/prod",
+        "team-identity",
+        "identity",
+        &[
+            ("oauth_client_secret", "FAKE-oauth-secret-practice-only"),
+            ("session_key", "FAKE-session-key"),
+        ],
+    ),
+    (
+        "apps/identity/login/staging",
+        "team-identity",
+        "identity",
+        &[("oauth_client_secret", "FAKE-oauth-secret-staging")],
+    ),
+    (
+        "platform/ci/deploy-key",
+        "team-platform",
+        "platform",
+        &[(
+            "ssh_private_key",
+            "FAKE KEY - practice only, not a real key",
+        )],
+    ),
+    (
+        "platform/ci/registry",
+        "team-platform",
+        "platform",
+        &[
+            ("username", "ci-bot"),
+            ("password", "FAKE-registry-password"),
+        ],
+    ),
+    (
+        "platform/backup/prod",
+        "team-platform",
+        "platform",
+        &[
+            ("access_key", "FAKE-ACCESS-KEY-PRACTICE"),
+            ("secret_key", "FAKE-SECRET-KEY-PRACTICE"),
+        ],
+    ),
+];
+
+/// The secret with a history: 5 versions, version 2 destroyed, version 4 deleted.
+pub const HISTORY_PATH: &str = "apps/payments/api/prod";
+
+const KV1: &[(&str, Fields)] = &[
+    (
+        "legacy/crm/db",
+        &[("username", "crm"), ("password", "FAKE-crm-db-password")],
+    ),
+    ("legacy/crm/smtp", &[("password", "FAKE-smtp-password")]),
+    (
+        "shared/ldap-bind",
+        &[
+            ("bind_dn", "cn=practice,dc=example,dc=org"),
+            ("password", "FAKE-ldap"),
+        ],
+    ),
+];
+
+const POLICIES: &[(&str, &str)] = &[
+    (
+        "payments-read",
+        r#"path "secret/data/apps/payments/*" { capabilities = ["read"] }
+path "secret/metadata/apps/payments/*" { capabilities = ["read", "list"] }
+path "secret/metadata/apps/" { capabilities = ["list"] }
+path "secret/metadata/" { capabilities = ["list"] }
+"#,
+    ),
+    (
+        "ci-deployer",
+        r#"path "secret/data/platform/ci/*" { capabilities = ["read"] }
+path "secret/metadata/platform/ci/*" { capabilities = ["read", "list"] }
+path "transit/encrypt/payments-card" { capabilities = ["update"] }
+path "auth/token/create" { capabilities = ["update"] }
+"#,
+    ),
+    (
+        "auditor",
+        r#"path "sys/audit" { capabilities = ["read", "sudo"] }
+path "sys/policies/acl" { capabilities = ["list"] }
+path "sys/policies/acl/*" { capabilities = ["read"] }
+path "sys/leases/lookup/*" { capabilities = ["list", "sudo"] }
+path "sys/mounts" { capabilities = ["read"] }
+path "secret/metadata/*" { capabilities = ["read", "list"] }
+"#,
+    ),
+];
+
+impl Seeder {
+    pub fn new(
+        active_addr: &str,
+        addrs: Vec<String>,
+        root_token: &SecretString,
+    ) -> Result<Self, SandboxError> {
+        Ok(Self {
+            root: init::client(active_addr, Some(root_token))?,
+            addrs,
+        })
+    }
+
+    /// Write everything. Mounts and auth methods that exist already are kept.
+    pub async fn run(&self) -> Result<(), SandboxError> {
+        self.mount("sys/mounts", "secret", json!({"type": "kv", "options": {"version": "2"}, "description": "demo KV v2 (practice data)"})).await?;
+        self.mount("sys/mounts", "kv1", json!({"type": "kv", "options": {"version": "1"}, "description": "demo KV v1 (practice data)"})).await?;
+        self.mount(
+            "sys/mounts",
+            "transit",
+            json!({"type": "transit", "description": "demo transit"}),
+        )
+        .await?;
+        self.kv2().await?;
+        for (path, fields) in KV1 {
+            self.write(&format!("kv1/{path}"), fields_json(fields))
+                .await?;
+        }
+        self.write("transit/keys/payments-card", json!({})).await?;
+        self.write("transit/keys/payments-card/rotate", json!({}))
+            .await?;
+        for (name, policy) in POLICIES {
+            self.write(
+                &format!("sys/policies/acl/{name}"),
+                json!({ "policy": policy }),
+            )
+            .await?;
+        }
+        self.auth_and_traffic().await
+    }
+
+    async fn kv2(&self) -> Result<(), SandboxError> {
+        for v in 1..=5 {
+            let data = json!({
+                "db_password": format!("FAKE-prod-db-password-v{v}"),
+                "api_key": format!("FAKE-prod-api-key-v{v}-practice-only"),
+            });
+            self.write(
+                &format!("secret/data/{HISTORY_PATH}"),
+                json!({ "data": data }),
+            )
+            .await?;
+        }
+        self.write(
+            &format!("secret/destroy/{HISTORY_PATH}"),
+            json!({"versions": [2]}),
+        )
+        .await?;
+        self.write(
+            &format!("secret/delete/{HISTORY_PATH}"),
+            json!({"versions": [4]}),
+        )
+        .await?;
+        self.metadata(HISTORY_PATH, "team-payments", "payments")
+            .await?;
+        for (path, owner, team, fields) in KV2 {
+            self.write(
+                &format!("secret/data/{path}"),
+                json!({ "data": fields_json(fields) }),
+            )
+            .await?;
+            self.metadata(path, owner, team).await?;
+        }
+        Ok(())
+    }
+
+    async fn metadata(&self, path: &str, owner: &str, team: &str) -> Result<(), SandboxError> {
+        let env = path.rsplit('/').next().unwrap_or("");
+        let body = json!({ "custom_metadata": { "owner": owner, "team": team, "env": env } });
+        self.write(&format!("secret/metadata/{path}"), body)
+            .await
+            .map(|_| ())
+    }
+
+    /// Enable a secrets engine (`sys/mounts`) or auth method (`sys/auth`) unless it exists.
+    pub(crate) async fn mount(
+        &self,
+        table: &str,
+        path: &str,
+        body: Value,
+    ) -> Result<(), SandboxError> {
+        let existing = self
+            .root
+            .request(Method::GET, table, &[], None)
+            .await
+            .map_err(|e| SandboxError::vault(format!("GET {table}"), e))?;
+        let key = format!("{path}/");
+        let present = existing.get("data").and_then(|d| d.get(&key)).is_some()
+            || existing.get(&key).is_some();
+        if present {
+            return Ok(());
+        }
+        self.write(&format!("{table}/{path}"), body)
+            .await
+            .map(|_| ())
+    }
+
+    /// `POST v1/<path>` with the root token; a non-success status is an error naming the path.
+    pub(crate) async fn write(&self, path: &str, body: Value) -> Result<Value, SandboxError> {
+        self.root
+            .request(Method::POST, path, &[], Some(&body))
+            .await
+            .map_err(|e| SandboxError::vault(format!("seeding {path}"), e))
+    }
+}
+
+fn fields_json(fields: &[(&str, &str)]) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), json!(v)))
+            .collect(),
+    )
+}

@@ -1,0 +1,175 @@
+//! `strongroom sandbox` / `sandbox up`: reuse the running sandbox, restart and unseal its stopped
+//! or sealed nodes, or create, initialise, unseal and seed a new one. Prints (to stderr) the
+//! addresses, and on creation the root token and unseal shares, with a practice-only warning.
+
+use std::path::Path;
+
+use secrecy::ExposeSecret;
+
+use super::cluster::{ClusterSpec, RunningCluster, START_TIMEOUT, mkdir_private};
+use super::error::SandboxError;
+use super::init::Credentials;
+use super::ready::READY_TIMEOUT;
+use super::seed::Seeder;
+use super::state::{self, SandboxState};
+use super::{files, process};
+use crate::config::{ConnectionProfile, TokenSource};
+
+pub const NODES: usize = 3;
+pub const SHARES: usize = 5;
+pub const THRESHOLD: usize = 3;
+
+/// Start (or reuse) the sandbox and return a profile for it: context `sandbox`, every node's
+/// address, the root token, `sandbox: true`.
+pub async fn up() -> Result<ConnectionProfile, SandboxError> {
+    process::find_bao()?;
+    let dir = state::state_dir()?;
+    let existing = SandboxState::load(&dir)?;
+    let creds = state::read_credentials(&dir)?;
+    match (existing, creds) {
+        (Some(st), Some(creds)) => reuse(&dir, st, creds).await,
+        (st, _) => {
+            // Nothing usable (never created, or creation stopped before init finished).
+            if let Some(st) = st {
+                RunningCluster::adopt(&dir, &st.cluster_name, st.node_procs(&dir)).stop();
+            }
+            files::clear(&dir)?;
+            create(&dir).await
+        }
+    }
+}
+
+async fn create(dir: &Path) -> Result<ConnectionProfile, SandboxError> {
+    mkdir_private(dir)?;
+    eprintln!(
+        "strongroom sandbox: starting {NODES} OpenBao nodes in {} …",
+        dir.display()
+    );
+    let mut cluster = ClusterSpec::new(dir, NODES).start().await?;
+    let created = chrono::Utc::now().to_rfc3339();
+    SandboxState::from_cluster(&cluster, created.clone()).save(dir)?;
+    let creds = cluster.init(SHARES, THRESHOLD).await?;
+    state::write_credentials(dir, &creds)?;
+    cluster.form(READY_TIMEOUT).await?;
+    seed_once(&cluster).await?;
+    SandboxState::from_cluster(&cluster, created).save(dir)?;
+    cluster.detach();
+    print_created(&cluster, &creds);
+    Ok(profile(cluster.addrs(), &creds))
+}
+
+async fn reuse(
+    dir: &Path,
+    st: SandboxState,
+    creds: Credentials,
+) -> Result<ConnectionProfile, SandboxError> {
+    let mut cluster = RunningCluster::adopt(dir, &st.cluster_name, st.node_procs(dir));
+    cluster.set_credentials(creds.clone());
+    let mut restarted = Vec::new();
+    for i in 0..cluster.nodes.len() {
+        if !cluster.is_running(i) {
+            cluster.start_node(i)?;
+            restarted.push(cluster.nodes[i].node_id.clone());
+        }
+    }
+    SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
+    if !restarted.is_empty() {
+        eprintln!("strongroom sandbox: restarted {}", restarted.join(", "));
+    }
+    cluster.wait_answering(START_TIMEOUT).await.map_err(|e| {
+        if e.is_port_clash() {
+            SandboxError::State {
+                dir: dir.to_path_buf(),
+                reason: format!(
+                    "{e}\nanother program took a sandbox port; run `strongroom sandbox reset`"
+                ),
+            }
+        } else {
+            e
+        }
+    })?;
+    cluster.unseal_all(READY_TIMEOUT).await?;
+    cluster.wait_ready(READY_TIMEOUT).await?;
+    seed_once(&cluster).await?;
+    cluster.detach();
+    eprintln!(
+        "strongroom sandbox: reusing the cluster in {} (PRACTICE ONLY)",
+        dir.display()
+    );
+    for n in &cluster.nodes {
+        eprintln!("  {}  {}", n.node_id, n.api_addr);
+    }
+    eprintln!(
+        "  root token and unseal keys: {}",
+        state::credentials_path(dir).display()
+    );
+    Ok(profile(cluster.addrs(), &creds))
+}
+
+/// Seed the demo data unless the marker says it was done.
+async fn seed_once(cluster: &RunningCluster) -> Result<(), SandboxError> {
+    if state::is_seeded(&cluster.dir) {
+        return Ok(());
+    }
+    let active = cluster.active_index().await.ok_or_else(|| {
+        SandboxError::Unexpected("no active node to seed the demo data through".into())
+    })?;
+    let root = cluster
+        .root_token()
+        .ok_or_else(|| SandboxError::Unexpected("no root token for seeding".into()))?;
+    Seeder::new(&cluster.nodes[active].api_addr, cluster.addrs(), root)?
+        .run()
+        .await?;
+    state::mark_seeded(&cluster.dir)
+}
+
+/// The connection profile of the sandbox.
+pub fn profile(addrs: Vec<String>, creds: &Credentials) -> ConnectionProfile {
+    ConnectionProfile {
+        context: "sandbox".into(),
+        addrs,
+        token: Some(creds.root_token_arc()),
+        token_source: TokenSource::Sandbox,
+        namespace: None,
+        ca_cert: None,
+        client_cert: None,
+        client_key: None,
+        skip_verify: false,
+        read_only: false,
+        theme: None,
+        sandbox: true,
+    }
+}
+
+fn print_created(cluster: &RunningCluster, creds: &Credentials) {
+    eprintln!();
+    eprintln!("  ┌─ strongroom sandbox ─ PRACTICE ONLY ───────────────────────────────────────");
+    eprintln!(
+        "  │ A local {NODES}-node OpenBao raft cluster with fake demo data. Its keys and token"
+    );
+    eprintln!("  │ are printed and stored in plain text: never put real secrets in it.");
+    eprintln!("  └────────────────────────────────────────────────────────────────────────────");
+    for n in &cluster.nodes {
+        eprintln!("  {}  {}", n.node_id, n.api_addr);
+    }
+    eprintln!("  root token:   {}", creds.root_token.expose_secret());
+    eprintln!(
+        "  unseal keys ({} of {} needed):",
+        creds.threshold,
+        creds.shares.len()
+    );
+    for (i, s) in creds.shares.iter().enumerate() {
+        eprintln!("    {}: {}", i + 1, s.expose_secret());
+    }
+    eprintln!(
+        "  saved in {} (mode 0600)",
+        state::credentials_path(&cluster.dir).display()
+    );
+    eprintln!(
+        "  demo data: secret/ (KV v2), kv1/, transit/, policies, approle + userpass logins, tokens"
+    );
+    eprintln!(
+        "  practise: `strongroom sandbox seal`, then unseal in the console; `strongroom sandbox down|reset`"
+    );
+    eprintln!();
+}

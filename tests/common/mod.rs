@@ -1,0 +1,43 @@
+//! Helpers every live and end-to-end test can reuse: real OpenBao servers on 127.0.0.1 with
+//! free ports (a dev server, a 3-node raft cluster), stopped by PID; a tmux driver.
+#![allow(dead_code)]
+
+pub mod cluster;
+pub mod dev;
+pub mod tmux;
+
+use std::path::PathBuf;
+
+/// `bao` on PATH, or a failing test that says how to get it. Never a silent skip.
+pub fn bao_path() -> PathBuf {
+    match strongroom::sandbox::process::find_bao() {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
+/// A connection profile for tests.
+pub fn profile_for(addrs: &[String], token: Option<&str>) -> strongroom::config::ConnectionProfile {
+    strongroom::config::ConnectionProfile {
+        context: "test".into(),
+        addrs: addrs.to_vec(),
+        token: token.map(|t| std::sync::Arc::new(strongroom::secret::token_from(t))),
+        token_source: strongroom::config::TokenSource::Flag,
+        namespace: None,
+        ca_cert: None,
+        client_cert: None,
+        client_key: None,
+        skip_verify: false,
+        read_only: false,
+        theme: None,
+        sandbox: false,
+    }
+}

@@ -1,0 +1,108 @@
+//! Drive a real terminal: the binary runs in a detached tmux session; tests send keys and read
+//! the screen with capture-pane.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    pub session: String,
+    socket: String,
+}
+
+fn tmux_path() -> &'static str {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is not installed: the README test command installs it (apt-get install tmux)");
+    }
+    "tmux"
+}
+
+impl Tmux {
+    /// A new session running an interactive shell, `width`×`height`, with `env` exported.
+    pub fn start(name: &str, width: u16, height: u16, env: &[(&str, String)], cwd: &Path) -> Tmux {
+        let socket = format!("strongroom-test-{}-{name}", std::process::id());
+        let t = Tmux {
+            session: name.to_string(),
+            socket,
+        };
+        let mut cmd = Command::new(tmux_path());
+        cmd.args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", name])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .arg("-c")
+            .arg(cwd);
+        for (k, v) in env {
+            cmd.args(["-e", &format!("{k}={v}")]);
+        }
+        cmd.args(["bash", "--norc", "--noprofile"]);
+        let out = cmd.output().expect("start tmux");
+        assert!(out.status.success(), "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+        t.run(&["set-option", "-t", name, "status", "off"]);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new(tmux_path())
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Type text literally (no key names).
+    pub fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", &self.session, "-l", text]);
+    }
+
+    /// Send tmux key names: "Enter", "Escape", "C-c", "Tab".
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    /// Is the pane in the alternate screen?
+    pub fn alternate_on(&self) -> bool {
+        self.run(&["display-message", "-p", "-t", &self.session, "#{alternate_on}"]).trim() == "1"
+    }
+
+    /// Wait until the screen contains `text`, or panic with the screen after `timeout`.
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out after {timeout:?} waiting for {text:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Wait until `pred` holds for the screen.
+    pub fn wait_until(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out after {timeout:?} waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
