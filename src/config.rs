@@ -179,10 +179,13 @@ pub enum ConfigError {
 
 /// Parse config text; errors name the file, the line and the value.
 pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, ConfigError> {
-    toml::from_str(text).map_err(|e| ConfigError::Invalid {
-        file: file.to_string(),
-        line: e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
-        message: e.message().trim().to_string(),
+    toml::from_str(text).map_err(|e| {
+        let (line, message) = toml_error(text, &e);
+        ConfigError::Invalid {
+            file: file.to_string(),
+            line,
+            message,
+        }
     })
 }
 
@@ -368,4 +371,27 @@ pub fn resolve(cli: &Cli, env: &Env, file: Option<&ConfigFile>, home: Option<&Pa
         config_path: PathBuf::new(),
         warnings,
     })
+}
+
+/// The line and a readable message of a TOML error: when the message does not quote the
+/// offending text itself, the text at the error's span is added.
+pub fn toml_error(text: &str, e: &toml::de::Error) -> (usize, String) {
+    let msg = e.message().trim().to_string();
+    let Some(span) = e.span() else {
+        return (1, msg);
+    };
+    let start = span.start.min(text.len());
+    let line = text[..start].matches('\n').count() + 1;
+    let snippet: String = text[start..span.end.min(text.len())]
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(40)
+        .collect();
+    if msg.contains('`') || msg.contains('"') || snippet.trim().is_empty() {
+        (line, msg)
+    } else {
+        (line, format!("{msg} at `{}`", snippet.trim()))
+    }
 }

@@ -163,8 +163,8 @@ fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
     let doc: toml::Spanned<toml::Table> = match toml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
-            let line = e.span().map_or(1, |s| line_of(text, s.start));
-            warnings.push(format!("{origin}, line {line}: {}", e.message()));
+            let (line, message) = crate::config::toml_error(text, &e);
+            warnings.push(format!("{origin}, line {line}: {message}"));
             return (out, warnings);
         }
     };
@@ -225,10 +225,6 @@ fn section_line(text: &str, section: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
 impl Keymap {
     /// The built-in keymap, with a user file's entries over it.
     pub fn load(user_file: Option<&Path>) -> (Keymap, Vec<String>) {
@@ -249,7 +245,7 @@ impl Keymap {
                 count.entry((ctx, keys)).or_default().push((chord, action, line));
             }
             for ((ctx, keys), uses) in count {
-                if let [(chord, action, line)] = uses.as_slice() {
+                if let [(chord, action, _)] = uses.as_slice() {
                     let map = km.maps.entry(ctx).or_default();
                     map.retain(|(k, _, _)| *k != keys);
                     map.push((keys, chord.clone(), *action));

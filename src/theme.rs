@@ -134,8 +134,8 @@ pub fn parse_theme(name: &str, text: &str, base: &Theme, origin: &str) -> Result
         message,
     };
     let file: ThemeFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(text, s.start));
-        err(line, e.message().to_string())
+        let (line, message) = crate::config::toml_error(text, &e);
+        err(line, message)
     })?;
     let mut theme = base.clone();
     theme.name = name.to_string();

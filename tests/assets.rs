@@ -1,0 +1,87 @@
+//! Every shipped theme and the keymap parse; every invalid fixture fails with its exact message
+//! (stored next to it as `<name>.expected`). Set `UPDATE_EXPECTED=1` to write the messages.
+
+use std::path::{Path, PathBuf};
+
+use strongroom::config::parse_config;
+use strongroom::keymap::{Keymap, validate_keymap};
+use strongroom::theme::{Theme, ThemeRegistry, parse_theme};
+
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
+        .expect("fixture dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no fixtures in {}", d.display());
+    v
+}
+
+fn check(path: &Path, message: String) {
+    let expected_path = path.with_extension("expected");
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        std::fs::write(&expected_path, format!("{message}\n")).expect("write expected");
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
+    assert_eq!(message, expected.trim_end(), "{}", path.display());
+}
+
+fn name(p: &Path) -> String {
+    p.file_name().expect("file name").to_string_lossy().into_owned()
+}
+
+#[test]
+fn shipped_assets_are_valid() {
+    let reg = ThemeRegistry::load(None, false);
+    assert!(reg.warnings().is_empty(), "{:?}", reg.warnings());
+    for n in ["default", "light", "high-contrast", "mono"] {
+        assert!(reg.get(n).is_some(), "theme {n}");
+    }
+    let (_, warnings) = Keymap::load(None);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.toml")).expect("config example");
+    parse_config(&text, "assets/config.toml").expect("the documented example config parses");
+}
+
+#[test]
+fn invalid_themes_fail_with_their_message() {
+    for p in fixtures("theme_invalid") {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let err = parse_theme("x", &text, &Theme::default(), &name(&p)).expect_err("invalid");
+        check(&p, err.to_string());
+    }
+}
+
+#[test]
+fn invalid_keymaps_fail_with_their_message() {
+    for p in fixtures("keymap_invalid") {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let err = validate_keymap(&text, &name(&p)).expect_err("invalid");
+        check(&p, err);
+    }
+}
+
+#[test]
+fn invalid_configs_fail_with_their_message() {
+    for p in fixtures("config_invalid") {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let err = parse_config(&text, &name(&p)).expect_err("invalid");
+        check(&p, err.to_string());
+    }
+}
+
+#[test]
+fn a_bad_user_theme_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("broken.toml"), "[styles]\ntext = { fg = \"nope\" }\n").expect("write");
+    std::fs::write(dir.path().join("mine.toml"), "[styles]\nsealed = { fg = \"magenta\" }\n").expect("write");
+    let reg = ThemeRegistry::load(Some(dir.path()), false);
+    assert!(reg.get("broken").is_none());
+    assert!(reg.get("mine").is_some(), "a partial user theme is merged over the default");
+    assert_eq!(reg.warnings().len(), 1);
+    assert!(reg.warnings()[0].contains("broken.toml, line 2: invalid colour \"nope\""), "{:?}", reg.warnings());
+}
