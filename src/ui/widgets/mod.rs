@@ -1,1 +1,3 @@
-//! Reusable widgets.
+//! Reusable widgets and formatting helpers.
+
+pub mod age;
