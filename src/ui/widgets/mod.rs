@@ -1,3 +1,4 @@
 //! Reusable widgets and formatting helpers.
 
 pub mod age;
+pub mod table;

@@ -1,0 +1,202 @@
+//! The cluster health screen (the start screen): a cluster line, the nodes side by side, raft
+//! peers with autopilot, and key metrics with alert thresholds.
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::health_layout::{self, HealthLayout};
+use super::{health_metrics, health_nodes, health_raft};
+use crate::cluster::{ClusterState, NodeState};
+use crate::sanitize::sanitize;
+use crate::theme::Theme;
+
+/// The panels of the screen; `tab` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Panel {
+    #[default]
+    Nodes,
+    Raft,
+    Metrics,
+}
+
+impl Panel {
+    const ORDER: [Panel; 3] = [Panel::Nodes, Panel::Raft, Panel::Metrics];
+
+    fn index(self) -> usize {
+        match self {
+            Panel::Nodes => 0,
+            Panel::Raft => 1,
+            Panel::Metrics => 2,
+        }
+    }
+}
+
+/// Screen state: focus, selection per panel, filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HealthScreen {
+    pub focus: Panel,
+    selected: [usize; 3],
+    filter: String,
+}
+
+impl HealthScreen {
+    pub fn focus_next(&mut self) {
+        self.focus = Panel::ORDER[(self.focus.index() + 1) % 3];
+    }
+
+    pub fn focus_prev(&mut self) {
+        self.focus = Panel::ORDER[(self.focus.index() + 2) % 3];
+    }
+
+    pub fn selected(&self, panel: Panel) -> usize {
+        self.selected[panel.index()]
+    }
+
+    fn row_count(&self, panel: Panel, cluster: &ClusterState) -> usize {
+        match panel {
+            Panel::Nodes => health_nodes::visible_nodes(cluster, &self.filter).len(),
+            Panel::Raft => health_raft::row_count(cluster, &self.filter),
+            Panel::Metrics => health_metrics::row_count(cluster, &self.filter),
+        }
+    }
+
+    pub fn move_selection(&mut self, delta: isize, cluster: &ClusterState) {
+        let n = self.row_count(self.focus, cluster);
+        let i = &mut self.selected[self.focus.index()];
+        *i = if n == 0 { 0 } else { i.saturating_add_signed(delta).min(n - 1) };
+    }
+
+    pub fn scroll(&mut self, delta: isize, cluster: &ClusterState) {
+        self.move_selection(delta, cluster);
+    }
+
+    pub fn select_first(&mut self) {
+        self.selected[self.focus.index()] = 0;
+    }
+
+    pub fn select_last(&mut self, cluster: &ClusterState) {
+        let n = self.row_count(self.focus, cluster);
+        self.selected[self.focus.index()] = n.saturating_sub(1);
+    }
+
+    pub fn set_filter(&mut self, f: String) {
+        if f != self.filter {
+            self.filter = f;
+            self.selected = [0; 3];
+        }
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// The node selected in the Nodes panel (first visible node by default).
+    pub fn selected_node<'a>(&self, cluster: &'a ClusterState) -> Option<&'a NodeState> {
+        let nodes = health_nodes::visible_nodes(cluster, &self.filter);
+        let i = self.selected[0].min(nodes.len().saturating_sub(1));
+        nodes.get(i).copied()
+    }
+
+    /// Which panel and row a mouse click at (`col`, `row`) hits.
+    pub fn hit_test(&self, area: Rect, cluster: &ClusterState, col: u16, row: u16) -> Option<(Panel, usize)> {
+        let layout = health_layout::compute(area, self, health_nodes::visible_nodes(cluster, &self.filter).len());
+        for (panel, rect, footer) in layout.panels() {
+            if !rect.contains((col, row).into()) {
+                continue;
+            }
+            let first_row = rect.y + 2;
+            if row < first_row {
+                return Some((panel, self.selected(panel)));
+            }
+            let visible = crate::ui::widgets::table::visible_rows(rect.height, footer);
+            let offset = crate::ui::widgets::table::offset_for(self.selected(panel), visible);
+            let i = usize::from(row - first_row) + offset;
+            return (i < self.row_count(panel, cluster)).then_some((panel, i));
+        }
+        None
+    }
+
+    /// Focus a panel and select a row (a mouse click).
+    pub fn click(&mut self, panel: Panel, row: usize) {
+        self.focus = panel;
+        self.selected[panel.index()] = row;
+    }
+}
+
+/// Borrowing view that renders the screen.
+pub struct HealthView<'a> {
+    pub cluster: &'a ClusterState,
+    pub screen: &'a HealthScreen,
+    pub theme: &'a Theme,
+    pub now: DateTime<Utc>,
+}
+
+impl Widget for HealthView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.height == 0 || area.width == 0 {
+            return;
+        }
+        let node_rows = health_nodes::visible_nodes(self.cluster, self.screen.filter()).len();
+        let layout: HealthLayout = health_layout::compute(area, self.screen, node_rows);
+        cluster_line(&self).render(layout.cluster_line, buf);
+        if let Some(r) = layout.nodes {
+            health_nodes::render(&self, r, buf);
+        }
+        if let Some(r) = layout.raft {
+            health_raft::render(&self, r, buf);
+        }
+        if let Some(r) = layout.metrics {
+            health_metrics::render(&self, r, buf);
+        }
+    }
+}
+
+/// Cluster name and id, leader, HA, raft index, node counts.
+fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
+    let t = v.theme;
+    let c = v.cluster;
+    let health = c.nodes.iter().find_map(|n| n.health.value().filter(|h| h.body.cluster_name.is_some()));
+    let mut spans = Vec::new();
+    match health {
+        Some(h) => {
+            let name = sanitize(h.body.cluster_name.as_deref().unwrap_or("?")).into_owned();
+            let id: String = h.body.cluster_id.as_deref().map(|i| sanitize(i).chars().take(8).collect()).unwrap_or_default();
+            spans.push(Span::styled("cluster ", t.muted));
+            spans.push(Span::styled(name, t.title));
+            if !id.is_empty() {
+                spans.push(Span::styled(format!(" ({id}…)"), t.muted));
+            }
+        }
+        None => spans.push(Span::styled("cluster —", t.muted)),
+    }
+    let leader = c.nodes.iter().find_map(|n| n.leader.value().filter(|_| !n.leader.is_stale()));
+    match leader {
+        Some(l) if l.ha_enabled => {
+            spans.push(Span::styled("  leader ", t.muted));
+            spans.push(Span::styled(sanitize(&l.leader_address).into_owned(), t.text));
+            if let (Some(ci), Some(ai)) = (l.raft_committed_index, l.raft_applied_index) {
+                spans.push(Span::styled(format!("  raft index {ci}/{ai}"), t.muted));
+            }
+        }
+        Some(_) => spans.push(Span::styled("  HA off (single node)", t.muted)),
+        None if c.nodes.iter().any(|n| n.health.value().is_some()) => {
+            spans.push(Span::styled("  no leader known", t.status_warn));
+        }
+        None => {}
+    }
+    let count = |s: crate::cluster::NodeStatus| c.nodes.iter().filter(|n| n.status() == s).count();
+    use crate::cluster::NodeStatus as S;
+    let mut parts = vec![format!("{} nodes", c.nodes.len())];
+    for (s, label) in [(S::Active, "active"), (S::Standby, "standby"), (S::Sealed, "sealed"), (S::Unreachable, "unreachable")] {
+        let n = count(s);
+        if n > 0 {
+            parts.push(format!("{n} {label}"));
+        }
+    }
+    let style = if count(S::Sealed) + count(S::Unreachable) + count(S::Uninitialized) > 0 { t.status_danger } else { t.muted };
+    spans.push(Span::styled(format!("  {}", parts.join(", ")), style));
+    Line::from(spans)
+}
