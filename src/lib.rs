@@ -12,6 +12,7 @@ pub mod input;
 pub mod keymap;
 pub mod logging;
 pub mod remote;
+pub mod runtime;
 pub mod sandbox;
 pub mod sanitize;
 pub mod secret;

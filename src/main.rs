@@ -1,1 +1,102 @@
-fn main() {}
+//! strongroom: parse the command line, start logging, run the console or a headless subcommand.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use strongroom::app::AppInit;
+use strongroom::cli::{Cli, Sub};
+use strongroom::config::{self, Env, Settings};
+use strongroom::keymap::Keymap;
+use strongroom::theme::ThemeRegistry;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = Env::from_process();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("strongroom: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let log_level = cli.log_level.clone().or_else(|| env.get("STRONGROOM_LOG"));
+    let _log_guard = match strongroom::logging::init(log_level.as_deref(), &config::state_dir(&env)) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("strongroom: {e}");
+            return ExitCode::from(1);
+        }
+    };
+
+    match cli.command.clone() {
+        Some(Sub::Status { format }) => {
+            let settings = match config::load(&cli, &env) {
+                Ok(s) => s,
+                Err(e) => return fail(&e.to_string()),
+            };
+            let code = runtime.block_on(strongroom::headless::status(&settings.profile, format));
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
+        Some(Sub::Sandbox { action: Some(action) }) => {
+            let code = runtime.block_on(strongroom::sandbox::run_action(action));
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
+        Some(Sub::Sandbox { action: None }) => {
+            let mut settings = match config::load(&cli, &env) {
+                Ok(s) => s,
+                Err(e) => return fail(&e.to_string()),
+            };
+            let profile = match runtime.block_on(strongroom::sandbox::up()) {
+                Ok(p) => p,
+                Err(e) => return fail(&e.to_string()),
+            };
+            let mut profile = profile;
+            profile.read_only |= cli.read_only;
+            settings.contexts.retain(|c| c.context != profile.context);
+            settings.contexts.insert(0, profile.clone());
+            settings.profile = profile;
+            console(&runtime, &cli, &env, settings)
+        }
+        None => {
+            let settings = match config::load(&cli, &env) {
+                Ok(s) => s,
+                Err(e) => return fail(&e.to_string()),
+            };
+            console(&runtime, &cli, &env, settings)
+        }
+    }
+}
+
+fn console(runtime: &tokio::runtime::Runtime, cli: &Cli, env: &Env, settings: Settings) -> ExitCode {
+    let no_color = env.get("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let themes = ThemeRegistry::load(Some(&config::config_dir(env).join("themes")), no_color);
+    let (keymap, key_warnings) = Keymap::load(Some(&config::config_dir(env).join("keymap.toml")));
+    let mut warnings = settings.warnings.clone();
+    warnings.extend(themes.warnings().iter().cloned());
+    warnings.extend(key_warnings);
+    let init = AppInit {
+        profile: settings.profile.clone(),
+        contexts: settings.contexts.clone(),
+        theme: settings.theme.clone(),
+        themes,
+        keymap,
+        poll_interval: settings.poll_interval,
+        force_read_only: cli.read_only,
+        warnings,
+        now: chrono::Utc::now(),
+    };
+    match runtime.block_on(strongroom::runtime::run_console(init)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("terminal error: {e}")),
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("strongroom: {msg}");
+    ExitCode::from(1)
+}

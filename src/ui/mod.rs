@@ -1,4 +1,47 @@
-//! The UI: chrome (status bar, footer, overlays) around the active screen.
+//! The UI: chrome (status bar, footer, toasts, overlays) around the active screen. Drawing is a
+//! pure function of `App` (its clock and size are inputs); nothing here does I/O.
 
+pub mod chrome;
+pub mod dialog;
+pub mod help;
+pub mod layout;
 pub mod screens;
+pub mod toast;
 pub mod widgets;
+
+use ratatui::Frame;
+
+use crate::app::{App, Mode, ScreenId};
+use screens::health::HealthView;
+
+/// Draw the whole console.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = app.theme();
+    let buf = frame.buffer_mut();
+    buf.set_style(area, theme.text);
+    let parts = layout::split(area);
+    chrome::render_status_bar(app, parts.status, buf);
+    match app.screen {
+        ScreenId::Health => {
+            let view = HealthView {
+                cluster: &app.cluster,
+                screen: &app.health,
+                theme,
+                now: app.now,
+            };
+            frame.render_widget(view, parts.body);
+        }
+    }
+    let buf = frame.buffer_mut();
+    chrome::render_footer(app, parts.footer, buf);
+    toast::render(app, parts.body, buf);
+    match &app.mode {
+        Mode::Help { scroll } => help::render(app, *scroll, area, buf),
+        Mode::Confirm => dialog::render_confirm(app, area, buf),
+        _ => {}
+    }
+    if let Some((x, y)) = chrome::cursor_position(app, parts.footer) {
+        frame.set_cursor_position((x, y));
+    }
+}

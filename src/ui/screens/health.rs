@@ -189,11 +189,12 @@ fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
     }
     let count = |s: crate::cluster::NodeStatus| c.nodes.iter().filter(|n| n.status() == s).count();
     use crate::cluster::NodeStatus as S;
-    let mut parts = vec![format!("{} nodes", c.nodes.len())];
+    let n = c.nodes.len();
+    let mut parts = vec![format!("{n} node{}", if n == 1 { "" } else { "s" })];
     for (s, label) in [(S::Active, "active"), (S::Standby, "standby"), (S::Sealed, "sealed"), (S::Unreachable, "unreachable")] {
-        let n = count(s);
-        if n > 0 {
-            parts.push(format!("{n} {label}"));
+        let k = count(s);
+        if k > 0 {
+            parts.push(format!("{k} {label}"));
         }
     }
     let style = if count(S::Sealed) + count(S::Unreachable) + count(S::Uninitialized) > 0 { t.status_danger } else { t.muted };

@@ -44,7 +44,7 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         .map(|r| {
             let style = level_style(r.level, t);
             let mut cells = vec![
-                Cell::from(if wide { format!("{} ({})", r.label, r.metric) } else { r.label.to_string() }),
+                Cell::from(if wide { r.metric.trim_start_matches("vault.").to_string() } else { r.label.to_string() }),
                 Cell::from(r.value_text.clone()),
                 Cell::from(Span::styled(r.level.label(), style)),
             ];
@@ -59,9 +59,9 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         (
             vec!["METRIC", "VALUE", "THRESHOLD", "STATUS", "NOTE"],
             vec![
-                Constraint::Length(48),
-                Constraint::Length(18),
-                Constraint::Length(21),
+                Constraint::Length(26),
+                Constraint::Length(16),
+                Constraint::Length(22),
                 Constraint::Length(8),
                 Constraint::Min(10),
             ],

@@ -1,0 +1,189 @@
+//! The `:` command line: commands, arguments and tab completion.
+
+use super::{App, Mode, ToastLevel};
+use crate::action::Action;
+use crate::command::Command;
+use crate::input::{InputOutcome, LineInput};
+
+/// Command names with a one-line description (shown in help).
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("health", "the cluster health screen"),
+    ("ctx", "switch context: :ctx NAME (no name lists them)"),
+    ("theme", "switch theme: :theme NAME"),
+    ("refresh", "poll the cluster now"),
+    ("readonly", "turn read-only mode on for this session"),
+    ("help", "show the key bindings"),
+    ("quit", "quit strongroom (also :q)"),
+];
+
+/// Complete the line: the command name first, then its argument.
+pub fn complete(line: &str, contexts: &[String], themes: &[String]) -> Option<String> {
+    let (cmd, arg) = match line.split_once(' ') {
+        Some((c, a)) => (c, Some(a.trim_start())),
+        None => (line, None),
+    };
+    match arg {
+        None => {
+            let hits: Vec<&str> = COMMANDS
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| n.starts_with(cmd))
+                .collect();
+            let common = common_prefix(&hits)?;
+            let needs_arg = matches!(common.as_str(), "ctx" | "theme");
+            Some(if hits.len() == 1 && needs_arg {
+                format!("{common} ")
+            } else {
+                common
+            })
+        }
+        Some(arg) => {
+            let pool = match cmd {
+                "ctx" | "context" => contexts,
+                "theme" => themes,
+                _ => return None,
+            };
+            let hits: Vec<&str> = pool
+                .iter()
+                .map(String::as_str)
+                .filter(|n| n.starts_with(arg))
+                .collect();
+            common_prefix(&hits).map(|p| format!("{cmd} {p}"))
+        }
+    }
+}
+
+fn common_prefix(words: &[&str]) -> Option<String> {
+    let first = words.first()?;
+    let mut len = first.len();
+    for w in &words[1..] {
+        len = first
+            .chars()
+            .zip(w.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a.len_utf8())
+            .sum::<usize>()
+            .min(len);
+    }
+    Some(first[..len].to_string())
+}
+
+impl App {
+    pub(super) fn on_command_key(&mut self, line: &mut LineInput, key: crossterm::event::KeyEvent) -> Vec<Command> {
+        let outcome = line.handle_key(key);
+        match outcome {
+            InputOutcome::Cancel => Vec::new(),
+            InputOutcome::Submit => {
+                let text = line.text.trim().to_string();
+                if !text.is_empty() {
+                    self.command_history.retain(|h| *h != text);
+                    self.command_history.push(text.clone());
+                }
+                self.run_command(&text)
+            }
+            InputOutcome::Complete => {
+                let contexts: Vec<String> = self.contexts.iter().map(|c| c.context.clone()).collect();
+                if let Some(done) = complete(&line.text, &contexts, &self.themes.names()) {
+                    line.set(&done);
+                }
+                self.mode = Mode::Command(std::mem::take(line));
+                Vec::new()
+            }
+            InputOutcome::HistoryPrev | InputOutcome::HistoryNext => {
+                let pos = self.command_history.iter().position(|h| *h == line.text);
+                let next = match (outcome, pos) {
+                    (InputOutcome::HistoryPrev, None) => self.command_history.last(),
+                    (InputOutcome::HistoryPrev, Some(i)) => self.command_history.get(i.saturating_sub(1)),
+                    (_, Some(i)) => self.command_history.get(i + 1),
+                    _ => None,
+                };
+                if let Some(h) = next.cloned() {
+                    line.set(&h);
+                }
+                self.mode = Mode::Command(std::mem::take(line));
+                Vec::new()
+            }
+            InputOutcome::Changed | InputOutcome::Ignored => {
+                self.mode = Mode::Command(std::mem::take(line));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Run one command line (without the leading `:`).
+    pub fn run_command(&mut self, text: &str) -> Vec<Command> {
+        let text = text.trim().trim_start_matches(':');
+        let (cmd, arg) = match text.split_once(' ') {
+            Some((c, a)) => (c, a.trim()),
+            None => (text, ""),
+        };
+        self.dirty = true;
+        match cmd {
+            "" => Vec::new(),
+            "q" | "q!" | "quit" | "exit" => self.on_action(Action::Quit),
+            "help" | "h" | "?" => self.on_action(Action::Help),
+            "health" | "status" => {
+                self.screen = super::ScreenId::Health;
+                Vec::new()
+            }
+            "refresh" | "r" => self.on_action(Action::Refresh),
+            "readonly" | "ro" => {
+                self.gate.set_read_only(true);
+                self.toast("read-only mode on", ToastLevel::Info);
+                Vec::new()
+            }
+            "theme" => {
+                if arg.is_empty() {
+                    let names = self.themes.names().join(", ");
+                    self.toast(format!("themes: {names}"), ToastLevel::Info);
+                } else if self.themes.get(arg).is_some() {
+                    self.theme_name = arg.to_string();
+                    self.toast(format!("theme {arg}"), ToastLevel::Info);
+                } else {
+                    let names = self.themes.names().join(", ");
+                    self.toast(format!("unknown theme \"{arg}\" (have: {names})"), ToastLevel::Warn);
+                }
+                Vec::new()
+            }
+            "ctx" | "context" => {
+                let names: Vec<String> = self.contexts.iter().map(|c| c.context.clone()).collect();
+                if arg.is_empty() {
+                    let list = if names.is_empty() { "none configured".to_string() } else { names.join(", ") };
+                    self.toast(
+                        format!("context {} (contexts: {list})", self.profile.context),
+                        ToastLevel::Info,
+                    );
+                    return Vec::new();
+                }
+                match self.contexts.iter().find(|c| c.context == arg).cloned() {
+                    Some(p) => self.switch_context(p),
+                    None => {
+                        let list = if names.is_empty() { "none configured".to_string() } else { names.join(", ") };
+                        self.toast(format!("unknown context \"{arg}\" (have: {list})"), ToastLevel::Warn);
+                        Vec::new()
+                    }
+                }
+            }
+            other => {
+                self.toast(format!("unknown command \":{other}\" — try :help"), ToastLevel::Warn);
+                Vec::new()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_commands_and_arguments() {
+        let ctx = vec!["prod".to_string(), "staging".to_string()];
+        let themes = vec!["default".to_string(), "high-contrast".to_string(), "light".to_string()];
+        assert_eq!(complete("th", &ctx, &themes).as_deref(), Some("theme "));
+        assert_eq!(complete("theme h", &ctx, &themes).as_deref(), Some("theme high-contrast"));
+        assert_eq!(complete("ctx s", &ctx, &themes).as_deref(), Some("ctx staging"));
+        assert_eq!(complete("h", &ctx, &themes).as_deref(), Some("he"));
+        assert_eq!(complete("zz", &ctx, &themes), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! The console's main loop: one channel of `Msg`s into `App::update`, commands out to the
+//! worker and the terminal, and a draw whenever something changed.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{App, AppInit, ToastLevel};
+use crate::command::Command;
+use crate::event::{EventTask, Msg};
+use crate::tui;
+use crate::vault::worker::{Worker, WorkerHandle};
+
+/// Tick period: drives polls and the ages shown on screen.
+const TICK: Duration = Duration::from_secs(1);
+
+/// Restores the terminal however the loop ends.
+struct RestoreGuard;
+
+impl Drop for RestoreGuard {
+    fn drop(&mut self) {
+        let _ = tui::restore();
+    }
+}
+
+/// Run the interactive console until the user quits.
+pub async fn run_console(init: AppInit) -> std::io::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let cancel = CancellationToken::new();
+    let mut worker = start_worker(&init.profile, &tx, &cancel);
+    let mut app = App::new(init);
+    let mut term = tui::init()?;
+    let _guard = RestoreGuard;
+    let size = term.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    if let Err(e) = &worker {
+        app.toast(format!("cannot connect: {e}"), ToastLevel::Error);
+    }
+    // The first frame goes out before any network answer.
+    term.draw(|f| crate::ui::draw(f, &app))?;
+    app.dirty = false;
+    tracing::debug!("first frame drawn");
+    EventTask::spawn(tx.clone(), TICK, cancel.child_token());
+    let mut pending: Vec<Command> = app.start();
+
+    loop {
+        for cmd in pending.drain(..) {
+            match cmd {
+                Command::Quit => app.quit = true,
+                Command::Suspend => {
+                    tui::suspend(&mut term)?;
+                    app.update(Msg::Resumed);
+                }
+                Command::Connect { profile } => {
+                    if let Ok(w) = &worker {
+                        w.cancel();
+                    }
+                    worker = start_worker(&profile, &tx, &cancel);
+                    if let Err(e) = &worker {
+                        app.toast(format!("cannot connect: {e}"), ToastLevel::Error);
+                    }
+                }
+                cmd @ (Command::Fetch { .. } | Command::Write { .. }) => match &worker {
+                    Ok(w) => w.send(&cmd),
+                    Err(e) => app.toast(format!("not connected: {e}"), ToastLevel::Error),
+                },
+            }
+        }
+        if app.quit {
+            break;
+        }
+        if app.dirty {
+            term.draw(|f| crate::ui::draw(f, &app))?;
+            app.dirty = false;
+        }
+        let Some(first) = rx.recv().await else { break };
+        // Drain what else is queued; keep only the newest tick.
+        let mut batch = vec![first];
+        while let Ok(m) = rx.try_recv() {
+            batch.push(m);
+        }
+        let newest_tick = batch.iter().rposition(|m| matches!(m, Msg::Tick(_)));
+        for (i, msg) in batch.into_iter().enumerate() {
+            if matches!(msg, Msg::Tick(_)) && Some(i) != newest_tick {
+                continue;
+            }
+            pending.extend(app.update(msg));
+        }
+    }
+    cancel.cancel();
+    drop(term);
+    tui::restore()
+}
+
+fn start_worker(
+    profile: &crate::config::ConnectionProfile,
+    tx: &mpsc::UnboundedSender<Msg>,
+    cancel: &CancellationToken,
+) -> Result<WorkerHandle, crate::vault::VaultError> {
+    let worker = Worker::new(profile)?;
+    Ok(WorkerHandle::spawn(worker, tx.clone(), cancel.child_token()))
+}

@@ -1,0 +1,348 @@
+//! Update-flow tests: `Msg` sequences into `App::update`, asserting the returned `Command`s and
+//! the state. No terminal, no server.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pretty_assertions::assert_eq;
+
+use strongroom::action::Action;
+use strongroom::app::{App, AppInit, Mode};
+use strongroom::cluster::NodeStatus;
+use strongroom::command::{Command, Request};
+use strongroom::config::{ConnectionProfile, TokenSource};
+use strongroom::event::Msg;
+use strongroom::keymap::Keymap;
+use strongroom::theme::ThemeRegistry;
+use strongroom::vault::VaultError;
+use strongroom::vault::models::sys::{Health, HealthResponse, NodeRole};
+use strongroom::vault::worker::{ClusterPoll, ClusterReport, NodeReport, Reply, WriteOutcome};
+use strongroom::write_gate::Mutation;
+
+const A: &str = "http://127.0.0.1:8210";
+const B: &str = "http://127.0.0.1:8220";
+
+fn t0() -> DateTime<Utc> {
+    Utc.timestamp_opt(1_795_393_047, 0).single().expect("time")
+}
+
+fn profile(name: &str, addrs: &[&str], read_only: bool) -> ConnectionProfile {
+    ConnectionProfile {
+        context: name.into(),
+        addrs: addrs.iter().map(|a| a.to_string()).collect(),
+        token: None,
+        token_source: TokenSource::None,
+        namespace: None,
+        ca_cert: None,
+        client_cert: None,
+        client_key: None,
+        skip_verify: false,
+        read_only,
+        theme: None,
+        sandbox: false,
+    }
+}
+
+fn app_with(read_only_ctx: bool, force_read_only: bool) -> App {
+    let main = profile("main", &[A, B], read_only_ctx);
+    let other = profile("other", &["http://127.0.0.1:8300"], false);
+    App::new(AppInit {
+        profile: main.clone(),
+        contexts: vec![main, other],
+        theme: "default".into(),
+        themes: ThemeRegistry::load(None, false),
+        keymap: Keymap::load(None).0,
+        poll_interval: Duration::from_secs(2),
+        force_read_only,
+        warnings: vec![],
+        now: t0(),
+    })
+}
+
+fn app() -> App {
+    app_with(false, false)
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn type_str(app: &mut App, s: &str) -> Vec<Command> {
+    s.chars().flat_map(|c| app.update(key(c))).collect()
+}
+
+fn health(role: NodeRole, status: u16) -> Health {
+    Health {
+        status,
+        role,
+        body: HealthResponse {
+            initialized: true,
+            sealed: role == NodeRole::Sealed,
+            standby: role != NodeRole::Active,
+            version: Some("2.7.2".into()),
+            cluster_name: Some("sandbox".into()),
+            server_time_utc: Some(t0().timestamp()),
+            ..Default::default()
+        },
+    }
+}
+
+fn poll(at: DateTime<Utc>, a: Result<Health, VaultError>, b: Result<Health, VaultError>) -> Reply {
+    let node = |addr: &str, h: Result<Health, VaultError>| NodeReport {
+        addr: addr.into(),
+        seal: None,
+        leader: None,
+        health: h,
+        latency_ms: Some(1),
+    };
+    Reply::ClusterPoll(Box::new(ClusterPoll {
+        at,
+        nodes: vec![node(A, a), node(B, b)],
+        cluster: ClusterReport::default(),
+    }))
+}
+
+fn fetch_seq(cmds: &[Command]) -> u64 {
+    match cmds {
+        [Command::Fetch { seq, request: Request::PollCluster { nodes } }] => {
+            assert_eq!(nodes, &vec![A.to_string(), B.to_string()]);
+            *seq
+        }
+        other => panic!("expected one poll, got {other:?}"),
+    }
+}
+
+#[test]
+fn polls_at_start_then_on_interval_but_never_while_in_flight() {
+    let mut app = app();
+    let seq = fetch_seq(&app.start());
+    // In flight: ticks do not send another poll.
+    assert_eq!(app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))), vec![]);
+    app.update(Msg::Vault {
+        seq,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    assert_eq!(app.cluster.nodes[0].status(), NodeStatus::Active);
+    assert_eq!(app.cluster.nodes[1].status(), NodeStatus::Standby);
+    // Interval not yet over since the last send at t0+0? last send was at t0.
+    let next = app.update(Msg::Tick(t0() + chrono::Duration::seconds(5)));
+    assert!(fetch_seq(&next) > seq);
+}
+
+#[test]
+fn an_older_reply_never_overwrites_a_newer_one() {
+    let mut app = app();
+    let first = fetch_seq(&app.start());
+    app.update(Msg::Vault {
+        seq: first,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    let second = fetch_seq(&app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))));
+    app.update(Msg::Vault {
+        seq: second,
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Sealed, 503)),
+            Ok(health(NodeRole::Active, 200)),
+        ),
+    });
+    // A late duplicate of the first reply arrives.
+    app.update(Msg::Vault {
+        seq: first,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    assert_eq!(app.cluster.nodes[0].status(), NodeStatus::Sealed);
+    assert_eq!(app.cluster.nodes[1].status(), NodeStatus::Active);
+}
+
+#[test]
+fn a_failed_poll_keeps_the_last_good_data_as_stale() {
+    let mut app = app();
+    let first = fetch_seq(&app.start());
+    app.update(Msg::Vault {
+        seq: first,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    let second = fetch_seq(&app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))));
+    let refused = VaultError::Connect {
+        addr: B.into(),
+        reason: "connection refused".into(),
+    };
+    app.update(Msg::Vault {
+        seq: second,
+        reply: poll(t0() + chrono::Duration::seconds(3), Ok(health(NodeRole::Active, 200)), Err(refused)),
+    });
+    let b = &app.cluster.nodes[1];
+    assert_eq!(b.status(), NodeStatus::Unreachable);
+    assert!(b.health.is_stale());
+    assert_eq!(b.health.value().map(|h| h.role), Some(NodeRole::Standby));
+}
+
+#[test]
+fn q_quits_and_ctrl_c_force_quits() {
+    let mut app = app();
+    assert_eq!(app.update(key('q')), vec![Command::Quit]);
+    let mut app2 = self::app();
+    let cmds = app2.update(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert_eq!(cmds, vec![Command::Quit]);
+}
+
+#[test]
+fn command_line_switches_theme_with_completion() {
+    let mut app = app();
+    app.update(key(':'));
+    assert!(matches!(app.mode, Mode::Command(_)));
+    type_str(&mut app, "th");
+    app.update(code(KeyCode::Tab));
+    type_str(&mut app, "li");
+    app.update(code(KeyCode::Tab));
+    match &app.mode {
+        Mode::Command(l) => assert_eq!(l.text, "theme light"),
+        m => panic!("unexpected mode {m:?}"),
+    }
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.theme_name, "light");
+    assert_eq!(app.mode, Mode::Normal);
+    // Unknown theme: a message, nothing changes.
+    app.update(key(':'));
+    type_str(&mut app, "theme nope");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.theme_name, "light");
+    assert!(app.toasts.iter().any(|t| t.text.contains("unknown theme")));
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut app = app();
+    app.update(key('?'));
+    assert_eq!(app.mode, Mode::Help { scroll: 0 });
+    app.update(key('j'));
+    assert_eq!(app.mode, Mode::Help { scroll: 1 });
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn filter_applies_live_and_esc_clears_it() {
+    let mut app = app();
+    app.update(key('/'));
+    type_str(&mut app, "8220");
+    assert_eq!(app.health.filter(), "8220");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.health.filter(), "8220");
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.health.filter(), "");
+}
+
+#[test]
+fn read_only_mode_refuses_writes_at_the_gate() {
+    for (ctx_ro, flag_ro) in [(true, false), (false, true)] {
+        let mut app = app_with(ctx_ro, flag_ro);
+        assert!(app.read_only());
+        let cmds = app.on_action(Action::SealNode);
+        assert_eq!(cmds, vec![]);
+        let cmds = app.on_action(Action::StepDown);
+        assert_eq!(cmds, vec![]);
+        assert_eq!(app.mode, Mode::Normal);
+    }
+}
+
+#[test]
+fn sealing_a_node_needs_the_typed_phrase() {
+    let mut app = app();
+    let seq = fetch_seq(&app.start());
+    app.update(Msg::Vault {
+        seq,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    app.update(key('S'));
+    assert_eq!(app.mode, Mode::Confirm);
+    // Enter with a wrong phrase does nothing.
+    type_str(&mut app, "seal it");
+    assert_eq!(app.update(code(KeyCode::Enter)), vec![]);
+    assert_eq!(app.mode, Mode::Confirm);
+    for _ in 0.."seal it".len() {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_str(&mut app, "seal 127.0.0.1:8210");
+    let cmds = app.update(code(KeyCode::Enter));
+    assert!(
+        matches!(&cmds[..], [Command::Write { mutation: Mutation::SealNode { addr }, .. }] if addr == A),
+        "{cmds:?}"
+    );
+    assert_eq!(app.mode, Mode::Normal);
+    // The outcome is reported and a poll follows at once.
+    let Command::Write { seq, .. } = &cmds[0] else { unreachable!() };
+    let after = app.update(Msg::Vault {
+        seq: *seq,
+        reply: Reply::Write(WriteOutcome {
+            summary: "sealed 127.0.0.1:8210".into(),
+            result: Ok(()),
+        }),
+    });
+    assert!(app.toasts.iter().any(|t| t.text == "sealed 127.0.0.1:8210"));
+    assert!(matches!(&after[..], [Command::Fetch { .. }]));
+}
+
+#[test]
+fn esc_cancels_a_confirmation() {
+    let mut app = app();
+    app.update(key('D'));
+    // No active node known yet: nothing to confirm.
+    assert_eq!(app.mode, Mode::Normal);
+    let seq = fetch_seq(&app.start());
+    app.update(Msg::Vault {
+        seq,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    app.update(key('D'));
+    assert_eq!(app.mode, Mode::Confirm);
+    assert_eq!(app.update(code(KeyCode::Esc)), vec![]);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.gate.pending().is_none());
+}
+
+#[test]
+fn switching_context_reconnects_and_drops_late_replies() {
+    let mut app = app();
+    let old = fetch_seq(&app.start());
+    app.update(key(':'));
+    type_str(&mut app, "ctx other");
+    let cmds = app.update(code(KeyCode::Enter));
+    assert!(matches!(&cmds[0], Command::Connect { profile } if profile.context == "other"));
+    assert!(matches!(&cmds[1], Command::Fetch { request: Request::PollCluster { nodes }, .. } if nodes == &vec!["http://127.0.0.1:8300".to_string()]));
+    assert_eq!(app.profile.context, "other");
+    // The old cluster's reply arrives late: dropped.
+    app.update(Msg::Vault {
+        seq: old,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    assert_eq!(app.cluster.nodes.len(), 1);
+    assert_eq!(app.cluster.nodes[0].status(), NodeStatus::Unknown);
+    // Unknown context: a message.
+    app.update(key(':'));
+    type_str(&mut app, "ctx nowhere");
+    assert_eq!(app.update(code(KeyCode::Enter)), vec![]);
+    assert!(app.toasts.iter().any(|t| t.text.contains("unknown context")));
+}
+
+#[test]
+fn two_key_chord_goes_to_top() {
+    let mut app = app();
+    let seq = fetch_seq(&app.start());
+    app.update(Msg::Vault {
+        seq,
+        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+    });
+    app.update(key('j'));
+    assert_eq!(app.health.selected_node(&app.cluster).map(|n| n.addr.as_str()), Some(B));
+    app.update(key('g'));
+    app.update(key('g'));
+    assert_eq!(app.health.selected_node(&app.cluster).map(|n| n.addr.as_str()), Some(A));
+}
