@@ -45,7 +45,9 @@ pub fn render_status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(ns) = &app.profile.namespace {
         spans.push(Span::styled(format!("  ns {}", sanitize(ns)), t.muted));
     }
-    Line::from(spans).render(area, buf);
+    let left = Line::from(spans);
+    let left_width = left.width() as u16;
+    left.render(area, buf);
 
     let right = match (app.poll.last_sent, app.cluster.last_poll) {
         (None, _) => String::new(),
@@ -53,7 +55,7 @@ pub fn render_status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         (Some(_), Some(at)) => format!("polled {} ago · {} ", short_age(app.now - at), app.theme_name),
     };
     let w = right.chars().count() as u16;
-    if w < area.width / 2 {
+    if left_width + w < area.width {
         let r = Rect {
             x: area.x + area.width - w,
             width: w,

@@ -178,7 +178,7 @@ fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
             spans.push(Span::styled("  leader ", t.muted));
             spans.push(Span::styled(sanitize(&l.leader_address).into_owned(), t.text));
             if let (Some(ci), Some(ai)) = (l.raft_committed_index, l.raft_applied_index) {
-                spans.push(Span::styled(format!("  raft index {ci}/{ai}"), t.muted));
+                spans.push(Span::styled(format!("  index {ci}/{ai}"), t.muted));
             }
         }
         Some(_) => spans.push(Span::styled("  HA off (single node)", t.muted)),
@@ -187,17 +187,30 @@ fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
         }
         None => {}
     }
-    let count = |s: crate::cluster::NodeStatus| c.nodes.iter().filter(|n| n.status() == s).count();
+    Line::from(spans)
+}
+
+/// "3 nodes: 1 active, 1 standby, 1 sealed" for the nodes panel title, and whether any is in trouble.
+pub(super) fn node_counts(c: &ClusterState) -> (String, bool) {
     use crate::cluster::NodeStatus as S;
+    let count = |s: S| c.nodes.iter().filter(|n| n.status() == s).count();
     let n = c.nodes.len();
-    let mut parts = vec![format!("{n} node{}", if n == 1 { "" } else { "s" })];
-    for (s, label) in [(S::Active, "active"), (S::Standby, "standby"), (S::Sealed, "sealed"), (S::Unreachable, "unreachable")] {
+    let mut parts = Vec::new();
+    for (s, label) in [
+        (S::Active, "active"),
+        (S::Standby, "standby"),
+        (S::PerfStandby, "perf-standby"),
+        (S::Sealed, "sealed"),
+        (S::Uninitialized, "uninitialised"),
+        (S::Unreachable, "unreachable"),
+        (S::Error, "error"),
+    ] {
         let k = count(s);
         if k > 0 {
             parts.push(format!("{k} {label}"));
         }
     }
-    let style = if count(S::Sealed) + count(S::Unreachable) + count(S::Uninitialized) > 0 { t.status_danger } else { t.muted };
-    spans.push(Span::styled(format!("  {}", parts.join(", ")), style));
-    Line::from(spans)
+    let trouble = count(S::Sealed) + count(S::Unreachable) + count(S::Uninitialized) + count(S::Error) > 0;
+    let head = format!("{n} node{}", if n == 1 { "" } else { "s" });
+    if parts.is_empty() { (head, false) } else { (format!("{head}: {}", parts.join(", ")), trouble) }
 }

@@ -93,7 +93,8 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     };
     let selected = v.screen.selected(Panel::Nodes).min(nodes.len().saturating_sub(1));
     let footer = v.screen.selected_node(v.cluster).map(|n| detail(n, v));
-    let title = table::title("Nodes", t, vec![]);
+    let (counts, trouble) = super::health::node_counts(v.cluster);
+    let title = table::title("Nodes", t, vec![Span::styled(format!("· {counts} "), if trouble { t.status_danger } else { t.muted })]);
     table::Panel {
         title,
         header,

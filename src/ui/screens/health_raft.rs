@@ -79,7 +79,7 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
                 Cell::from(voter),
                 Cell::from(fit(&sanitize(ap.map_or("-", |a| a.status.as_str())), 9)),
                 Cell::from(healthy),
-                Cell::from(fit(&sanitize(ap.map_or("-", |a| a.last_contact.as_str())), 8)),
+                Cell::from(ap.map_or("-".to_string(), |a| contact(&a.last_contact))),
             ];
             if wide {
                 cells.push(Cell::from(fit(&sanitize(ap.map_or("-", |a| a.node_status.as_str())), 6)));
@@ -106,6 +106,7 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     let mut suffix = Vec::new();
     if let Some(ap) = c.autopilot.value() {
         let (text, style) = if ap.healthy { ("healthy", t.status_ok) } else { ("UNHEALTHY", t.status_danger) };
+        suffix.push(Span::styled("· ", t.muted));
         suffix.push(Span::styled(format!("autopilot {text}"), style));
         let ft_style = if ap.failure_tolerance < 1 { t.status_warn } else { t.muted };
         suffix.push(Span::styled(format!(" · failure tolerance {} ", ap.failure_tolerance), ft_style));
@@ -130,4 +131,13 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         footer: None,
     }
     .render(area, buf, t);
+}
+
+/// `"283.744679ms"` → `284ms`, `"3.80478s"` → `3.8s`.
+fn contact(go: &str) -> String {
+    match age::go_duration_ms(go) {
+        Some(ms) if ms < 1000.0 => format!("{ms:.0}ms"),
+        Some(ms) => format!("{:.1}s", ms / 1000.0),
+        None => fit(&sanitize(go), 8),
+    }
 }
