@@ -250,7 +250,10 @@ impl App {
                 }
                 match &outcome.result {
                     Ok(()) => self.toast(outcome.summary.clone(), ToastLevel::Info),
-                    Err(e) => self.toast(format!("{} failed: {e}", outcome.summary), ToastLevel::Error),
+                    Err(e) => self.toast(
+                        format!("{} failed: {e}", outcome.summary),
+                        ToastLevel::Error,
+                    ),
                 }
                 self.poll.force();
                 self.poll_now()

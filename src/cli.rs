@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Clone, Default, Parser)]
-#[command(name = "strongroom", version, about = "Terminal operations console for OpenBao and HashiCorp Vault")]
+#[command(
+    name = "strongroom",
+    version,
+    about = "Terminal operations console for OpenBao and HashiCorp Vault"
+)]
 pub struct Cli {
     /// Address of a node (repeat for several nodes of one cluster). Env: BAO_ADDR, VAULT_ADDR.
     #[arg(long, global = true)]

@@ -20,9 +20,17 @@ pub enum Command {
     /// Suspend the process (ctrl-z); the terminal is restored first and set up again on resume.
     Suspend,
     /// Send a read to the worker.
-    Fetch { seq: u64, request: Request },
+    Fetch {
+        seq: u64,
+        request: Request,
+    },
     /// Perform a write that passed the write gate (and its confirmation).
-    Write { seq: u64, mutation: Mutation },
+    Write {
+        seq: u64,
+        mutation: Mutation,
+    },
     /// Replace the connection (a context switch): the runtime builds a new worker client.
-    Connect { profile: Box<ConnectionProfile> },
+    Connect {
+        profile: Box<ConnectionProfile>,
+    },
 }

@@ -89,7 +89,10 @@ impl Env {
 
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Env {
         Env {
-            vars: pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect(),
+            vars: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
         }
     }
 
@@ -108,7 +111,10 @@ impl Env {
 }
 
 fn truthy(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -128,7 +134,11 @@ pub fn state_dir(env: &Env) -> PathBuf {
     env.get("STRONGROOM_STATE_DIR")
         .map(PathBuf::from)
         .or_else(|| {
-            project_dirs().map(|d| d.state_dir().unwrap_or_else(|| d.data_local_dir()).to_path_buf())
+            project_dirs().map(|d| {
+                d.state_dir()
+                    .unwrap_or_else(|| d.data_local_dir())
+                    .to_path_buf()
+            })
         })
         .unwrap_or_else(|| PathBuf::from(".strongroom"))
 }
@@ -166,7 +176,11 @@ pub struct ContextConfig {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     #[error("config file {file}, line {line}: {message}")]
-    Invalid { file: String, line: usize, message: String },
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
     #[error("cannot read config file {file}: {message}")]
     Read { file: String, message: String },
     #[error("unknown context \"{name}\" (known: {known})")]
@@ -202,7 +216,10 @@ pub struct Settings {
 
 /// Read the config file (a missing file means defaults) and resolve.
 pub fn load(cli: &Cli, env: &Env) -> Result<Settings, ConfigError> {
-    let path = cli.config.clone().unwrap_or_else(|| config_dir(env).join("config.toml"));
+    let path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| config_dir(env).join("config.toml"));
     let file = match std::fs::read_to_string(&path) {
         Ok(text) => Some(parse_config(&text, &path.display().to_string())?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && cli.config.is_none() => None,
@@ -249,19 +266,32 @@ fn helper_token(home: Option<&Path>) -> (Option<Arc<Token>>, TokenSource) {
 }
 
 /// A context resolved from the file alone (for `:ctx` switching).
-fn profile_from_file(name: &str, c: &ContextConfig, env: &Env, home: Option<&Path>) -> Result<ConnectionProfile, ConfigError> {
-    let (token, token_source) = if let Some(var) = c.token_env.as_ref().filter(|v| env.get(v).is_some()) {
-        let v = env.get(var).unwrap_or_default();
-        (Some(Arc::new(crate::secret::token_from(&v))), TokenSource::Env(var.clone()))
-    } else if let Some(f) = &c.token_file {
-        let p = expand_home(f, home);
-        (read_token_file(&p)?, TokenSource::ContextFile(p))
-    } else {
-        helper_token(home)
-    };
+fn profile_from_file(
+    name: &str,
+    c: &ContextConfig,
+    env: &Env,
+    home: Option<&Path>,
+) -> Result<ConnectionProfile, ConfigError> {
+    let (token, token_source) =
+        if let Some(var) = c.token_env.as_ref().filter(|v| env.get(v).is_some()) {
+            let v = env.get(var).unwrap_or_default();
+            (
+                Some(Arc::new(crate::secret::token_from(&v))),
+                TokenSource::Env(var.clone()),
+            )
+        } else if let Some(f) = &c.token_file {
+            let p = expand_home(f, home);
+            (read_token_file(&p)?, TokenSource::ContextFile(p))
+        } else {
+            helper_token(home)
+        };
     Ok(ConnectionProfile {
         context: name.to_string(),
-        addrs: if c.addrs.is_empty() { vec![DEFAULT_ADDR.to_string()] } else { c.addrs.clone() },
+        addrs: if c.addrs.is_empty() {
+            vec![DEFAULT_ADDR.to_string()]
+        } else {
+            c.addrs.clone()
+        },
         token,
         token_source,
         namespace: c.namespace.clone(),
@@ -276,29 +306,51 @@ fn profile_from_file(name: &str, c: &ContextConfig, env: &Env, home: Option<&Pat
 }
 
 /// Apply precedence: flags > env (BAO_* over VAULT_*) > config file > defaults.
-pub fn resolve(cli: &Cli, env: &Env, file: Option<&ConfigFile>, home: Option<&Path>) -> Result<Settings, ConfigError> {
+pub fn resolve(
+    cli: &Cli,
+    env: &Env,
+    file: Option<&ConfigFile>,
+    home: Option<&Path>,
+) -> Result<Settings, ConfigError> {
     let empty = ConfigFile::default();
     let file = file.unwrap_or(&empty);
     let known = || {
         let k: Vec<&str> = file.contexts.keys().map(String::as_str).collect();
-        if k.is_empty() { "none configured".to_string() } else { k.join(", ") }
+        if k.is_empty() {
+            "none configured".to_string()
+        } else {
+            k.join(", ")
+        }
     };
     let selected = match (&cli.context, &file.default_context) {
         (Some(n), _) => {
             if !file.contexts.contains_key(n) {
-                return Err(ConfigError::UnknownContext { name: n.clone(), known: known() });
+                return Err(ConfigError::UnknownContext {
+                    name: n.clone(),
+                    known: known(),
+                });
             }
             Some(n.clone())
         }
         (None, Some(n)) => {
             if !file.contexts.contains_key(n) {
-                return Err(ConfigError::UnknownContext { name: n.clone(), known: known() });
+                return Err(ConfigError::UnknownContext {
+                    name: n.clone(),
+                    known: known(),
+                });
             }
             Some(n.clone())
         }
-        (None, None) => file.contexts.contains_key("default").then(|| "default".to_string()),
+        (None, None) => file
+            .contexts
+            .contains_key("default")
+            .then(|| "default".to_string()),
     };
-    let ctx = selected.as_ref().and_then(|n| file.contexts.get(n)).cloned().unwrap_or_default();
+    let ctx = selected
+        .as_ref()
+        .and_then(|n| file.contexts.get(n))
+        .cloned()
+        .unwrap_or_default();
     let name = selected.clone().unwrap_or_else(|| "default".to_string());
     let mut profile = profile_from_file(&name, &ctx, env, home)?;
 
@@ -306,7 +358,11 @@ pub fn resolve(cli: &Cli, env: &Env, file: Option<&ConfigFile>, home: Option<&Pa
     if !cli.addr.is_empty() {
         profile.addrs = cli.addr.clone();
     } else if let Some((v, _)) = env.bao_or_vault("ADDR") {
-        profile.addrs = v.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        profile.addrs = v
+            .split(',')
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
     }
     // Token.
     if let Some(t) = &cli.token {
@@ -317,11 +373,16 @@ pub fn resolve(cli: &Cli, env: &Env, file: Option<&ConfigFile>, home: Option<&Pa
         profile.token_source = TokenSource::Env(var);
     }
     // The rest.
-    if let Some(ns) = cli.namespace.clone().or_else(|| env.bao_or_vault("NAMESPACE").map(|v| v.0)) {
+    if let Some(ns) = cli
+        .namespace
+        .clone()
+        .or_else(|| env.bao_or_vault("NAMESPACE").map(|v| v.0))
+    {
         profile.namespace = Some(ns);
     }
     let path_of = |flag: &Option<PathBuf>, var: &str| {
-        flag.clone().or_else(|| env.bao_or_vault(var).map(|v| PathBuf::from(v.0)))
+        flag.clone()
+            .or_else(|| env.bao_or_vault(var).map(|v| PathBuf::from(v.0)))
     };
     if let Some(p) = path_of(&cli.ca_cert, "CACERT") {
         profile.ca_cert = Some(p);
@@ -332,7 +393,11 @@ pub fn resolve(cli: &Cli, env: &Env, file: Option<&ConfigFile>, home: Option<&Pa
     if let Some(p) = path_of(&cli.client_key, "CLIENT_KEY") {
         profile.client_key = Some(p);
     }
-    if cli.skip_verify || env.bao_or_vault("SKIP_VERIFY").is_some_and(|v| truthy(&v.0)) {
+    if cli.skip_verify
+        || env
+            .bao_or_vault("SKIP_VERIFY")
+            .is_some_and(|v| truthy(&v.0))
+    {
         profile.skip_verify = true;
     }
     profile.read_only |= cli.read_only;
@@ -345,7 +410,10 @@ pub fn resolve(cli: &Cli, env: &Env, file: Option<&ConfigFile>, home: Option<&Pa
         .unwrap_or_else(|| "default".to_string());
     let secs = file.poll_interval_secs.unwrap_or(2);
     if !(1..=60).contains(&secs) {
-        return Err(ConfigError::PollInterval { file: "config.toml".into(), value: secs });
+        return Err(ConfigError::PollInterval {
+            file: "config.toml".into(),
+            value: secs,
+        });
     }
 
     let mut warnings = Vec::new();

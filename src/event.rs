@@ -19,7 +19,10 @@ pub enum Msg {
     /// Periodic tick carrying the current time (the only clock `update` sees).
     Tick(DateTime<Utc>),
     /// A reply from the Vault worker.
-    Vault { seq: u64, reply: Reply },
+    Vault {
+        seq: u64,
+        reply: Reply,
+    },
     /// The process came back from a suspend.
     Resumed,
 }

@@ -68,10 +68,12 @@ pub async fn status(profile: &ConnectionProfile, format: Format) -> i32 {
 pub fn build_report(context: &str, state: &ClusterState) -> (StatusReport, i32) {
     let nodes: Vec<NodeLine> = state.nodes.iter().map(node_line).collect();
     let error = state.nodes.is_empty()
-        || state
-            .nodes
-            .iter()
-            .any(|n| matches!(n.status(), NodeStatus::Unreachable | NodeStatus::Error | NodeStatus::Unknown));
+        || state.nodes.iter().any(|n| {
+            matches!(
+                n.status(),
+                NodeStatus::Unreachable | NodeStatus::Error | NodeStatus::Unknown
+            )
+        });
     let (overall, code) = if error {
         ("error", 1)
     } else if state.any_sealed() {
@@ -110,7 +112,10 @@ fn node_line(n: &NodeState) -> NodeLine {
         leader_address: leader
             .filter(|l| l.ha_enabled && !l.leader_address.is_empty())
             .map(|l| sanitize(&l.leader_address).into_owned()),
-        error: n.last_error.as_ref().map(|e| sanitize(&e.to_string()).into_owned()),
+        error: n
+            .last_error
+            .as_ref()
+            .map(|e| sanitize(&e.to_string()).into_owned()),
     }
 }
 
@@ -124,13 +129,19 @@ fn yes_no(v: Option<bool>) -> &'static str {
 
 /// A plain table, one node per row, then one line per error.
 pub fn render_table(r: &StatusReport) -> String {
-    let header = ["NODE", "STATE", "INIT", "SEALED", "VERSION", "SEAL", "T/N", "PROGRESS", "LEADER", "CLUSTER"];
+    let header = [
+        "NODE", "STATE", "INIT", "SEALED", "VERSION", "SEAL", "T/N", "PROGRESS", "LEADER",
+        "CLUSTER",
+    ];
     let rows: Vec<Vec<String>> = r
         .nodes
         .iter()
         .map(|n| {
             vec![
-                n.addr.trim_start_matches("http://").trim_start_matches("https://").to_string(),
+                n.addr
+                    .trim_start_matches("http://")
+                    .trim_start_matches("https://")
+                    .to_string(),
                 n.state.to_string(),
                 yes_no(n.initialized).to_string(),
                 yes_no(n.sealed).to_string(),

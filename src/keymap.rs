@@ -155,6 +155,8 @@ pub struct Keymap {
 const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
 
 type Entries = Vec<(KeyContext, String, Vec<Key>, Action, usize)>;
+/// One binding of a chord in a file: its text, action and line.
+type Use = (String, Action, usize);
 
 /// Parse a keymap file into (context, chord text, keys, action, line); errors name file, line, value.
 fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
@@ -172,7 +174,9 @@ fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
         text.lines()
             .position(|l| {
                 let t = l.trim_start();
-                t.starts_with(&format!("\"{needle}\"")) || t.starts_with(&format!("'{needle}'")) || t.starts_with(&format!("{needle} "))
+                t.starts_with(&format!("\"{needle}\""))
+                    || t.starts_with(&format!("'{needle}'"))
+                    || t.starts_with(&format!("{needle} "))
                     || t.starts_with(&format!("{needle}="))
             })
             .map_or(1, |i| i + 1)
@@ -192,15 +196,21 @@ fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
         for (chord, action) in table {
             let line = line_for(chord);
             let Some(name) = action.as_str() else {
-                warnings.push(format!("{origin}, line {line}: the action for \"{chord}\" must be a string"));
+                warnings.push(format!(
+                    "{origin}, line {line}: the action for \"{chord}\" must be a string"
+                ));
                 continue;
             };
             let Some(keys) = parse_chord(chord) else {
-                warnings.push(format!("{origin}, line {line}: invalid key chord \"{chord}\""));
+                warnings.push(format!(
+                    "{origin}, line {line}: invalid key chord \"{chord}\""
+                ));
                 continue;
             };
             let Some(action) = Action::from_name(name) else {
-                warnings.push(format!("{origin}, line {line}: unknown action \"{name}\" for \"{chord}\""));
+                warnings.push(format!(
+                    "{origin}, line {line}: unknown action \"{name}\" for \"{chord}\""
+                ));
                 continue;
             };
             out.push((ctx, chord.clone(), keys, action, line));
@@ -240,9 +250,12 @@ impl Keymap {
             let (entries, w) = parse_entries(&text, &origin);
             warnings.extend(w);
             // Two entries of the file on one chord (e.g. "ctrl-R" and "ctrl-r"): a clash; keep the default.
-            let mut count: BTreeMap<(KeyContext, Vec<Key>), Vec<(String, Action, usize)>> = BTreeMap::new();
+            let mut count: BTreeMap<(KeyContext, Vec<Key>), Vec<Use>> = BTreeMap::new();
             for (ctx, chord, keys, action, line) in entries {
-                count.entry((ctx, keys)).or_default().push((chord, action, line));
+                count
+                    .entry((ctx, keys))
+                    .or_default()
+                    .push((chord, action, line));
             }
             for ((ctx, keys), uses) in count {
                 if let [(chord, action, _)] = uses.as_slice() {
@@ -302,7 +315,10 @@ impl Keymap {
         let mut prefix = false;
         for c in Self::contexts(ctx) {
             for (keys, _, action) in self.maps.get(&c).into_iter().flatten() {
-                if c == KeyContext::Global && ctx == KeyContext::Help && *action != Action::ForceQuit {
+                if c == KeyContext::Global
+                    && ctx == KeyContext::Help
+                    && *action != Action::ForceQuit
+                {
                     continue;
                 }
                 if keys.as_slice() == seq {
@@ -380,25 +396,55 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         let mut p = Vec::new();
         let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(km.feed(KeyContext::Health, &mut p, q), KeyResult::Action(Action::Quit));
-        assert_eq!(km.feed(KeyContext::Help, &mut p, q), KeyResult::Action(Action::Back));
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, q),
+            KeyResult::Action(Action::Quit)
+        );
+        assert_eq!(
+            km.feed(KeyContext::Help, &mut p, q),
+            KeyResult::Action(Action::Back)
+        );
         let cc = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(km.feed(KeyContext::Help, &mut p, cc), KeyResult::Action(Action::ForceQuit));
+        assert_eq!(
+            km.feed(KeyContext::Help, &mut p, cc),
+            KeyResult::Action(Action::ForceQuit)
+        );
         let g = ev(KeyCode::Char('g'), KeyModifiers::NONE);
         assert_eq!(km.feed(KeyContext::Health, &mut p, g), KeyResult::Pending);
-        assert_eq!(km.feed(KeyContext::Health, &mut p, g), KeyResult::Action(Action::Top));
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, g),
+            KeyResult::Action(Action::Top)
+        );
         // A broken sequence: the second key is looked up alone.
         assert_eq!(km.feed(KeyContext::Health, &mut p, g), KeyResult::Pending);
-        assert_eq!(km.feed(KeyContext::Health, &mut p, q), KeyResult::Action(Action::Quit));
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, q),
+            KeyResult::Action(Action::Quit)
+        );
         // Uppercase with or without SHIFT.
         let s1 = ev(KeyCode::Char('S'), KeyModifiers::SHIFT);
         let s2 = ev(KeyCode::Char('S'), KeyModifiers::NONE);
-        assert_eq!(km.feed(KeyContext::Health, &mut p, s1), KeyResult::Action(Action::SealNode));
-        assert_eq!(km.feed(KeyContext::Health, &mut p, s2), KeyResult::Action(Action::SealNode));
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, s1),
+            KeyResult::Action(Action::SealNode)
+        );
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, s2),
+            KeyResult::Action(Action::SealNode)
+        );
         let bt = ev(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(km.feed(KeyContext::Health, &mut p, bt), KeyResult::Action(Action::FocusPrev));
-        assert_eq!(km.hint(KeyContext::Health, Action::SealNode).as_deref(), Some("S"));
-        assert_eq!(km.hint(KeyContext::Health, Action::Quit).as_deref(), Some("q"));
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, bt),
+            KeyResult::Action(Action::FocusPrev)
+        );
+        assert_eq!(
+            km.hint(KeyContext::Health, Action::SealNode).as_deref(),
+            Some("S")
+        );
+        assert_eq!(
+            km.hint(KeyContext::Health, Action::Quit).as_deref(),
+            Some("q")
+        );
         assert_eq!(format_chord(&[g, g]), "g g");
     }
 
@@ -413,12 +459,24 @@ mod tests {
         .expect("write");
         let (km, w) = Keymap::load(Some(&f));
         assert_eq!(w.len(), 2, "{w:?}");
-        assert!(w[0].contains("line 3") && w[0].contains("unknown action \"fly\""), "{w:?}");
-        assert!(w[1].contains("line 4") && w[1].contains("invalid key chord \"ctrl-\""), "{w:?}");
+        assert!(
+            w[0].contains("line 3") && w[0].contains("unknown action \"fly\""),
+            "{w:?}"
+        );
+        assert!(
+            w[1].contains("line 4") && w[1].contains("invalid key chord \"ctrl-\""),
+            "{w:?}"
+        );
         let mut p = Vec::new();
         let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
-        assert_eq!(km.feed(KeyContext::Health, &mut p, x), KeyResult::Action(Action::Quit));
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, x),
+            KeyResult::Action(Action::Quit)
+        );
         let s = ev(KeyCode::Char('S'), KeyModifiers::NONE);
-        assert_eq!(km.feed(KeyContext::Health, &mut p, s), KeyResult::Action(Action::StepDown));
+        assert_eq!(
+            km.feed(KeyContext::Health, &mut p, s),
+            KeyResult::Action(Action::StepDown)
+        );
     }
 }

@@ -10,10 +10,14 @@ use tracing_subscriber::EnvFilter;
 /// Start file logging at `level` (a tracing filter such as `debug` or `strongroom=trace`).
 /// Returns the guard that flushes the file on drop, or `None` when logging is off.
 pub fn init(level: Option<&str>, state_dir: &Path) -> Result<Option<WorkerGuard>, String> {
-    let Some(level) = level.map(str::trim).filter(|l| !l.is_empty() && *l != "off") else {
+    let Some(level) = level
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "off")
+    else {
         return Ok(None);
     };
-    let filter = EnvFilter::try_new(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
+    let filter =
+        EnvFilter::try_new(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
     std::fs::create_dir_all(state_dir)
         .map_err(|e| format!("cannot create the state dir {}: {e}", state_dir.display()))?;
     let appender = tracing_appender::rolling::never(state_dir, "strongroom.log");

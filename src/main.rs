@@ -25,7 +25,8 @@ fn main() -> ExitCode {
         }
     };
     let log_level = cli.log_level.clone().or_else(|| env.get("STRONGROOM_LOG"));
-    let _log_guard = match strongroom::logging::init(log_level.as_deref(), &config::state_dir(&env)) {
+    let _log_guard = match strongroom::logging::init(log_level.as_deref(), &config::state_dir(&env))
+    {
         Ok(g) => g,
         Err(e) => {
             eprintln!("strongroom: {e}");
@@ -42,7 +43,9 @@ fn main() -> ExitCode {
             let code = runtime.block_on(strongroom::headless::status(&settings.profile, format));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
-        Some(Sub::Sandbox { action: Some(action) }) => {
+        Some(Sub::Sandbox {
+            action: Some(action),
+        }) => {
             let code = runtime.block_on(strongroom::sandbox::run_action(action));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
@@ -72,7 +75,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn console(runtime: &tokio::runtime::Runtime, cli: &Cli, env: &Env, settings: Settings) -> ExitCode {
+fn console(
+    runtime: &tokio::runtime::Runtime,
+    cli: &Cli,
+    env: &Env,
+    settings: Settings,
+) -> ExitCode {
     let no_color = env.get("NO_COLOR").is_some_and(|v| !v.is_empty());
     let themes = ThemeRegistry::load(Some(&config::config_dir(env).join("themes")), no_color);
     let (keymap, key_warnings) = Keymap::load(Some(&config::config_dir(env).join("keymap.toml")));

@@ -15,7 +15,9 @@ pub enum Remote<T> {
     #[default]
     NotAsked,
     /// A request is in flight; `last` is the previous good value, if any.
-    Loading { last: Option<Stamped<T>> },
+    Loading {
+        last: Option<Stamped<T>>,
+    },
     Ready(Stamped<T>),
     /// The latest request failed; `last` is the last good value, now stale.
     Failed {

@@ -99,5 +99,9 @@ fn start_worker(
     cancel: &CancellationToken,
 ) -> Result<WorkerHandle, crate::vault::VaultError> {
     let worker = Worker::new(profile)?;
-    Ok(WorkerHandle::spawn(worker, tx.clone(), cancel.child_token()))
+    Ok(WorkerHandle::spawn(
+        worker,
+        tx.clone(),
+        cancel.child_token(),
+    ))
 }

@@ -113,7 +113,10 @@ struct StyleSpec {
 const BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../themes/default.toml")),
     ("light", include_str!("../themes/light.toml")),
-    ("high-contrast", include_str!("../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../themes/high-contrast.toml"),
+    ),
     ("mono", include_str!("../themes/mono.toml")),
 ];
 
@@ -127,7 +130,12 @@ fn parse_color(name: &str, palette: &BTreeMap<String, String>) -> Option<Color> 
 }
 
 /// Parse a theme file over `base`.
-pub fn parse_theme(name: &str, text: &str, base: &Theme, origin: &str) -> Result<Theme, ThemeError> {
+pub fn parse_theme(
+    name: &str,
+    text: &str,
+    base: &Theme,
+    origin: &str,
+) -> Result<Theme, ThemeError> {
     let err = |line: usize, message: String| ThemeError {
         origin: origin.to_string(),
         line,
@@ -142,9 +150,12 @@ pub fn parse_theme(name: &str, text: &str, base: &Theme, origin: &str) -> Result
     for (slot, spec) in &file.styles {
         let line = line_of(text, spec.span().start);
         let known = SLOTS.join(", ");
-        let style = theme
-            .slot_mut(slot)
-            .ok_or_else(|| err(line, format!("unknown style slot \"{slot}\" (known: {known})")))?;
+        let style = theme.slot_mut(slot).ok_or_else(|| {
+            err(
+                line,
+                format!("unknown style slot \"{slot}\" (known: {known})"),
+            )
+        })?;
         let spec = spec.get_ref();
         let mut s = Style::default();
         for (which, value) in [("fg", &spec.fg), ("bg", &spec.bg)] {
@@ -203,7 +214,10 @@ impl ThemeRegistry {
         {
             let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
             files.sort();
-            for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+            for path in files
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            {
                 let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
                     continue;
                 };
@@ -224,7 +238,10 @@ impl ThemeRegistry {
             if let Some(mono) = reg.themes.get("mono").cloned() {
                 for t in reg.themes.values_mut() {
                     let name = std::mem::take(&mut t.name);
-                    *t = Theme { name, ..mono.clone() };
+                    *t = Theme {
+                        name,
+                        ..mono.clone()
+                    };
                     t.for_each_slot(|s| {
                         s.fg = None;
                         s.bg = None;
@@ -259,7 +276,10 @@ mod tests {
     fn builtins_parse_and_differ() {
         let reg = ThemeRegistry::load(None, false);
         assert!(reg.warnings().is_empty(), "{:?}", reg.warnings());
-        assert_eq!(reg.names(), vec!["default", "high-contrast", "light", "mono"]);
+        assert_eq!(
+            reg.names(),
+            vec!["default", "high-contrast", "light", "mono"]
+        );
         let d = reg.get("default").expect("default");
         assert_ne!(d.sealed, d.text);
         assert_ne!(reg.get("light"), Some(d));
@@ -279,9 +299,22 @@ mod tests {
     #[test]
     fn errors_name_the_line_and_value() {
         let base = Theme::default();
-        let e = parse_theme("x", "[styles]\ntext = { fg = \"blurple\" }\n", &base, "x.toml").expect_err("bad");
-        assert_eq!(e.to_string(), "x.toml, line 2: invalid colour \"blurple\" for text.fg");
+        let e = parse_theme(
+            "x",
+            "[styles]\ntext = { fg = \"blurple\" }\n",
+            &base,
+            "x.toml",
+        )
+        .expect_err("bad");
+        assert_eq!(
+            e.to_string(),
+            "x.toml, line 2: invalid colour \"blurple\" for text.fg"
+        );
         let e = parse_theme("x", "[styles]\n\ntxt = {}\n", &base, "x.toml").expect_err("bad");
-        assert!(e.to_string().starts_with("x.toml, line 3: unknown style slot \"txt\""), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("x.toml, line 3: unknown style slot \"txt\""),
+            "{e}"
+        );
     }
 }

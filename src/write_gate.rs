@@ -231,7 +231,13 @@ mod tests {
         };
         g.submit(m.clone()).expect("accepted");
         assert_eq!(g.submit(seal()).err(), Some(GateError::Busy));
-        assert_eq!(g.confirm(2), Ok(Command::Write { seq: 2, mutation: m }));
+        assert_eq!(
+            g.confirm(2),
+            Ok(Command::Write {
+                seq: 2,
+                mutation: m
+            })
+        );
     }
 
     #[test]

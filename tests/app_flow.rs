@@ -109,7 +109,12 @@ fn poll(at: DateTime<Utc>, a: Result<Health, VaultError>, b: Result<Health, Vaul
 
 fn fetch_seq(cmds: &[Command]) -> u64 {
     match cmds {
-        [Command::Fetch { seq, request: Request::PollCluster { nodes } }] => {
+        [
+            Command::Fetch {
+                seq,
+                request: Request::PollCluster { nodes },
+            },
+        ] => {
             assert_eq!(nodes, &vec![A.to_string(), B.to_string()]);
             *seq
         }
@@ -122,10 +127,17 @@ fn polls_at_start_then_on_interval_but_never_while_in_flight() {
     let mut app = app();
     let seq = fetch_seq(&app.start());
     // In flight: ticks do not send another poll.
-    assert_eq!(app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))), vec![]);
+    assert_eq!(
+        app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))),
+        vec![]
+    );
     app.update(Msg::Vault {
         seq,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     assert_eq!(app.cluster.nodes[0].status(), NodeStatus::Active);
     assert_eq!(app.cluster.nodes[1].status(), NodeStatus::Standby);
@@ -140,7 +152,11 @@ fn an_older_reply_never_overwrites_a_newer_one() {
     let first = fetch_seq(&app.start());
     app.update(Msg::Vault {
         seq: first,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     let second = fetch_seq(&app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))));
     app.update(Msg::Vault {
@@ -154,7 +170,11 @@ fn an_older_reply_never_overwrites_a_newer_one() {
     // A late duplicate of the first reply arrives.
     app.update(Msg::Vault {
         seq: first,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     assert_eq!(app.cluster.nodes[0].status(), NodeStatus::Sealed);
     assert_eq!(app.cluster.nodes[1].status(), NodeStatus::Active);
@@ -166,7 +186,11 @@ fn a_failed_poll_keeps_the_last_good_data_as_stale() {
     let first = fetch_seq(&app.start());
     app.update(Msg::Vault {
         seq: first,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     let second = fetch_seq(&app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))));
     let refused = VaultError::Connect {
@@ -175,7 +199,11 @@ fn a_failed_poll_keeps_the_last_good_data_as_stale() {
     };
     app.update(Msg::Vault {
         seq: second,
-        reply: poll(t0() + chrono::Duration::seconds(3), Ok(health(NodeRole::Active, 200)), Err(refused)),
+        reply: poll(
+            t0() + chrono::Duration::seconds(3),
+            Ok(health(NodeRole::Active, 200)),
+            Err(refused),
+        ),
     });
     let b = &app.cluster.nodes[1];
     assert_eq!(b.status(), NodeStatus::Unreachable);
@@ -188,7 +216,10 @@ fn q_quits_and_ctrl_c_force_quits() {
     let mut app = app();
     assert_eq!(app.update(key('q')), vec![Command::Quit]);
     let mut app2 = self::app();
-    let cmds = app2.update(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    let cmds = app2.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
     assert_eq!(cmds, vec![Command::Quit]);
 }
 
@@ -259,7 +290,11 @@ fn sealing_a_node_needs_the_typed_phrase() {
     let seq = fetch_seq(&app.start());
     app.update(Msg::Vault {
         seq,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     app.update(key('S'));
     assert_eq!(app.mode, Mode::Confirm);
@@ -278,7 +313,9 @@ fn sealing_a_node_needs_the_typed_phrase() {
     );
     assert_eq!(app.mode, Mode::Normal);
     // The outcome is reported and a poll follows at once.
-    let Command::Write { seq, .. } = &cmds[0] else { unreachable!() };
+    let Command::Write { seq, .. } = &cmds[0] else {
+        unreachable!()
+    };
     let after = app.update(Msg::Vault {
         seq: *seq,
         reply: Reply::Write(WriteOutcome {
@@ -299,7 +336,11 @@ fn esc_cancels_a_confirmation() {
     let seq = fetch_seq(&app.start());
     app.update(Msg::Vault {
         seq,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     app.update(key('D'));
     assert_eq!(app.mode, Mode::Confirm);
@@ -316,12 +357,18 @@ fn switching_context_reconnects_and_drops_late_replies() {
     type_str(&mut app, "ctx other");
     let cmds = app.update(code(KeyCode::Enter));
     assert!(matches!(&cmds[0], Command::Connect { profile } if profile.context == "other"));
-    assert!(matches!(&cmds[1], Command::Fetch { request: Request::PollCluster { nodes }, .. } if nodes == &vec!["http://127.0.0.1:8300".to_string()]));
+    assert!(
+        matches!(&cmds[1], Command::Fetch { request: Request::PollCluster { nodes }, .. } if nodes == &vec!["http://127.0.0.1:8300".to_string()])
+    );
     assert_eq!(app.profile.context, "other");
     // The old cluster's reply arrives late: dropped.
     app.update(Msg::Vault {
         seq: old,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     assert_eq!(app.cluster.nodes.len(), 1);
     assert_eq!(app.cluster.nodes[0].status(), NodeStatus::Unknown);
@@ -329,7 +376,11 @@ fn switching_context_reconnects_and_drops_late_replies() {
     app.update(key(':'));
     type_str(&mut app, "ctx nowhere");
     assert_eq!(app.update(code(KeyCode::Enter)), vec![]);
-    assert!(app.toasts.iter().any(|t| t.text.contains("unknown context")));
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains("unknown context"))
+    );
 }
 
 #[test]
@@ -338,11 +389,25 @@ fn two_key_chord_goes_to_top() {
     let seq = fetch_seq(&app.start());
     app.update(Msg::Vault {
         seq,
-        reply: poll(t0(), Ok(health(NodeRole::Active, 200)), Ok(health(NodeRole::Standby, 429))),
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
     });
     app.update(key('j'));
-    assert_eq!(app.health.selected_node(&app.cluster).map(|n| n.addr.as_str()), Some(B));
+    assert_eq!(
+        app.health
+            .selected_node(&app.cluster)
+            .map(|n| n.addr.as_str()),
+        Some(B)
+    );
     app.update(key('g'));
     app.update(key('g'));
-    assert_eq!(app.health.selected_node(&app.cluster).map(|n| n.addr.as_str()), Some(A));
+    assert_eq!(
+        app.health
+            .selected_node(&app.cluster)
+            .map(|n| n.addr.as_str()),
+        Some(A)
+    );
 }

@@ -8,7 +8,9 @@ use strongroom::keymap::{Keymap, validate_keymap};
 use strongroom::theme::{Theme, ThemeRegistry, parse_theme};
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+    let d = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir);
     let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
         .expect("fixture dir")
         .filter_map(Result::ok)
@@ -31,7 +33,10 @@ fn check(path: &Path, message: String) {
 }
 
 fn name(p: &Path) -> String {
-    p.file_name().expect("file name").to_string_lossy().into_owned()
+    p.file_name()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -43,7 +48,9 @@ fn shipped_assets_are_valid() {
     }
     let (_, warnings) = Keymap::load(None);
     assert!(warnings.is_empty(), "{warnings:?}");
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.toml")).expect("config example");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.toml"))
+            .expect("config example");
     parse_config(&text, "assets/config.toml").expect("the documented example config parses");
 }
 
@@ -77,11 +84,26 @@ fn invalid_configs_fail_with_their_message() {
 #[test]
 fn a_bad_user_theme_is_skipped_with_a_warning() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("broken.toml"), "[styles]\ntext = { fg = \"nope\" }\n").expect("write");
-    std::fs::write(dir.path().join("mine.toml"), "[styles]\nsealed = { fg = \"magenta\" }\n").expect("write");
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "[styles]\ntext = { fg = \"nope\" }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "[styles]\nsealed = { fg = \"magenta\" }\n",
+    )
+    .expect("write");
     let reg = ThemeRegistry::load(Some(dir.path()), false);
     assert!(reg.get("broken").is_none());
-    assert!(reg.get("mine").is_some(), "a partial user theme is merged over the default");
+    assert!(
+        reg.get("mine").is_some(),
+        "a partial user theme is merged over the default"
+    );
     assert_eq!(reg.warnings().len(), 1);
-    assert!(reg.warnings()[0].contains("broken.toml, line 2: invalid colour \"nope\""), "{:?}", reg.warnings());
+    assert!(
+        reg.warnings()[0].contains("broken.toml, line 2: invalid colour \"nope\""),
+        "{:?}",
+        reg.warnings()
+    );
 }

@@ -65,7 +65,16 @@ fn bao_wins_over_vault_and_flags_win_over_both() {
     assert_eq!(s.profile.ca_cert.as_deref(), Some(Path::new("/bao/ca.pem")));
 
     let s = resolve(
-        &cli(&["--addr", "http://flag:1", "--addr", "http://flag:2", "--token", "s.flag", "--namespace", "fns"]),
+        &cli(&[
+            "--addr",
+            "http://flag:1",
+            "--addr",
+            "http://flag:2",
+            "--token",
+            "s.flag",
+            "--namespace",
+            "fns",
+        ]),
         &env,
         None,
         None,
@@ -82,7 +91,10 @@ fn env_wins_over_the_file_and_the_file_over_defaults() {
     let file = parse_config(FILE, "config.toml").expect("valid");
     let s = resolve(&cli(&[]), &Env::default(), Some(&file), None).expect("resolve");
     assert_eq!(s.profile.context, "prod");
-    assert_eq!(s.profile.addrs, vec!["https://prod-1:8200", "https://prod-2:8200"]);
+    assert_eq!(
+        s.profile.addrs,
+        vec!["https://prod-1:8200", "https://prod-2:8200"]
+    );
     assert_eq!(s.profile.namespace.as_deref(), Some("ops"));
     assert!(s.profile.read_only);
     assert_eq!(s.theme, "high-contrast");
@@ -109,14 +121,28 @@ fn token_helper_file_is_the_last_resort() {
 fn contexts_are_selected_and_resolved_without_flags_leaking() {
     let file = parse_config(FILE, "config.toml").expect("valid");
     let env = Env::from_pairs(&[("STAGING_TOKEN", "s.staging"), ("BAO_ADDR", "http://env:1")]);
-    let s = resolve(&cli(&["--context", "staging", "--read-only"]), &env, Some(&file), None).expect("resolve");
+    let s = resolve(
+        &cli(&["--context", "staging", "--read-only"]),
+        &env,
+        Some(&file),
+        None,
+    )
+    .expect("resolve");
     assert_eq!(s.profile.context, "staging");
-    assert_eq!(s.profile.addrs, vec!["http://env:1"], "env applies to the selected context");
+    assert_eq!(
+        s.profile.addrs,
+        vec!["http://env:1"],
+        "env applies to the selected context"
+    );
     assert!(s.profile.read_only);
     let names: Vec<&str> = s.contexts.iter().map(|c| c.context.as_str()).collect();
     assert_eq!(names, vec!["prod", "staging"]);
     let prod = &s.contexts[0];
-    assert_eq!(prod.addrs, vec!["https://prod-1:8200", "https://prod-2:8200"], "no env leak into other contexts");
+    assert_eq!(
+        prod.addrs,
+        vec!["https://prod-1:8200", "https://prod-2:8200"],
+        "no env leak into other contexts"
+    );
     let staging = &s.contexts[1];
     assert_eq!(token(staging).as_deref(), Some("s.staging"));
 
@@ -128,5 +154,8 @@ fn contexts_are_selected_and_resolved_without_flags_leaking() {
             known: "prod, staging".into()
         }
     );
-    assert_eq!(err.to_string(), "unknown context \"nope\" (known: prod, staging)");
+    assert_eq!(
+        err.to_string(),
+        "unknown context \"nope\" (known: prod, staging)"
+    );
 }

@@ -15,8 +15,14 @@ fn env_for(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str
         ("HOME", home.display().to_string()),
         ("TERM", "xterm-256color".into()),
         ("LANG", "C.UTF-8".into()),
-        ("STRONGROOM_CONFIG_DIR", home.join("config").display().to_string()),
-        ("STRONGROOM_STATE_DIR", home.join("state").display().to_string()),
+        (
+            "STRONGROOM_CONFIG_DIR",
+            home.join("config").display().to_string(),
+        ),
+        (
+            "STRONGROOM_STATE_DIR",
+            home.join("state").display().to_string(),
+        ),
         ("BAO_ADDR", addr.to_string()),
         ("BAO_TOKEN", token.to_string()),
         ("PS1", "$ ".into()),
@@ -29,14 +35,26 @@ fn bin() -> &'static str {
 
 /// The terminal is back to cooked mode and the main screen.
 fn assert_restored(t: &Tmux) {
-    assert!(!t.alternate_on(), "still in the alternate screen:\n{}", t.screen());
+    assert!(
+        !t.alternate_on(),
+        "still in the alternate screen:\n{}",
+        t.screen()
+    );
     t.keys(&["C-l"]);
     // The marker is split in the command so only the output line contains it whole.
     t.type_text("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo __ST\"\"TY__");
     t.keys(&["Enter"]);
-    let s = t.wait_until("stty output", WAIT, |s| s.lines().any(|l| l.contains("__STTY__")));
-    let line = s.lines().find(|l| l.contains("__STTY__")).unwrap_or_default();
-    assert!(line.contains("icanon") && !line.contains("-icanon"), "raw mode left on: {line}");
+    let s = t.wait_until("stty output", WAIT, |s| {
+        s.lines().any(|l| l.contains("__STTY__"))
+    });
+    let line = s
+        .lines()
+        .find(|l| l.contains("__STTY__"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("icanon") && !line.contains("-icanon"),
+        "raw mode left on: {line}"
+    );
     assert!(!line.contains("-echo"), "echo left off: {line}");
 }
 
@@ -44,15 +62,29 @@ fn assert_restored(t: &Tmux) {
 fn console_shows_health_switches_theme_shows_help_and_quits_cleanly() {
     let server = DevServer::start();
     let home = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start("health", 100, 30, &env_for(home.path(), &server.addr, &server.root_token), home.path());
+    let t = Tmux::start(
+        "health",
+        100,
+        30,
+        &env_for(home.path(), &server.addr, &server.root_token),
+        home.path(),
+    );
     t.type_text(&format!("{} --log-level debug; echo __EXIT_$?__", bin()));
     t.keys(&["Enter"]);
 
     let host_port = server.addr.trim_start_matches("http://");
-    let s = t.wait_until("the node shown as active", WAIT, |s| s.contains(host_port) && s.contains("active"));
-    assert!(t.alternate_on(), "the console should use the alternate screen");
+    let s = t.wait_until("the node shown as active", WAIT, |s| {
+        s.contains(host_port) && s.contains("active")
+    });
+    assert!(
+        t.alternate_on(),
+        "the console should use the alternate screen"
+    );
     assert!(s.contains("strongroom"), "status bar missing:\n{s}");
-    assert!(s.contains("Key metrics") || s.contains("Metrics"), "metrics panel missing:\n{s}");
+    assert!(
+        s.contains("Key metrics") || s.contains("Metrics"),
+        "metrics panel missing:\n{s}"
+    );
 
     t.type_text(":theme light");
     t.keys(&["Enter"]);
@@ -61,12 +93,17 @@ fn console_shows_health_switches_theme_shows_help_and_quits_cleanly() {
     t.type_text(":th");
     t.keys(&["Tab"]);
     // (capture-pane trims the trailing space of ":theme ".)
-    t.wait_until("completion to :theme", WAIT, |s| s.lines().any(|l| l.trim_end() == ":theme"));
+    t.wait_until("completion to :theme", WAIT, |s| {
+        s.lines().any(|l| l.trim_end() == ":theme")
+    });
     t.keys(&["Escape"]);
 
     t.type_text("?");
     let help = t.wait_for("Help", WAIT);
-    assert!(help.contains("quit strongroom"), "help is generated from the keymap:\n{help}");
+    assert!(
+        help.contains("quit strongroom"),
+        "help is generated from the keymap:\n{help}"
+    );
     t.keys(&["Escape"]);
     t.wait_until("help closed", WAIT, |s| !s.contains("quit strongroom"));
 
@@ -75,9 +112,13 @@ fn console_shows_health_switches_theme_shows_help_and_quits_cleanly() {
     assert_restored(&t);
 
     // The token never reaches the log file.
-    let log = std::fs::read_to_string(home.path().join("state/strongroom.log")).expect("log file written");
+    let log = std::fs::read_to_string(home.path().join("state/strongroom.log"))
+        .expect("log file written");
     assert!(!log.is_empty());
-    assert!(!log.contains(&server.root_token), "the token leaked into the log");
+    assert!(
+        !log.contains(&server.root_token),
+        "the token leaked into the log"
+    );
 }
 
 #[test]
@@ -85,7 +126,13 @@ fn unreachable_server_is_a_visible_state_and_the_console_keeps_running() {
     let port = common::free_port();
     let addr = format!("http://127.0.0.1:{port}");
     let home = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start("unreach", 100, 30, &env_for(home.path(), &addr, "s.notarealtoken000000000000"), home.path());
+    let t = Tmux::start(
+        "unreach",
+        100,
+        30,
+        &env_for(home.path(), &addr, "s.notarealtoken000000000000"),
+        home.path(),
+    );
     t.type_text(&format!("{}; echo __EXIT_$?__", bin()));
     t.keys(&["Enter"]);
     t.wait_for("unreachable", WAIT);
@@ -102,7 +149,13 @@ fn unreachable_server_is_a_visible_state_and_the_console_keeps_running() {
 fn small_terminal_still_renders() {
     let server = DevServer::start();
     let home = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start("small", 60, 16, &env_for(home.path(), &server.addr, &server.root_token), home.path());
+    let t = Tmux::start(
+        "small",
+        60,
+        16,
+        &env_for(home.path(), &server.addr, &server.root_token),
+        home.path(),
+    );
     t.type_text(&format!("{}; echo __EXIT_$?__", bin()));
     t.keys(&["Enter"]);
     t.wait_for("active", WAIT);

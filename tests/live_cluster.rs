@@ -42,7 +42,10 @@ fn healthy(state: &ClusterState) -> bool {
     count(state, NodeStatus::Active) == 1
         && count(state, NodeStatus::Standby) == 2
         && state.raft.value().is_some_and(|r| r.servers.len() == 3)
-        && state.autopilot.value().is_some_and(|a| a.servers.len() == 3)
+        && state
+            .autopilot
+            .value()
+            .is_some_and(|a| a.servers.len() == 3)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,20 +60,37 @@ async fn leader_failover_is_seen_by_the_cluster_state() {
         "cluster state never showed 1 active + 2 standbys with 3 raft/autopilot servers: {state:#?}"
     );
     let raft = state.raft.value().expect("raft configuration");
-    assert_eq!(raft.servers.iter().filter(|s| s.leader).count(), 1, "{raft:?}");
+    assert_eq!(
+        raft.servers.iter().filter(|s| s.leader).count(),
+        1,
+        "{raft:?}"
+    );
     let autopilot = state.autopilot.value().expect("autopilot state");
     assert_eq!(autopilot.servers.len(), 3, "{autopilot:?}");
-    assert_eq!(state.nodes.len(), 3, "no node discovered twice: {:?}", state.node_addrs());
-    assert!(state.nodes.iter().all(|n| n.node_id.is_some()), "raft node ids attached: {state:#?}");
+    assert_eq!(
+        state.nodes.len(),
+        3,
+        "no node discovered twice: {:?}",
+        state.node_addrs()
+    );
+    assert!(
+        state.nodes.iter().all(|n| n.node_id.is_some()),
+        "raft node ids attached: {state:#?}"
+    );
     assert_eq!(autopilot.voters.len(), 3, "{autopilot:?}");
 
     let active = state.active().expect("an active node").addr.clone();
-    let killed = addrs.iter().position(|a| *a == active).expect("active node is one of ours");
+    let killed = addrs
+        .iter()
+        .position(|a| *a == active)
+        .expect("active node is one of ours");
     tc.kill_node(killed);
 
     let failed_over = poll_until(&worker, &addrs, &mut state, |s| {
         s.active().is_some_and(|a| a.addr != active)
-            && s.nodes.iter().any(|n| n.addr == active && n.status() == NodeStatus::Unreachable)
+            && s.nodes
+                .iter()
+                .any(|n| n.addr == active && n.status() == NodeStatus::Unreachable)
     })
     .await;
     assert!(failed_over, "no failover seen within {WAIT:?}: {state:#?}");

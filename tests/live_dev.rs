@@ -25,10 +25,16 @@ async fn reads_health_seal_leader_ha_and_metrics() {
     let h = c.health().await.expect("health");
     assert_eq!((h.status, h.role), (200, NodeRole::Active));
     assert!(h.body.initialized && !h.body.sealed);
-    assert_eq!(h.body.version.as_deref(), Some(&*strongroom_version(&dev).await));
+    assert_eq!(
+        h.body.version.as_deref(),
+        Some(&*strongroom_version(&dev).await)
+    );
 
     let s = c.seal_status().await.expect("seal-status");
-    assert_eq!((s.sealed, s.t, s.n, s.seal_type.as_str()), (false, 1, 1, "shamir"));
+    assert_eq!(
+        (s.sealed, s.t, s.n, s.seal_type.as_str()),
+        (false, 1, 1, "shamir")
+    );
 
     let l = c.leader().await.expect("leader");
     assert!(!l.ha_enabled, "a dev server has no HA");
@@ -40,10 +46,16 @@ async fn reads_health_seal_leader_ha_and_metrics() {
     let m = c.metrics().await.expect("metrics");
     assert_eq!(m.gauge("vault.core.unsealed"), Some(1.0));
 
-    let raft = c.raft_configuration().await.expect_err("no raft on a dev server");
+    let raft = c
+        .raft_configuration()
+        .await
+        .expect_err("no raft on a dev server");
     assert!(is_raft_not_in_use(&raft), "{raft:?}");
 
-    let mem = c.host_memory().await.expect("host-info with the root token");
+    let mem = c
+        .host_memory()
+        .await
+        .expect("host-info with the root token");
     assert!(mem.total > 0);
 }
 
@@ -59,10 +71,20 @@ async fn strongroom_version(dev: &DevServer) -> String {
 #[tokio::test]
 async fn a_bad_token_is_permission_denied() {
     let dev = DevServer::start();
-    let w = worker(std::slice::from_ref(&dev.addr), Some("s.thisisnotavalidtoken0000"));
+    let w = worker(
+        std::slice::from_ref(&dev.addr),
+        Some("s.thisisnotavalidtoken0000"),
+    );
     // (The dev listener serves metrics without a token; ha-status needs one.)
-    let err = w.client(&dev.addr).ha_status().await.expect_err("bad token");
-    assert!(matches!(err, VaultError::PermissionDenied { .. }), "{err:?}");
+    let err = w
+        .client(&dev.addr)
+        .ha_status()
+        .await
+        .expect_err("bad token");
+    assert!(
+        matches!(err, VaultError::PermissionDenied { .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().starts_with("permission denied"));
     // Health needs no token.
     assert!(w.client(&dev.addr).health().await.is_ok());
@@ -92,10 +114,17 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
     assert_eq!(state.nodes[1].status(), NodeStatus::Unreachable);
     assert_eq!(state.source.as_deref(), Some(dev.addr.as_str()));
     assert!(state.metrics.current.value().is_some());
-    assert!(state.raft.error().is_some(), "raft is not in use on a dev server");
+    assert!(
+        state.raft.error().is_some(),
+        "raft is not in use on a dev server"
+    );
 
     // Seal through the worker's write path.
-    let out = w.write(&Mutation::SealNode { addr: dev.addr.clone() }).await;
+    let out = w
+        .write(&Mutation::SealNode {
+            addr: dev.addr.clone(),
+        })
+        .await;
     assert_eq!(out.result, Ok(()));
 
     state.apply(w.poll_cluster(&state.node_addrs()).await);
@@ -108,6 +137,10 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
     let err = w.client(&dev.addr).ha_status().await.expect_err("sealed");
     assert_eq!(err, VaultError::Sealed);
     // The dev listener still serves metrics while sealed: they say so.
-    let m = w.client(&dev.addr).metrics().await.expect("metrics while sealed");
+    let m = w
+        .client(&dev.addr)
+        .metrics()
+        .await
+        .expect("metrics while sealed");
     assert_eq!(m.gauge("vault.core.unsealed"), Some(0.0));
 }

@@ -56,7 +56,9 @@ fn draw(app: &App, w: u16, h: u16) -> Buffer {
 fn text(buf: &Buffer) -> String {
     (0..buf.area.height)
         .map(|y| {
-            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
             line.trim_end().to_string()
         })
         .collect::<Vec<_>>()
@@ -65,7 +67,9 @@ fn text(buf: &Buffer) -> String {
 
 fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
     for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
         if let Some(i) = line.find(needle) {
             return (line[..i].chars().count() as u16, y);
         }
@@ -112,7 +116,10 @@ fn the_sandbox_badge_and_read_only_show_in_the_status_bar() {
     a.gate.set_read_only(true);
     let s = text(&draw(&a, 100, 30));
     let first = s.lines().next().unwrap_or_default();
-    assert!(first.contains("SANDBOX") && first.contains("READ-ONLY"), "{first}");
+    assert!(
+        first.contains("SANDBOX") && first.contains("READ-ONLY"),
+        "{first}"
+    );
 }
 
 #[test]

@@ -36,7 +36,9 @@ fn render(theme_name: &str, no_color: bool) -> Buffer {
 /// Cells of the first occurrence of `text` on screen.
 fn find(buf: &Buffer, text: &str) -> (u16, u16) {
     for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
         if let Some(i) = line.find(text) {
             let x = line[..i].chars().count() as u16;
             return (x, y);
@@ -62,17 +64,29 @@ fn sealed_and_unreachable_use_their_slots_in_every_theme() {
             let buf = render(&name, no_color);
             let (x, y) = find(&buf, "sealed      ");
             let cell = &buf[(x, y)];
-            assert_eq!(cell.fg, theme.sealed.fg.unwrap_or(cell.fg), "{name}: sealed fg");
+            assert_eq!(
+                cell.fg,
+                theme.sealed.fg.unwrap_or(cell.fg),
+                "{name}: sealed fg"
+            );
             assert!(
                 cell.modifier.contains(theme.sealed.add_modifier),
                 "{name}: sealed modifiers"
             );
             let (x, y) = find(&buf, "unreachable  ");
             let cell = &buf[(x, y)];
-            assert_eq!(cell.fg, theme.status_danger.fg.unwrap_or(cell.fg), "{name}: danger fg");
+            assert_eq!(
+                cell.fg,
+                theme.status_danger.fg.unwrap_or(cell.fg),
+                "{name}: danger fg"
+            );
             if no_color {
                 // Without colour the cue must still be visible.
-                assert!(cell.modifier.intersects(Modifier::BOLD | Modifier::REVERSED), "{name}: no-colour danger cue");
+                assert!(
+                    cell.modifier
+                        .intersects(Modifier::BOLD | Modifier::REVERSED),
+                    "{name}: no-colour danger cue"
+                );
             }
         }
     }

@@ -36,7 +36,10 @@ fn exit_codes_follow_bao_status() {
     let home = tempfile::tempdir().expect("tempdir");
     let dev = DevServer::start();
 
-    let ok = status(&["--addr", &dev.addr, "--token", &dev.root_token], home.path());
+    let ok = status(
+        &["--addr", &dev.addr, "--token", &dev.root_token],
+        home.path(),
+    );
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
     let out = String::from_utf8_lossy(&ok.stdout);
     assert!(out.contains("active"), "{out}");
@@ -87,9 +90,16 @@ fn a_bad_config_file_is_a_clear_error() {
     let home = tempfile::tempdir().expect("tempdir");
     let cfg = home.path().join("config");
     std::fs::create_dir_all(&cfg).expect("mkdir");
-    std::fs::write(cfg.join("config.toml"), "[contexts.prod]\nadress = [\"x\"]\n").expect("write");
+    std::fs::write(
+        cfg.join("config.toml"),
+        "[contexts.prod]\nadress = [\"x\"]\n",
+    )
+    .expect("write");
     let out = status(&[], home.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("config.toml") && err.contains("line 2") && err.contains("adress"), "{err}");
+    assert!(
+        err.contains("config.toml") && err.contains("line 2") && err.contains("adress"),
+        "{err}"
+    );
 }

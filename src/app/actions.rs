@@ -113,7 +113,10 @@ impl App {
             Action::Suspend => vec![Command::Suspend],
             Action::NextTheme => {
                 let names = self.themes.names();
-                let i = names.iter().position(|n| *n == self.theme_name).unwrap_or(0);
+                let i = names
+                    .iter()
+                    .position(|n| *n == self.theme_name)
+                    .unwrap_or(0);
                 if let Some(next) = names.get((i + 1) % names.len().max(1)) {
                     self.theme_name = next.clone();
                     self.toast(format!("theme {next}"), ToastLevel::Info);
@@ -155,10 +158,26 @@ impl App {
                 self.quit = true;
                 return vec![Command::Quit];
             }
-            Action::Down => self.mode = Mode::Help { scroll: scroll.saturating_add(1) },
-            Action::Up => self.mode = Mode::Help { scroll: scroll.saturating_sub(1) },
-            Action::PageDown => self.mode = Mode::Help { scroll: scroll.saturating_add(10) },
-            Action::PageUp => self.mode = Mode::Help { scroll: scroll.saturating_sub(10) },
+            Action::Down => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_add(1),
+                }
+            }
+            Action::Up => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_sub(1),
+                }
+            }
+            Action::PageDown => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_add(10),
+                }
+            }
+            Action::PageUp => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_sub(10),
+                }
+            }
             Action::Top => self.mode = Mode::Help { scroll: 0 },
             _ => {}
         }
@@ -259,7 +278,9 @@ impl App {
             }
             MouseEventKind::Down(MouseButton::Left) => {
                 let area = crate::ui::layout::body_area(self.size.0, self.size.1);
-                if let Some((panel, row)) = self.health.hit_test(area, &self.cluster, m.column, m.row) {
+                if let Some((panel, row)) =
+                    self.health.hit_test(area, &self.cluster, m.column, m.row)
+                {
                     self.health.click(panel, row);
                     self.dirty = true;
                 }

@@ -69,7 +69,11 @@ fn common_prefix(words: &[&str]) -> Option<String> {
 }
 
 impl App {
-    pub(super) fn on_command_key(&mut self, line: &mut LineInput, key: crossterm::event::KeyEvent) -> Vec<Command> {
+    pub(super) fn on_command_key(
+        &mut self,
+        line: &mut LineInput,
+        key: crossterm::event::KeyEvent,
+    ) -> Vec<Command> {
         let outcome = line.handle_key(key);
         match outcome {
             InputOutcome::Cancel => Vec::new(),
@@ -82,7 +86,8 @@ impl App {
                 self.run_command(&text)
             }
             InputOutcome::Complete => {
-                let contexts: Vec<String> = self.contexts.iter().map(|c| c.context.clone()).collect();
+                let contexts: Vec<String> =
+                    self.contexts.iter().map(|c| c.context.clone()).collect();
                 if let Some(done) = complete(&line.text, &contexts, &self.themes.names()) {
                     line.set(&done);
                 }
@@ -93,7 +98,9 @@ impl App {
                 let pos = self.command_history.iter().position(|h| *h == line.text);
                 let next = match (outcome, pos) {
                     (InputOutcome::HistoryPrev, None) => self.command_history.last(),
-                    (InputOutcome::HistoryPrev, Some(i)) => self.command_history.get(i.saturating_sub(1)),
+                    (InputOutcome::HistoryPrev, Some(i)) => {
+                        self.command_history.get(i.saturating_sub(1))
+                    }
                     (_, Some(i)) => self.command_history.get(i + 1),
                     _ => None,
                 };
@@ -141,14 +148,21 @@ impl App {
                     self.toast(format!("theme {arg}"), ToastLevel::Info);
                 } else {
                     let names = self.themes.names().join(", ");
-                    self.toast(format!("unknown theme \"{arg}\" (have: {names})"), ToastLevel::Warn);
+                    self.toast(
+                        format!("unknown theme \"{arg}\" (have: {names})"),
+                        ToastLevel::Warn,
+                    );
                 }
                 Vec::new()
             }
             "ctx" | "context" => {
                 let names: Vec<String> = self.contexts.iter().map(|c| c.context.clone()).collect();
                 if arg.is_empty() {
-                    let list = if names.is_empty() { "none configured".to_string() } else { names.join(", ") };
+                    let list = if names.is_empty() {
+                        "none configured".to_string()
+                    } else {
+                        names.join(", ")
+                    };
                     self.toast(
                         format!("context {} (contexts: {list})", self.profile.context),
                         ToastLevel::Info,
@@ -158,14 +172,24 @@ impl App {
                 match self.contexts.iter().find(|c| c.context == arg).cloned() {
                     Some(p) => self.switch_context(p),
                     None => {
-                        let list = if names.is_empty() { "none configured".to_string() } else { names.join(", ") };
-                        self.toast(format!("unknown context \"{arg}\" (have: {list})"), ToastLevel::Warn);
+                        let list = if names.is_empty() {
+                            "none configured".to_string()
+                        } else {
+                            names.join(", ")
+                        };
+                        self.toast(
+                            format!("unknown context \"{arg}\" (have: {list})"),
+                            ToastLevel::Warn,
+                        );
                         Vec::new()
                     }
                 }
             }
             other => {
-                self.toast(format!("unknown command \":{other}\" — try :help"), ToastLevel::Warn);
+                self.toast(
+                    format!("unknown command \":{other}\" — try :help"),
+                    ToastLevel::Warn,
+                );
                 Vec::new()
             }
         }
@@ -179,10 +203,20 @@ mod tests {
     #[test]
     fn completes_commands_and_arguments() {
         let ctx = vec!["prod".to_string(), "staging".to_string()];
-        let themes = vec!["default".to_string(), "high-contrast".to_string(), "light".to_string()];
+        let themes = vec![
+            "default".to_string(),
+            "high-contrast".to_string(),
+            "light".to_string(),
+        ];
         assert_eq!(complete("th", &ctx, &themes).as_deref(), Some("theme "));
-        assert_eq!(complete("theme h", &ctx, &themes).as_deref(), Some("theme high-contrast"));
-        assert_eq!(complete("ctx s", &ctx, &themes).as_deref(), Some("ctx staging"));
+        assert_eq!(
+            complete("theme h", &ctx, &themes).as_deref(),
+            Some("theme high-contrast")
+        );
+        assert_eq!(
+            complete("ctx s", &ctx, &themes).as_deref(),
+            Some("ctx staging")
+        );
         assert_eq!(complete("h", &ctx, &themes).as_deref(), Some("he"));
         assert_eq!(complete("zz", &ctx, &themes), None);
     }

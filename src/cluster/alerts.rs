@@ -15,7 +15,14 @@ pub const LEADER_CONTACT: &str = "vault.raft.leader.lastContact";
 pub const TOKEN_COUNT: &str = "vault.token.count";
 
 /// Metric names watched by the health screen.
-pub const WATCHED: &[&str] = &[UNSEALED, NUM_LEASES, AUDIT_FAILURE, ALLOC_BYTES, LEADER_CONTACT, TOKEN_COUNT];
+pub const WATCHED: &[&str] = &[
+    UNSEALED,
+    NUM_LEASES,
+    AUDIT_FAILURE,
+    ALLOC_BYTES,
+    LEADER_CONTACT,
+    TOKEN_COUNT,
+];
 
 /// The value the health screen uses for a watched metric:
 /// gauges as they are; the audit failure counter as a percentage (each audited response adds
@@ -69,15 +76,19 @@ fn value_of(cluster: &ClusterState, name: &str, now: DateTime<Utc>) -> Option<(f
     {
         return Some((v, String::new()));
     }
-    cluster
-        .metrics
-        .last_seen
-        .get(name)
-        .map(|(v, at)| (*v, format!("seen {} ago", crate::ui::widgets::age::short(now - *at))))
+    cluster.metrics.last_seen.get(name).map(|(v, at)| {
+        (
+            *v,
+            format!("seen {} ago", crate::ui::widgets::age::short(now - *at)),
+        )
+    })
 }
 
 fn unavailable_reason(cluster: &ClusterState, name: &str) -> String {
-    match (cluster.metrics.current.error(), cluster.metrics.current.value()) {
+    match (
+        cluster.metrics.current.error(),
+        cluster.metrics.current.value(),
+    ) {
         (Some(e), _) => format!("metrics unavailable: {e}"),
         (None, None) => "no metrics yet".into(),
         (None, Some(_)) => match name {
@@ -92,45 +103,90 @@ fn unavailable_reason(cluster: &ClusterState, name: &str) -> String {
 /// Evaluate every watched metric against its threshold.
 pub fn evaluate(cluster: &ClusterState, now: DateTime<Utc>) -> Vec<MetricRow> {
     let mut rows = Vec::new();
-    let mut push = |label, metric: &'static str, threshold_text, judge: &dyn Fn(f64) -> (Level, String)| {
-        let row = match value_of(cluster, metric, now) {
-            Some((v, note)) => {
-                let (level, value_text) = judge(v);
-                MetricRow { label, metric, value_text, threshold_text, level, note }
-            }
-            None => MetricRow {
-                label,
-                metric,
-                value_text: "—".into(),
-                threshold_text,
-                level: Level::Unavailable,
-                note: unavailable_reason(cluster, metric),
-            },
+    let mut push =
+        |label, metric: &'static str, threshold_text, judge: &dyn Fn(f64) -> (Level, String)| {
+            let row = match value_of(cluster, metric, now) {
+                Some((v, note)) => {
+                    let (level, value_text) = judge(v);
+                    MetricRow {
+                        label,
+                        metric,
+                        value_text,
+                        threshold_text,
+                        level,
+                        note,
+                    }
+                }
+                None => MetricRow {
+                    label,
+                    metric,
+                    value_text: "—".into(),
+                    threshold_text,
+                    level: Level::Unavailable,
+                    note: unavailable_reason(cluster, metric),
+                },
+            };
+            rows.push(row);
         };
-        rows.push(row);
-    };
     push("unsealed", UNSEALED, "= 0 critical", &|v| {
-        (if v == 0.0 { Level::Critical } else { Level::Ok }, format!("{v:.0}"))
+        (
+            if v == 0.0 { Level::Critical } else { Level::Ok },
+            format!("{v:.0}"),
+        )
     });
     push("leases", NUM_LEASES, "> 10,000 warn", &|v| {
-        (if v > 10_000.0 { Level::Warn } else { Level::Ok }, thousands(v))
+        (
+            if v > 10_000.0 { Level::Warn } else { Level::Ok },
+            thousands(v),
+        )
     });
-    push("audit response failures", AUDIT_FAILURE, "> 1 % critical", &|v| {
-        (if v > 1.0 { Level::Critical } else { Level::Ok }, format!("{v:.2} %"))
-    });
-    let total = cluster.host_memory.value().map(|m| m.total).filter(|t| *t > 0);
-    push("heap (alloc_bytes)", ALLOC_BYTES, "> 80 % of memory warn", &|v| match total {
-        Some(t) => {
-            let pct = v / t as f64 * 100.0;
-            (if pct > 80.0 { Level::Warn } else { Level::Ok }, format!("{} ({pct:.1} %)", bytes(v)))
-        }
-        None => (Level::Unavailable, bytes(v)),
-    });
-    push("raft leader last contact", LEADER_CONTACT, "> 500 ms warn", &|v| {
-        (if v > 500.0 { Level::Warn } else { Level::Ok }, format!("{v:.0} ms"))
-    });
+    push(
+        "audit response failures",
+        AUDIT_FAILURE,
+        "> 1 % critical",
+        &|v| {
+            (
+                if v > 1.0 { Level::Critical } else { Level::Ok },
+                format!("{v:.2} %"),
+            )
+        },
+    );
+    let total = cluster
+        .host_memory
+        .value()
+        .map(|m| m.total)
+        .filter(|t| *t > 0);
+    push(
+        "heap (alloc_bytes)",
+        ALLOC_BYTES,
+        "> 80 % of memory warn",
+        &|v| match total {
+            Some(t) => {
+                let pct = v / t as f64 * 100.0;
+                (
+                    if pct > 80.0 { Level::Warn } else { Level::Ok },
+                    format!("{} ({pct:.1} %)", bytes(v)),
+                )
+            }
+            None => (Level::Unavailable, bytes(v)),
+        },
+    );
+    push(
+        "raft leader last contact",
+        LEADER_CONTACT,
+        "> 500 ms warn",
+        &|v| {
+            (
+                if v > 500.0 { Level::Warn } else { Level::Ok },
+                format!("{v:.0} ms"),
+            )
+        },
+    );
     push("tokens", TOKEN_COUNT, "> 50,000 warn", &|v| {
-        (if v > 50_000.0 { Level::Warn } else { Level::Ok }, thousands(v))
+        (
+            if v > 50_000.0 { Level::Warn } else { Level::Ok },
+            thousands(v),
+        )
     });
     if let Some(r) = rows.iter_mut().find(|r| r.metric == ALLOC_BYTES)
         && r.level == Level::Unavailable
@@ -147,7 +203,7 @@ fn thousands(v: f64) -> String {
     let s = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -175,11 +231,17 @@ mod tests {
     use chrono::TimeZone;
 
     fn t(s: i64) -> DateTime<Utc> {
-        Utc.timestamp_opt(1_795_393_000 + s, 0).single().expect("time")
+        Utc.timestamp_opt(1_795_393_000 + s, 0)
+            .single()
+            .expect("time")
     }
 
     fn gauge(name: &str, value: f64) -> Gauge {
-        Gauge { name: name.into(), value, labels: [("cluster".to_string(), "c1".to_string())].into() }
+        Gauge {
+            name: name.into(),
+            value,
+            labels: [("cluster".to_string(), "c1".to_string())].into(),
+        }
     }
 
     fn state(m: MetricsSummary, total: Option<u64>) -> ClusterState {
@@ -189,7 +251,12 @@ mod tests {
             nodes: vec![],
             cluster: ClusterReport {
                 metrics: Some(Ok(m)),
-                host_memory: total.map(|t| Ok(HostMemory { total: t, ..Default::default() })),
+                host_memory: total.map(|t| {
+                    Ok(HostMemory {
+                        total: t,
+                        ..Default::default()
+                    })
+                }),
                 ..Default::default()
             },
         });
@@ -209,24 +276,49 @@ mod tests {
                 gauge(ALLOC_BYTES, alloc),
                 gauge(TOKEN_COUNT, tokens),
                 // A stale pre-unseal series must not win.
-                Gauge { name: UNSEALED.into(), value: 0.0, labels: [("cluster".to_string(), String::new())].into() },
+                Gauge {
+                    name: UNSEALED.into(),
+                    value: 0.0,
+                    labels: [("cluster".to_string(), String::new())].into(),
+                },
             ],
-            counters: vec![Sampled { name: AUDIT_FAILURE.into(), count: 100, sum: fail_sum, ..Default::default() }],
-            samples: vec![Sampled { name: LEADER_CONTACT.into(), count: 3, mean: contact, ..Default::default() }],
+            counters: vec![Sampled {
+                name: AUDIT_FAILURE.into(),
+                count: 100,
+                sum: fail_sum,
+                ..Default::default()
+            }],
+            samples: vec![Sampled {
+                name: LEADER_CONTACT.into(),
+                count: 3,
+                mean: contact,
+                ..Default::default()
+            }],
             ..Default::default()
         };
-        let ok = evaluate(&state(m(1.0, 10_000.0, 1.0, 800.0, 500.0, 50_000.0), Some(1000)), t(1));
+        let ok = evaluate(
+            &state(m(1.0, 10_000.0, 1.0, 800.0, 500.0, 50_000.0), Some(1000)),
+            t(1),
+        );
         for r in &ok {
             assert_eq!(r.level, Level::Ok, "{r:?}");
         }
-        let bad = evaluate(&state(m(0.0, 10_001.0, 2.0, 801.0, 501.0, 50_001.0), Some(1000)), t(1));
+        let bad = evaluate(
+            &state(m(0.0, 10_001.0, 2.0, 801.0, 501.0, 50_001.0), Some(1000)),
+            t(1),
+        );
         assert_eq!(level(&bad, UNSEALED), Level::Critical);
         assert_eq!(level(&bad, NUM_LEASES), Level::Warn);
         assert_eq!(level(&bad, AUDIT_FAILURE), Level::Critical);
         assert_eq!(level(&bad, ALLOC_BYTES), Level::Warn);
         assert_eq!(level(&bad, LEADER_CONTACT), Level::Warn);
         assert_eq!(level(&bad, TOKEN_COUNT), Level::Warn);
-        assert_eq!(bad.iter().find(|r| r.metric == NUM_LEASES).map(|r| r.value_text.as_str()), Some("10,001"));
+        assert_eq!(
+            bad.iter()
+                .find(|r| r.metric == NUM_LEASES)
+                .map(|r| r.value_text.as_str()),
+            Some("10,001")
+        );
     }
 
     #[test]
@@ -236,23 +328,41 @@ mod tests {
             assert_eq!(r.level, Level::Unavailable, "{r:?}");
             assert_eq!(r.value_text, "—");
         }
-        let alloc_only = MetricsSummary { gauges: vec![gauge(ALLOC_BYTES, 2048.0)], ..Default::default() };
+        let alloc_only = MetricsSummary {
+            gauges: vec![gauge(ALLOC_BYTES, 2048.0)],
+            ..Default::default()
+        };
         let rows = evaluate(&state(alloc_only, None), t(1));
         let r = rows.iter().find(|r| r.metric == ALLOC_BYTES).expect("row");
-        assert_eq!((r.level, r.value_text.as_str()), (Level::Unavailable, "2.0 KiB"));
+        assert_eq!(
+            (r.level, r.value_text.as_str()),
+            (Level::Unavailable, "2.0 KiB")
+        );
         assert!(r.note.contains("host memory unknown"));
     }
 
     #[test]
     fn a_value_seen_earlier_is_shown_with_its_age() {
-        let mut s = state(MetricsSummary { gauges: vec![gauge(TOKEN_COUNT, 12.0)], ..Default::default() }, None);
+        let mut s = state(
+            MetricsSummary {
+                gauges: vec![gauge(TOKEN_COUNT, 12.0)],
+                ..Default::default()
+            },
+            None,
+        );
         s.apply(ClusterPoll {
             at: t(40),
             nodes: vec![],
-            cluster: ClusterReport { metrics: Some(Ok(MetricsSummary::default())), ..Default::default() },
+            cluster: ClusterReport {
+                metrics: Some(Ok(MetricsSummary::default())),
+                ..Default::default()
+            },
         });
         let rows = evaluate(&s, t(40));
         let r = rows.iter().find(|r| r.metric == TOKEN_COUNT).expect("row");
-        assert_eq!((r.level, r.value_text.as_str(), r.note.as_str()), (Level::Ok, "12", "seen 40s ago"));
+        assert_eq!(
+            (r.level, r.value_text.as_str(), r.note.as_str()),
+            (Level::Ok, "12", "seen 40s ago")
+        );
     }
 }

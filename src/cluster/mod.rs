@@ -47,7 +47,10 @@ impl NodeStatus {
     pub fn is_unsealed(self) -> bool {
         matches!(
             self,
-            NodeStatus::Active | NodeStatus::Standby | NodeStatus::PerfStandby | NodeStatus::DrSecondary
+            NodeStatus::Active
+                | NodeStatus::Standby
+                | NodeStatus::PerfStandby
+                | NodeStatus::DrSecondary
         )
     }
 }
@@ -167,7 +170,10 @@ pub struct ClusterState {
 impl ClusterState {
     pub fn new(addrs: &[String]) -> Self {
         Self {
-            nodes: addrs.iter().map(|a| NodeState::new(normalize_addr(a), false)).collect(),
+            nodes: addrs
+                .iter()
+                .map(|a| NodeState::new(normalize_addr(a), false))
+                .collect(),
             ..Default::default()
         }
     }

@@ -19,7 +19,10 @@ pub fn render_status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, t.status_bar);
     let mut spans = vec![
         Span::styled(" strongroom ", t.title),
-        Span::styled(format!("ctx {} ", sanitize(&app.profile.context)), t.status_bar),
+        Span::styled(
+            format!("ctx {} ", sanitize(&app.profile.context)),
+            t.status_bar,
+        ),
     ];
     if app.profile.sandbox {
         spans.push(Span::styled(" SANDBOX ", t.badge_sandbox));
@@ -52,7 +55,11 @@ pub fn render_status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     let right = match (app.poll.last_sent, app.cluster.last_poll) {
         (None, _) => String::new(),
         (Some(_), None) => "polling… ".to_string(),
-        (Some(_), Some(at)) => format!("polled {} ago · {} ", short_age(app.now - at), app.theme_name),
+        (Some(_), Some(at)) => format!(
+            "polled {} ago · {} ",
+            short_age(app.now - at),
+            app.theme_name
+        ),
     };
     let w = right.chars().count() as u16;
     if left_width + w < area.width {
@@ -99,7 +106,9 @@ fn hints(app: &App) -> Line<'static> {
     let t = app.theme();
     let (ctx, actions): (KeyContext, &[Action]) = match app.mode {
         Mode::Help { .. } => (KeyContext::Help, &[Action::Back, Action::Down, Action::Up]),
-        Mode::Confirm => return Line::from(Span::styled(" enter confirm · esc cancel", t.key_hint)),
+        Mode::Confirm => {
+            return Line::from(Span::styled(" enter confirm · esc cancel", t.key_hint));
+        }
         _ => (
             KeyContext::Health,
             &[
@@ -122,7 +131,10 @@ fn hints(app: &App) -> Line<'static> {
         }
     }
     if !app.health.filter().is_empty() {
-        spans.push(Span::styled(format!(" filter: {}", app.health.filter()), t.key_hint));
+        spans.push(Span::styled(
+            format!(" filter: {}", app.health.filter()),
+            t.key_hint,
+        ));
     }
     Line::from(spans)
 }

@@ -19,7 +19,10 @@ pub fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
     ];
     let title = match &p.confirmation {
         Confirmation::YesNo => {
-            lines.push(Line::from(Span::styled("Proceed? y / enter = yes, n / esc = no", t.key_hint)));
+            lines.push(Line::from(Span::styled(
+                "Proceed? y / enter = yes, n / esc = no",
+                t.key_hint,
+            )));
             " Confirm "
         }
         Confirmation::Typed { phrase } => {
@@ -28,13 +31,20 @@ pub fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled(phrase.clone(), t.status_danger),
                 Span::styled(" to confirm:", t.text),
             ]));
-            let style = if p.phrase_matches() { t.status_ok } else { t.command_line };
+            let style = if p.phrase_matches() {
+                t.status_ok
+            } else {
+                t.command_line
+            };
             lines.push(Line::from(vec![
                 Span::styled("> ", t.key_hint),
                 Span::styled(p.typed.clone(), style),
             ]));
             lines.push(Line::default());
-            lines.push(Line::from(Span::styled("enter confirm · esc cancel", t.muted)));
+            lines.push(Line::from(Span::styled(
+                "enter confirm · esc cancel",
+                t.muted,
+            )));
             " Destructive action "
         }
     };

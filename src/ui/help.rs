@@ -12,7 +12,10 @@ use crate::keymap::KeyContext;
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = app.theme();
     let mut out = Vec::new();
-    for (title, ctx) in [("Global", KeyContext::Global), ("Health screen", KeyContext::Health)] {
+    for (title, ctx) in [
+        ("Global", KeyContext::Global),
+        ("Health screen", KeyContext::Health),
+    ] {
         out.push(Line::from(Span::styled(title.to_string(), t.header)));
         for (chord, action) in app.keymap.bindings(ctx) {
             out.push(Line::from(vec![
@@ -35,7 +38,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn render(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = app.theme();
     let lines = lines(app);
-    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2)).max(3);
+    let h = (lines.len() as u16 + 2)
+        .min(area.height.saturating_sub(2))
+        .max(3);
     let rect = super::layout::centered(area, 72, h);
     Clear.render(rect, buf);
     let max_scroll = (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2));

@@ -9,7 +9,10 @@ pub struct Parts {
 }
 
 pub fn split(area: Rect) -> Parts {
-    let status = Rect { height: area.height.min(1), ..area };
+    let status = Rect {
+        height: area.height.min(1),
+        ..area
+    };
     let footer_h = u16::from(area.height >= 2);
     let footer = Rect {
         y: area.y + area.height.saturating_sub(footer_h),
@@ -21,7 +24,11 @@ pub fn split(area: Rect) -> Parts {
         height: area.height.saturating_sub(status.height + footer_h),
         ..area
     };
-    Parts { status, body, footer }
+    Parts {
+        status,
+        body,
+        footer,
+    }
 }
 
 /// The body area for a terminal of this size (used for mouse hit tests).

@@ -71,10 +71,12 @@ impl VaultClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("strongroom/", env!("CARGO_PKG_VERSION")));
         if let Some(ca) = &settings.ca_cert {
-            let pem = std::fs::read(ca)
-                .map_err(|e| VaultError::Config(format!("cannot read CA certificate {}: {e}", ca.display())))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| VaultError::Config(format!("invalid CA certificate {}: {e}", ca.display())))?;
+            let pem = std::fs::read(ca).map_err(|e| {
+                VaultError::Config(format!("cannot read CA certificate {}: {e}", ca.display()))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                VaultError::Config(format!("invalid CA certificate {}: {e}", ca.display()))
+            })?;
             for c in certs {
                 b = b.add_root_certificate(c);
             }
@@ -82,14 +84,19 @@ impl VaultClient {
         match (&settings.client_cert, &settings.client_key) {
             (Some(cert), Some(key)) => {
                 let mut pem = std::fs::read(cert).map_err(|e| {
-                    VaultError::Config(format!("cannot read client certificate {}: {e}", cert.display()))
+                    VaultError::Config(format!(
+                        "cannot read client certificate {}: {e}",
+                        cert.display()
+                    ))
                 })?;
-                let key_pem = std::fs::read(key)
-                    .map_err(|e| VaultError::Config(format!("cannot read client key {}: {e}", key.display())))?;
+                let key_pem = std::fs::read(key).map_err(|e| {
+                    VaultError::Config(format!("cannot read client key {}: {e}", key.display()))
+                })?;
                 pem.push(b'\n');
                 pem.extend_from_slice(&key_pem);
-                let id = reqwest::Identity::from_pem(&pem)
-                    .map_err(|e| VaultError::Config(format!("invalid client certificate or key: {e}")))?;
+                let id = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                    VaultError::Config(format!("invalid client certificate or key: {e}"))
+                })?;
                 b = b.identity(id);
             }
             (None, None) => {}
@@ -102,7 +109,8 @@ impl VaultClient {
         if settings.skip_verify {
             b = b.danger_accept_invalid_certs(true);
         }
-        b.build().map_err(|e| VaultError::Config(format!("cannot build HTTP client: {e}")))
+        b.build()
+            .map_err(|e| VaultError::Config(format!("cannot build HTTP client: {e}")))
     }
 
     pub fn new(http: reqwest::Client, addr: &str, settings: Arc<ClientSettings>) -> Self {
@@ -165,7 +173,10 @@ impl VaultClient {
                     VaultError::Decode(format!("{path}: {e}"))
                 } else {
                     // An error page that is not JSON (a proxy, a load balancer): keep the status.
-                    VaultError::from_status(status.as_u16(), vec![format!("non-JSON reply from {path}")])
+                    VaultError::from_status(
+                        status.as_u16(),
+                        vec![format!("non-JSON reply from {path}")],
+                    )
                 }
             })?
         };
@@ -239,7 +250,11 @@ pub fn check(raw: RawResponse) -> Result<Value, VaultError> {
 pub fn errors_of(body: &Value) -> Vec<String> {
     body.get("errors")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -247,7 +262,11 @@ pub fn errors_of(body: &Value) -> Vec<String> {
 pub fn warnings_of(body: &Value) -> Vec<String> {
     body.get("warnings")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

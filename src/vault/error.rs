@@ -55,7 +55,9 @@ pub fn clean_error(e: &str) -> String {
     let lines: Vec<&str> = e
         .lines()
         .map(|l| l.trim().trim_start_matches("* ").trim())
-        .filter(|l| !l.is_empty() && !l.ends_with("error occurred:") && !l.ends_with("errors occurred:"))
+        .filter(|l| {
+            !l.is_empty() && !l.ends_with("error occurred:") && !l.ends_with("errors occurred:")
+        })
         .collect();
     lines.join("; ")
 }
@@ -63,7 +65,10 @@ pub fn clean_error(e: &str) -> String {
 impl VaultError {
     /// True when the node could not be reached at all (as opposed to answering with an error).
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, VaultError::Connect { .. } | VaultError::Timeout { .. } | VaultError::Transport(_))
+        matches!(
+            self,
+            VaultError::Connect { .. } | VaultError::Timeout { .. } | VaultError::Transport(_)
+        )
     }
 
     /// The HTTP status, where there was one.
@@ -97,10 +102,22 @@ mod tests {
 
     #[test]
     fn messages_are_readable() {
-        let e = VaultError::from_status(403, vec!["1 error occurred:\n\t* permission denied\n\n".into()]);
+        let e = VaultError::from_status(
+            403,
+            vec!["1 error occurred:\n\t* permission denied\n\n".into()],
+        );
         assert_eq!(e.to_string(), "permission denied: permission denied");
-        assert_eq!(VaultError::from_status(503, vec!["Vault is sealed".into()]), VaultError::Sealed);
-        assert_eq!(VaultError::from_status(404, vec![]).to_string(), "not found");
-        assert!(matches!(VaultError::from_status(502, vec![]), VaultError::Server { status: 502, .. }));
+        assert_eq!(
+            VaultError::from_status(503, vec!["Vault is sealed".into()]),
+            VaultError::Sealed
+        );
+        assert_eq!(
+            VaultError::from_status(404, vec![]).to_string(),
+            "not found"
+        );
+        assert!(matches!(
+            VaultError::from_status(502, vec![]),
+            VaultError::Server { status: 502, .. }
+        ));
     }
 }

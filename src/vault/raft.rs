@@ -10,10 +10,9 @@ impl VaultClient {
     /// `GET sys/storage/raft/configuration` → `data.config`.
     pub async fn raft_configuration(&self) -> Result<RaftConfiguration, VaultError> {
         let mut data: Value = self.get_data("sys/storage/raft/configuration").await?;
-        let config = data
-            .get_mut("config")
-            .map(Value::take)
-            .ok_or_else(|| VaultError::Decode("sys/storage/raft/configuration: no config".into()))?;
+        let config = data.get_mut("config").map(Value::take).ok_or_else(|| {
+            VaultError::Decode("sys/storage/raft/configuration: no config".into())
+        })?;
         decode("sys/storage/raft/configuration", config)
     }
 

@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::client::{VaultClient, check, decode, errors_of};
 use super::error::VaultError;
-use super::models::sys::{HaStatus, Health, HealthResponse, HostMemory, LeaderStatus, NodeRole, SealStatus};
+use super::models::sys::{
+    HaStatus, Health, HealthResponse, HostMemory, LeaderStatus, NodeRole, SealStatus,
+};
 
 impl VaultClient {
     /// `GET sys/health` with the default status codes: 200 active, 429 standby, 472 DR secondary,
@@ -56,11 +58,15 @@ impl VaultClient {
 
     /// `PUT sys/seal`.
     pub async fn seal(&self) -> Result<(), VaultError> {
-        self.request(Method::PUT, "sys/seal", &[], None).await.map(|_| ())
+        self.request(Method::PUT, "sys/seal", &[], None)
+            .await
+            .map(|_| ())
     }
 
     /// `PUT sys/step-down`.
     pub async fn step_down(&self) -> Result<(), VaultError> {
-        self.request(Method::PUT, "sys/step-down", &[], None).await.map(|_| ())
+        self.request(Method::PUT, "sys/step-down", &[], None)
+            .await
+            .map(|_| ())
     }
 }

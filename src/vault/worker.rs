@@ -145,7 +145,11 @@ impl Worker {
             Ok(h) => {
                 let sealed = matches!(h.role, NodeRole::Sealed | NodeRole::Uninitialized);
                 let (seal, leader) = futures::join!(c.seal_status(), async {
-                    if sealed { Err(VaultError::Sealed) } else { c.leader().await }
+                    if sealed {
+                        Err(VaultError::Sealed)
+                    } else {
+                        c.leader().await
+                    }
                 });
                 (Some(seal), Some(leader))
             }
@@ -193,10 +197,13 @@ impl Worker {
     /// Perform a write that passed the write gate.
     pub async fn write(&self, m: &Mutation) -> WriteOutcome {
         let (summary, result) = match m {
-            Mutation::SealNode { addr } => (format!("sealed {addr}"), self.client(addr).seal().await),
-            Mutation::StepDown { addr } => {
-                (format!("{addr} stepped down"), self.client(addr).step_down().await)
+            Mutation::SealNode { addr } => {
+                (format!("sealed {addr}"), self.client(addr).seal().await)
             }
+            Mutation::StepDown { addr } => (
+                format!("{addr} stepped down"),
+                self.client(addr).step_down().await,
+            ),
         };
         match &result {
             Ok(()) => tracing::info!(%summary, "write done"),
@@ -216,7 +223,11 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
-    pub fn spawn(worker: Worker, tx: mpsc::UnboundedSender<Msg>, cancel: CancellationToken) -> WorkerHandle {
+    pub fn spawn(
+        worker: Worker,
+        tx: mpsc::UnboundedSender<Msg>,
+        cancel: CancellationToken,
+    ) -> WorkerHandle {
         WorkerHandle { worker, tx, cancel }
     }
 
@@ -252,7 +263,9 @@ enum Job {
 
 async fn run(worker: &Worker, job: Job) -> Reply {
     match job {
-        Job::Read(Request::PollCluster { nodes }) => Reply::ClusterPoll(Box::new(worker.poll_cluster(&nodes).await)),
+        Job::Read(Request::PollCluster { nodes }) => {
+            Reply::ClusterPoll(Box::new(worker.poll_cluster(&nodes).await))
+        }
         Job::Write(m) => Reply::Write(worker.write(&m).await),
     }
 }

@@ -16,14 +16,21 @@ pub struct DevServer {
 impl DevServer {
     pub fn start() -> DevServer {
         let bao = super::bao_path();
-        let dir = tempfile::Builder::new().prefix("strongroom-dev-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("strongroom-dev-")
+            .tempdir()
+            .expect("tempdir");
         let log = std::fs::File::create(dir.path().join("bao.log")).expect("log file");
         // Retry on the rare port race.
         for _ in 0..3 {
             let port = super::free_port();
             let root_token = format!("devroot-{port}-{}", std::process::id());
             let child = Command::new(&bao)
-                .args(["server", "-dev", &format!("-dev-listen-address=127.0.0.1:{port}")])
+                .args([
+                    "server",
+                    "-dev",
+                    &format!("-dev-listen-address=127.0.0.1:{port}"),
+                ])
                 .arg(format!("-dev-root-token-id={root_token}"))
                 .stdin(Stdio::null())
                 .stdout(Stdio::from(log.try_clone().expect("log")))
@@ -89,8 +96,14 @@ pub fn http_status(port: u16, method: &str, path: &str, token: Option<&str>) -> 
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let auth = token.map(|t| format!("X-Vault-Token: {t}\r\n")).unwrap_or_default();
-    write!(s, "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\n\r\n").ok()?;
+    let auth = token
+        .map(|t| format!("X-Vault-Token: {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\n\r\n"
+    )
+    .ok()?;
     let mut buf = String::new();
     s.read_to_string(&mut buf).ok()?;
     buf.split_whitespace().nth(1)?.parse().ok()

@@ -10,7 +10,11 @@ use strongroom::vault::VaultError;
 use strongroom::vault::models::sys::{Health, HealthResponse, NodeRole};
 use strongroom::vault::worker::{ClusterPoll, ClusterReport, NodeReport};
 
-pub const ADDRS: [&str; 3] = ["http://127.0.0.1:21480", "http://127.0.0.1:21840", "http://127.0.0.1:22906"];
+pub const ADDRS: [&str; 3] = [
+    "http://127.0.0.1:21480",
+    "http://127.0.0.1:21840",
+    "http://127.0.0.1:22906",
+];
 const NAMES: [&str; 3] = ["A", "B", "C"];
 
 /// The fixed clock of every snapshot: a few seconds after the captures.
@@ -23,7 +27,9 @@ pub fn addrs() -> Vec<String> {
 }
 
 fn load<T: DeserializeOwned>(name: &str) -> T {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/health").join(name);
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/health")
+        .join(name);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -40,7 +46,10 @@ fn health(file: &str, status: u16) -> Health {
 fn node_ok(i: usize) -> NodeReport {
     NodeReport {
         addr: ADDRS[i].into(),
-        health: Ok(health(&format!("health_{}.json", NAMES[i]), if i == 0 { 200 } else { 429 })),
+        health: Ok(health(
+            &format!("health_{}.json", NAMES[i]),
+            if i == 0 { 200 } else { 429 },
+        )),
         seal: Some(Ok(load(&format!("seal_{}.json", NAMES[i])))),
         leader: Some(Ok(load(&format!("leader_{}.json", NAMES[i])))),
         latency_ms: Some([1, 2, 2][i]),
@@ -102,7 +111,11 @@ fn poll(at: DateTime<Utc>, nodes: Vec<NodeReport>, cluster: ClusterReport) -> Cl
 }
 
 pub fn healthy_cluster() -> ClusterState {
-    state_with(vec![poll(now() - Duration::seconds(1), (0..3).map(node_ok).collect(), cluster_ok())])
+    state_with(vec![poll(
+        now() - Duration::seconds(1),
+        (0..3).map(node_ok).collect(),
+        cluster_ok(),
+    )])
 }
 
 pub fn one_sealed() -> ClusterState {
@@ -133,7 +146,11 @@ pub fn one_sealed_one_unreachable() -> ClusterState {
 pub fn stale() -> ClusterState {
     let timeout = || VaultError::Timeout { secs: 5.0 };
     state_with(vec![
-        poll(now() - Duration::seconds(42), (0..3).map(node_ok).collect(), cluster_ok()),
+        poll(
+            now() - Duration::seconds(42),
+            (0..3).map(node_ok).collect(),
+            cluster_ok(),
+        ),
         poll(
             now() - Duration::seconds(1),
             vec![

@@ -26,16 +26,29 @@ impl Tmux {
             socket,
         };
         let mut cmd = Command::new(tmux_path());
-        cmd.args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", name])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .arg("-c")
-            .arg(cwd);
+        cmd.args([
+            "-L",
+            &t.socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            name,
+        ])
+        .args(["-x", &width.to_string(), "-y", &height.to_string()])
+        .arg("-c")
+        .arg(cwd);
         for (k, v) in env {
             cmd.args(["-e", &format!("{k}={v}")]);
         }
         cmd.args(["bash", "--norc", "--noprofile"]);
         let out = cmd.output().expect("start tmux");
-        assert!(out.status.success(), "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         t.run(&["set-option", "-t", name, "status", "off"]);
         t
     }
@@ -67,7 +80,15 @@ impl Tmux {
 
     /// Is the pane in the alternate screen?
     pub fn alternate_on(&self) -> bool {
-        self.run(&["display-message", "-p", "-t", &self.session, "#{alternate_on}"]).trim() == "1"
+        self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            &self.session,
+            "#{alternate_on}",
+        ])
+        .trim()
+            == "1"
     }
 
     /// Wait until the screen contains `text`, or panic with the screen after `timeout`.
@@ -103,6 +124,8 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
     }
 }

@@ -66,7 +66,11 @@ impl HealthScreen {
     pub fn move_selection(&mut self, delta: isize, cluster: &ClusterState) {
         let n = self.row_count(self.focus, cluster);
         let i = &mut self.selected[self.focus.index()];
-        *i = if n == 0 { 0 } else { i.saturating_add_signed(delta).min(n - 1) };
+        *i = if n == 0 {
+            0
+        } else {
+            i.saturating_add_signed(delta).min(n - 1)
+        };
     }
 
     pub fn scroll(&mut self, delta: isize, cluster: &ClusterState) {
@@ -101,8 +105,18 @@ impl HealthScreen {
     }
 
     /// Which panel and row a mouse click at (`col`, `row`) hits.
-    pub fn hit_test(&self, area: Rect, cluster: &ClusterState, col: u16, row: u16) -> Option<(Panel, usize)> {
-        let layout = health_layout::compute(area, self, health_nodes::visible_nodes(cluster, &self.filter).len());
+    pub fn hit_test(
+        &self,
+        area: Rect,
+        cluster: &ClusterState,
+        col: u16,
+        row: u16,
+    ) -> Option<(Panel, usize)> {
+        let layout = health_layout::compute(
+            area,
+            self,
+            health_nodes::visible_nodes(cluster, &self.filter).len(),
+        );
         for (panel, rect, footer) in layout.panels() {
             if !rect.contains((col, row).into()) {
                 continue;
@@ -158,12 +172,20 @@ impl Widget for HealthView<'_> {
 fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
     let t = v.theme;
     let c = v.cluster;
-    let health = c.nodes.iter().find_map(|n| n.health.value().filter(|h| h.body.cluster_name.is_some()));
+    let health = c
+        .nodes
+        .iter()
+        .find_map(|n| n.health.value().filter(|h| h.body.cluster_name.is_some()));
     let mut spans = Vec::new();
     match health {
         Some(h) => {
             let name = sanitize(h.body.cluster_name.as_deref().unwrap_or("?")).into_owned();
-            let id: String = h.body.cluster_id.as_deref().map(|i| sanitize(i).chars().take(8).collect()).unwrap_or_default();
+            let id: String = h
+                .body
+                .cluster_id
+                .as_deref()
+                .map(|i| sanitize(i).chars().take(8).collect())
+                .unwrap_or_default();
             spans.push(Span::styled("cluster ", t.muted));
             spans.push(Span::styled(name, t.title));
             if !id.is_empty() {
@@ -172,11 +194,17 @@ fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
         }
         None => spans.push(Span::styled("cluster —", t.muted)),
     }
-    let leader = c.nodes.iter().find_map(|n| n.leader.value().filter(|_| !n.leader.is_stale()));
+    let leader = c
+        .nodes
+        .iter()
+        .find_map(|n| n.leader.value().filter(|_| !n.leader.is_stale()));
     match leader {
         Some(l) if l.ha_enabled => {
             spans.push(Span::styled("  leader ", t.muted));
-            spans.push(Span::styled(sanitize(&l.leader_address).into_owned(), t.text));
+            spans.push(Span::styled(
+                sanitize(&l.leader_address).into_owned(),
+                t.text,
+            ));
             if let (Some(ci), Some(ai)) = (l.raft_committed_index, l.raft_applied_index) {
                 spans.push(Span::styled(format!("  index {ci}/{ai}"), t.muted));
             }
@@ -210,7 +238,12 @@ pub(super) fn node_counts(c: &ClusterState) -> (String, bool) {
             parts.push(format!("{k} {label}"));
         }
     }
-    let trouble = count(S::Sealed) + count(S::Unreachable) + count(S::Uninitialized) + count(S::Error) > 0;
+    let trouble =
+        count(S::Sealed) + count(S::Unreachable) + count(S::Uninitialized) + count(S::Error) > 0;
     let head = format!("{n} node{}", if n == 1 { "" } else { "s" });
-    if parts.is_empty() { (head, false) } else { (format!("{head}: {}", parts.join(", ")), trouble) }
+    if parts.is_empty() {
+        (head, false)
+    } else {
+        (format!("{head}: {}", parts.join(", ")), trouble)
+    }
 }

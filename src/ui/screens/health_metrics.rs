@@ -13,7 +13,11 @@ use crate::theme::Theme;
 use crate::ui::widgets::age;
 use crate::ui::widgets::table;
 
-fn rows_for(cluster: &ClusterState, filter: &str, now: chrono::DateTime<chrono::Utc>) -> Vec<MetricRow> {
+fn rows_for(
+    cluster: &ClusterState,
+    filter: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<MetricRow> {
     let f = filter.to_lowercase();
     alerts::evaluate(cluster, now)
         .into_iter()
@@ -44,13 +48,20 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         .map(|r| {
             let style = level_style(r.level, t);
             let mut cells = vec![
-                Cell::from(if wide { r.metric.trim_start_matches("vault.").to_string() } else { r.label.to_string() }),
+                Cell::from(if wide {
+                    r.metric.trim_start_matches("vault.").to_string()
+                } else {
+                    r.label.to_string()
+                }),
                 Cell::from(r.value_text.clone()),
                 Cell::from(Span::styled(r.level.label(), style)),
             ];
             if wide {
                 cells.insert(2, Cell::from(r.threshold_text));
-                cells.push(Cell::from(Span::styled(sanitize(&r.note).into_owned(), t.muted)));
+                cells.push(Cell::from(Span::styled(
+                    sanitize(&r.note).into_owned(),
+                    t.muted,
+                )));
             }
             Row::new(cells)
         })
@@ -69,14 +80,32 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     } else {
         (
             vec!["METRIC", "VALUE", "STATUS"],
-            vec![Constraint::Length(24), Constraint::Length(18), Constraint::Min(8)],
+            vec![
+                Constraint::Length(24),
+                Constraint::Length(18),
+                Constraint::Min(8),
+            ],
         )
     };
     let mut suffix = Vec::new();
     if let Some(src) = &c.source {
-        suffix.push(Span::styled(format!("from {} ", sanitize(src.trim_start_matches("http://").trim_start_matches("https://"))), t.muted));
+        suffix.push(Span::styled(
+            format!(
+                "from {} ",
+                sanitize(
+                    src.trim_start_matches("http://")
+                        .trim_start_matches("https://")
+                )
+            ),
+            t.muted,
+        ));
     }
-    if let Some(a) = c.metrics.current.age(v.now).filter(|_| c.metrics.current.is_stale()) {
+    if let Some(a) = c
+        .metrics
+        .current
+        .age(v.now)
+        .filter(|_| c.metrics.current.is_stale())
+    {
         suffix.push(Span::styled(format!("stale {} ", age::short(a)), t.stale));
     }
     table::Panel {

@@ -22,7 +22,9 @@ pub fn visible_nodes<'a>(cluster: &'a ClusterState, filter: &str) -> Vec<&'a Nod
         .filter(|n| {
             f.is_empty()
                 || n.addr.to_lowercase().contains(&f)
-                || n.node_id.as_deref().is_some_and(|i| i.to_lowercase().contains(&f))
+                || n.node_id
+                    .as_deref()
+                    .is_some_and(|i| i.to_lowercase().contains(&f))
                 || n.status().label().contains(&f)
         })
         .collect()
@@ -63,7 +65,10 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     let rows: Vec<Row> = nodes.iter().map(|n| row(n, v, wide)).collect();
     let (header, widths) = if wide {
         (
-            vec!["NODE", "ID", "STATE", "INIT", "SEALED", "VERSION", "SEAL", "T/N", "PROG", "SKEW", "RTT", "DATA"],
+            vec![
+                "NODE", "ID", "STATE", "INIT", "SEALED", "VERSION", "SEAL", "T/N", "PROG", "SKEW",
+                "RTT", "DATA",
+            ],
             vec![
                 Constraint::Length(18),
                 Constraint::Length(7),
@@ -91,10 +96,20 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
             ],
         )
     };
-    let selected = v.screen.selected(Panel::Nodes).min(nodes.len().saturating_sub(1));
+    let selected = v
+        .screen
+        .selected(Panel::Nodes)
+        .min(nodes.len().saturating_sub(1));
     let footer = v.screen.selected_node(v.cluster).map(|n| detail(n, v));
     let (counts, trouble) = super::health::node_counts(v.cluster);
-    let title = table::title("Nodes", t, vec![Span::styled(format!("· {counts} "), if trouble { t.status_danger } else { t.muted })]);
+    let title = table::title(
+        "Nodes",
+        t,
+        vec![Span::styled(
+            format!("· {counts} "),
+            if trouble { t.status_danger } else { t.muted },
+        )],
+    );
     table::Panel {
         title,
         header,
@@ -103,7 +118,11 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         focused: v.screen.focus == Panel::Nodes,
         selected: Some(selected),
         empty: Line::styled(
-            if v.screen.filter().is_empty() { "no nodes configured" } else { "no node matches the filter" },
+            if v.screen.filter().is_empty() {
+                "no nodes configured"
+            } else {
+                "no node matches the filter"
+            },
             t.muted,
         ),
         footer,
@@ -122,7 +141,9 @@ fn row<'a>(n: &NodeState, v: &HealthView, wide: bool) -> Row<'a> {
         Some(true) => Span::styled("yes", t.sealed),
         other => Span::styled(yes_no(other), t.text),
     };
-    let prog = seal.filter(|s| s.sealed).map_or("-".to_string(), |s| format!("{}/{}", s.progress, s.t));
+    let prog = seal
+        .filter(|s| s.sealed)
+        .map_or("-".to_string(), |s| format!("{}/{}", s.progress, s.t));
     let (fresh, fresh_style) = freshness(n, v);
     if !wide {
         return Row::new(vec![
@@ -133,15 +154,29 @@ fn row<'a>(n: &NodeState, v: &HealthView, wide: bool) -> Row<'a> {
             Cell::from(Span::styled(fresh, fresh_style)),
         ]);
     }
-    let version = h.and_then(|h| h.body.version.as_deref()).map_or("-".into(), |s| fit(&sanitize(s), 7));
+    let version = h
+        .and_then(|h| h.body.version.as_deref())
+        .map_or("-".into(), |s| fit(&sanitize(s), 7));
     let seal_type = seal.map_or("-".into(), |s| fit(&sanitize(&s.seal_type), 6));
-    let tn = seal.filter(|s| s.n > 0).map_or("-".into(), |s| format!("{}/{}", s.t, s.n));
+    let tn = seal
+        .filter(|s| s.n > 0)
+        .map_or("-".into(), |s| format!("{}/{}", s.t, s.n));
     let skew = n.time_skew_secs().map_or("-".into(), |s| format!("{s:+}s"));
-    let skew_style = if n.time_skew_secs().is_some_and(|s| s.abs() > 5) { t.status_warn } else { t.text };
-    let rtt = n.latency_ms.filter(|_| n.last_error.is_none()).map_or("-".into(), |ms| format!("{ms}ms"));
+    let skew_style = if n.time_skew_secs().is_some_and(|s| s.abs() > 5) {
+        t.status_warn
+    } else {
+        t.text
+    };
+    let rtt = n
+        .latency_ms
+        .filter(|_| n.last_error.is_none())
+        .map_or("-".into(), |ms| format!("{ms}ms"));
     Row::new(vec![
         Cell::from(addr),
-        Cell::from(fit(&n.node_id.as_deref().map(sanitize).unwrap_or_default(), 7)),
+        Cell::from(fit(
+            &n.node_id.as_deref().map(sanitize).unwrap_or_default(),
+            7,
+        )),
         state,
         Cell::from(yes_no(h.map(|h| h.body.initialized))),
         Cell::from(sealed),
@@ -158,18 +193,30 @@ fn row<'a>(n: &NodeState, v: &HealthView, wide: bool) -> Row<'a> {
 /// The selected node's address and error, or its leader and storage.
 fn detail<'a>(n: &NodeState, v: &HealthView) -> Line<'a> {
     let t = v.theme;
-    let mut spans = vec![Span::styled(format!("▸ {} ", sanitize(&n.addr)), t.key_hint)];
+    let mut spans = vec![Span::styled(
+        format!("▸ {} ", sanitize(&n.addr)),
+        t.key_hint,
+    )];
     if let Some(e) = &n.last_error {
-        spans.push(Span::styled(sanitize(&e.to_string()).into_owned(), t.status_danger));
+        spans.push(Span::styled(
+            sanitize(&e.to_string()).into_owned(),
+            t.status_danger,
+        ));
         if let Some(a) = n.health.age(v.now) {
-            spans.push(Span::styled(format!(" · last good data {} ago", age::short(a)), t.stale));
+            spans.push(Span::styled(
+                format!(" · last good data {} ago", age::short(a)),
+                t.stale,
+            ));
         }
         return Line::from(spans);
     }
     if let Some(s) = n.seal.value() {
         if s.sealed {
             spans.push(Span::styled(
-                format!("sealed: unseal progress {}/{} (threshold {} of {})", s.progress, s.t, s.t, s.n),
+                format!(
+                    "sealed: unseal progress {}/{} (threshold {} of {})",
+                    s.progress, s.t, s.t, s.n
+                ),
                 t.sealed,
             ));
         } else if let Some(st) = &s.storage_type {
@@ -177,10 +224,17 @@ fn detail<'a>(n: &NodeState, v: &HealthView) -> Line<'a> {
         }
     }
     if let Some(l) = n.leader.value().filter(|l| l.ha_enabled) {
-        let role = if l.is_self { " · this node leads" } else { " · follows " };
+        let role = if l.is_self {
+            " · this node leads"
+        } else {
+            " · follows "
+        };
         spans.push(Span::styled(role.to_string(), t.muted));
         if !l.is_self {
-            spans.push(Span::styled(sanitize(&l.leader_address).into_owned(), t.text));
+            spans.push(Span::styled(
+                sanitize(&l.leader_address).into_owned(),
+                t.text,
+            ));
         }
     }
     Line::from(spans)

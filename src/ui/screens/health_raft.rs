@@ -25,14 +25,22 @@ fn servers<'a>(cluster: &'a ClusterState, filter: &str) -> Vec<Server<'a>> {
     let mut out: Vec<Server> = Vec::new();
     if let Some(rc) = cluster.raft.value() {
         for s in &rc.servers {
-            out.push(Server { id: s.node_id.clone(), raft: Some(s), autopilot: None });
+            out.push(Server {
+                id: s.node_id.clone(),
+                raft: Some(s),
+                autopilot: None,
+            });
         }
     }
     if let Some(ap) = cluster.autopilot.value() {
         for (id, s) in &ap.servers {
             match out.iter_mut().find(|x| x.id == *id) {
                 Some(x) => x.autopilot = Some(s),
-                None => out.push(Server { id: id.clone(), raft: None, autopilot: Some(s) }),
+                None => out.push(Server {
+                    id: id.clone(),
+                    raft: None,
+                    autopilot: Some(s),
+                }),
             }
         }
     }
@@ -40,7 +48,8 @@ fn servers<'a>(cluster: &'a ClusterState, filter: &str) -> Vec<Server<'a>> {
     out.retain(|s| {
         f.is_empty()
             || s.id.to_lowercase().contains(&f)
-            || s.raft.is_some_and(|r| r.address.to_lowercase().contains(&f))
+            || s.raft
+                .is_some_and(|r| r.address.to_lowercase().contains(&f))
     });
     out
 }
@@ -71,10 +80,15 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
             };
             let stable = ap
                 .and_then(|a| chrono::DateTime::parse_from_rfc3339(&a.stable_since).ok())
-                .map_or("-".to_string(), |d| age::short(v.now - d.with_timezone(&chrono::Utc)));
+                .map_or("-".to_string(), |d| {
+                    age::short(v.now - d.with_timezone(&chrono::Utc))
+                });
             let mut cells = vec![
                 Cell::from(fit(&sanitize(&s.id), 10)),
-                Cell::from(fit(&sanitize(s.raft.map_or("", |r| r.address.as_str())), 16)),
+                Cell::from(fit(
+                    &sanitize(s.raft.map_or("", |r| r.address.as_str())),
+                    16,
+                )),
                 Cell::from(role),
                 Cell::from(voter),
                 Cell::from(fit(&sanitize(ap.map_or("-", |a| a.status.as_str())), 9)),
@@ -82,14 +96,27 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
                 Cell::from(ap.map_or("-".to_string(), |a| contact(&a.last_contact))),
             ];
             if wide {
-                cells.push(Cell::from(fit(&sanitize(ap.map_or("-", |a| a.node_status.as_str())), 6)));
-                cells.push(Cell::from(ap.map_or("-".to_string(), |a| a.last_index.to_string())));
+                cells.push(Cell::from(fit(
+                    &sanitize(ap.map_or("-", |a| a.node_status.as_str())),
+                    6,
+                )));
+                cells.push(Cell::from(
+                    ap.map_or("-".to_string(), |a| a.last_index.to_string()),
+                ));
                 cells.push(Cell::from(stable));
             }
             Row::new(cells)
         })
         .collect();
-    let mut header = vec!["NODE ID", "ADDRESS", "ROLE", "VOTER", "AUTOPILOT", "HEALTHY", "CONTACT"];
+    let mut header = vec![
+        "NODE ID",
+        "ADDRESS",
+        "ROLE",
+        "VOTER",
+        "AUTOPILOT",
+        "HEALTHY",
+        "CONTACT",
+    ];
     let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(16),
@@ -101,23 +128,42 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     ];
     if wide {
         header.extend(["NODE", "INDEX", "STABLE"]);
-        widths.extend([Constraint::Length(6), Constraint::Length(6), Constraint::Min(6)]);
+        widths.extend([
+            Constraint::Length(6),
+            Constraint::Length(6),
+            Constraint::Min(6),
+        ]);
     }
     let mut suffix = Vec::new();
     if let Some(ap) = c.autopilot.value() {
-        let (text, style) = if ap.healthy { ("healthy", t.status_ok) } else { ("UNHEALTHY", t.status_danger) };
+        let (text, style) = if ap.healthy {
+            ("healthy", t.status_ok)
+        } else {
+            ("UNHEALTHY", t.status_danger)
+        };
         suffix.push(Span::styled("· ", t.muted));
         suffix.push(Span::styled(format!("autopilot {text}"), style));
-        let ft_style = if ap.failure_tolerance < 1 { t.status_warn } else { t.muted };
-        suffix.push(Span::styled(format!(" · failure tolerance {} ", ap.failure_tolerance), ft_style));
+        let ft_style = if ap.failure_tolerance < 1 {
+            t.status_warn
+        } else {
+            t.muted
+        };
+        suffix.push(Span::styled(
+            format!(" · failure tolerance {} ", ap.failure_tolerance),
+            ft_style,
+        ));
     }
     if let Some(a) = c.raft.age(v.now).filter(|_| c.raft.is_stale()) {
         suffix.push(Span::styled(format!("stale {} ", age::short(a)), t.stale));
     }
     let empty = match (c.raft.error(), c.last_poll) {
         (Some(e), _) => Line::styled(describe_raft_error(&sanitize(e)), t.muted),
-        (None, Some(_)) if c.raft.value().is_none() => Line::styled("no unsealed node to ask", t.status_warn),
-        _ if !v.screen.filter().is_empty() && c.raft.value().is_some() => Line::styled("no server matches the filter", t.muted),
+        (None, Some(_)) if c.raft.value().is_none() => {
+            Line::styled("no unsealed node to ask", t.status_warn)
+        }
+        _ if !v.screen.filter().is_empty() && c.raft.value().is_some() => {
+            Line::styled("no server matches the filter", t.muted)
+        }
         _ => Line::styled("waiting for the first poll…", t.muted),
     };
     table::Panel {

@@ -5,7 +5,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
+use ratatui::widgets::{
+    Block, Borders, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
+};
 
 use crate::theme::Theme;
 
@@ -29,7 +31,11 @@ pub fn visible_rows(height: u16, has_footer: bool) -> usize {
 
 /// The first visible row so that `selected` is in view (same rule for render and hit tests).
 pub fn offset_for(selected: usize, visible: usize) -> usize {
-    if visible == 0 || selected < visible { 0 } else { selected + 1 - visible }
+    if visible == 0 || selected < visible {
+        0
+    } else {
+        selected + 1 - visible
+    }
 }
 
 impl Panel<'_> {
@@ -37,7 +43,11 @@ impl Panel<'_> {
         if area.height < 2 || area.width < 4 {
             return;
         }
-        let border = if self.focused { theme.border_focused } else { theme.border };
+        let border = if self.focused {
+            theme.border_focused
+        } else {
+            theme.border
+        };
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(border)
@@ -46,13 +56,23 @@ impl Panel<'_> {
         block.render(area, buf);
         let (table_area, footer_area) = match &self.footer {
             Some(_) if inner.height >= 3 => (
-                Rect { height: inner.height - 1, ..inner },
-                Some(Rect { y: inner.bottom() - 1, height: 1, ..inner }),
+                Rect {
+                    height: inner.height - 1,
+                    ..inner
+                },
+                Some(Rect {
+                    y: inner.bottom() - 1,
+                    height: 1,
+                    ..inner
+                }),
             ),
             _ => (inner, None),
         };
         if self.rows.is_empty() {
-            Paragraph::new(self.empty).wrap(Wrap { trim: true }).style(theme.muted).render(table_area, buf);
+            Paragraph::new(self.empty)
+                .wrap(Wrap { trim: true })
+                .style(theme.muted)
+                .render(table_area, buf);
         } else {
             let visible = visible_rows(area.height, footer_area.is_some());
             let selected = self.selected.map(|s| s.min(self.rows.len() - 1));
