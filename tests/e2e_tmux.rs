@@ -61,6 +61,8 @@ fn assert_restored(t: &Tmux) {
 #[test]
 fn console_shows_health_switches_theme_shows_help_and_quits_cleanly() {
     let server = DevServer::start();
+    let canary = format!("CANARY-{}-do-not-leak", std::process::id());
+    server.put_secret("e2e/canary", "password", &canary);
     let home = tempfile::tempdir().expect("tempdir");
     let t = Tmux::start(
         "health",
@@ -119,6 +121,10 @@ fn console_shows_health_switches_theme_shows_help_and_quits_cleanly() {
         !log.contains(&server.root_token),
         "the token leaked into the log"
     );
+    // Neither the canary secret nor the token is in any file the run left behind.
+    assert_no_file_contains(home.path(), &[&canary, &server.root_token]);
+    let snapshots = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
+    assert_no_file_contains(std::path::Path::new(snapshots), &[&canary]);
 }
 
 #[test]
@@ -162,4 +168,21 @@ fn small_terminal_still_renders() {
     t.type_text("q");
     t.wait_for("__EXIT_0__", WAIT);
     assert_restored(&t);
+}
+
+fn assert_no_file_contains(dir: &std::path::Path, needles: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            assert_no_file_contains(&p, needles);
+        } else if let Ok(bytes) = std::fs::read(&p) {
+            let text = String::from_utf8_lossy(&bytes);
+            for n in needles {
+                assert!(!text.contains(n), "{} contains a secret", p.display());
+            }
+        }
+    }
 }

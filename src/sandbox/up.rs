@@ -169,7 +169,7 @@ fn print_created(cluster: &RunningCluster, creds: &Credentials) {
         "  demo data: secret/ (KV v2), kv1/, transit/, policies, approle + userpass logins, tokens"
     );
     eprintln!(
-        "  practise: `strongroom sandbox seal`, then unseal in the console; `strongroom sandbox down|reset`"
+        "  practise: `strongroom sandbox seal`, then unseal each node with 3 of the shares (BAO_ADDR=… bao operator unseal); `strongroom sandbox down|reset`"
     );
     eprintln!();
 }

@@ -108,3 +108,48 @@ pub fn http_status(port: u16, method: &str, path: &str, token: Option<&str>) -> 
     s.read_to_string(&mut buf).ok()?;
     buf.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// Status and body of a minimal HTTP/1.0 request with a JSON body.
+pub fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let auth = token
+        .map(|t| format!("X-Vault-Token: {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let code = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Some((code, body))
+}
+
+impl DevServer {
+    /// Write a KV v2 secret (the dev server mounts KV v2 at `secret/`).
+    pub fn put_secret(&self, path: &str, key: &str, value: &str) {
+        let body = format!("{{\"data\":{{\"{key}\":\"{value}\"}}}}");
+        let r = http_request(
+            self.port,
+            "POST",
+            &format!("/v1/secret/data/{path}"),
+            Some(&self.root_token),
+            &body,
+        );
+        assert_eq!(r.map(|(c, _)| c), Some(200), "writing secret/{path}");
+    }
+}
