@@ -44,7 +44,7 @@ actions! {
     PageDown => "page_down", "move a page down";
     Top => "top", "go to the first row";
     Bottom => "bottom", "go to the last row";
-    Select => "select", "open or select the row";
+    Select => "select", "open the selected row (on screens that have details)";
     Refresh => "refresh", "poll the cluster now";
     FocusNext => "focus_next", "focus the next panel";
     FocusPrev => "focus_prev", "focus the previous panel";

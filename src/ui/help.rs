@@ -17,9 +17,17 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         ("Health screen", KeyContext::Health),
     ] {
         out.push(Line::from(Span::styled(title.to_string(), t.header)));
+        // One line per action, its chords together ("j, down").
+        let mut grouped: Vec<(Vec<String>, crate::action::Action)> = Vec::new();
         for (chord, action) in app.keymap.bindings(ctx) {
+            match grouped.iter_mut().find(|(_, a)| *a == action) {
+                Some((chords, _)) => chords.push(chord),
+                None => grouped.push((vec![chord], action)),
+            }
+        }
+        for (chords, action) in grouped {
             out.push(Line::from(vec![
-                Span::styled(format!("  {chord:<12}"), t.key_hint),
+                Span::styled(format!("  {:<16}", chords.join(", ")), t.key_hint),
                 Span::styled(action.description().to_string(), t.text),
             ]));
         }
@@ -28,7 +36,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out.push(Line::from(Span::styled("Commands".to_string(), t.header)));
     for (name, desc) in COMMANDS {
         out.push(Line::from(vec![
-            Span::styled(format!("  :{name:<11}"), t.key_hint),
+            Span::styled(format!("  :{name:<15}"), t.key_hint),
             Span::styled((*desc).to_string(), t.text),
         ]));
     }
