@@ -18,7 +18,7 @@ pub fn init() -> io::Result<Term> {
     install_panic_hook();
     enter()?;
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    term.clear()?;
+    full_redraw(&mut term)?;
     Ok(term)
 }
 
@@ -69,5 +69,12 @@ pub fn suspend(term: &mut Term) -> io::Result<()> {
         nix::sys::signal::raise(nix::sys::signal::Signal::SIGTSTP).map_err(io::Error::other)?;
     }
     enter()?;
-    term.clear()
+    full_redraw(term)
+}
+
+/// Clear the screen and make the next draw repaint everything. (`Terminal::clear` would ask the
+/// terminal for the cursor position, whose answer the running event reader swallows.)
+fn full_redraw(term: &mut Term) -> io::Result<()> {
+    let size = term.size()?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }

@@ -411,3 +411,49 @@ fn two_key_chord_goes_to_top() {
         Some(A)
     );
 }
+
+#[test]
+fn mouse_wheel_and_click_select_rows() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app();
+    app.update(Msg::Resize(100, 30));
+    let seq = fetch_seq(&app.start());
+    app.update(Msg::Vault {
+        seq,
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Active, 200)),
+            Ok(health(NodeRole::Standby, 429)),
+        ),
+    });
+    let mouse = |kind, column, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.update(mouse(MouseEventKind::ScrollDown, 10, 5));
+    assert_eq!(
+        app.health
+            .selected_node(&app.cluster)
+            .map(|n| n.addr.as_str()),
+        Some(B)
+    );
+    // Status bar (row 0), cluster line (row 1), nodes border (2), header (3), first node (4).
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 10, 4));
+    assert_eq!(
+        app.health
+            .selected_node(&app.cluster)
+            .map(|n| n.addr.as_str()),
+        Some(A)
+    );
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 10, 5));
+    assert_eq!(
+        app.health
+            .selected_node(&app.cluster)
+            .map(|n| n.addr.as_str()),
+        Some(B)
+    );
+}

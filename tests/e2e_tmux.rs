@@ -186,3 +186,36 @@ fn assert_no_file_contains(dir: &std::path::Path, needles: &[&str]) {
         }
     }
 }
+
+#[test]
+fn ctrl_z_suspends_and_fg_resumes() {
+    let server = DevServer::start();
+    let home = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start(
+        "suspend",
+        100,
+        30,
+        &env_for(home.path(), &server.addr, &server.root_token),
+        home.path(),
+    );
+    t.type_text("set -m");
+    t.keys(&["Enter"]);
+    t.type_text(bin());
+    t.keys(&["Enter"]);
+    t.wait_for("active", WAIT);
+    t.keys(&["C-z"]);
+    t.wait_until("the shell after ctrl-z", WAIT, |s| s.contains("Stopped"));
+    assert!(!t.alternate_on(), "suspend leaves the alternate screen");
+    t.type_text("fg");
+    t.keys(&["Enter"]);
+    t.wait_until("the console back", WAIT, |s| {
+        s.contains("Key metrics") && s.contains("active")
+    });
+    assert!(t.alternate_on());
+    t.type_text("q");
+    t.wait_until("the console to exit", WAIT, |_| !t.alternate_on());
+    t.type_text("echo __DONE_$?__");
+    t.keys(&["Enter"]);
+    t.wait_for("__DONE_0__", WAIT);
+    assert_restored(&t);
+}
