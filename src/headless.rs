@@ -1,6 +1,27 @@
 //! `strongroom status`: the health of every node of the context, for scripts. Exit codes follow
 //! `bao status`: 0 when every node is unsealed, 2 when any is sealed (or uninitialised), 1 on
-//! error (a node unreachable or answering with an error, or bad settings).
+//! error (a node unreachable or answering with an error, or bad settings); an error wins over
+//! sealed. Nodes found in the cluster's HA status are polled too, so one address is enough.
+//!
+//! `--format json` prints one object (stable: fields are only ever added). Every string is
+//! sanitised; no token is ever printed. Fields a node did not answer are `null`:
+//! ```json
+//! {
+//!   "context": "default",
+//!   "overall": "ok",                      // "ok" (exit 0) | "sealed" (2) | "error" (1)
+//!   "nodes": [{
+//!     "addr": "http://127.0.0.1:8200",
+//!     "node_id": "node1",                 // raft node id, when raft is in use
+//!     "state": "active",                  // active | standby | perf-standby | dr-secondary |
+//!                                         // sealed | uninitialised | unreachable | error
+//!     "initialized": true, "sealed": false,
+//!     "version": "2.7.2", "cluster_name": "sandbox", "cluster_id": "528f…",
+//!     "seal_type": "shamir", "threshold": 3, "shares": 5, "unseal_progress": 0,
+//!     "leader_address": "http://127.0.0.1:8200",   // null without HA
+//!     "error": null                       // the node's error, when state is unreachable/error
+//!   }]
+//! }
+//! ```
 
 use serde::Serialize;
 
@@ -49,6 +70,17 @@ pub async fn status(profile: &ConnectionProfile, format: Format) -> i32 {
     state.apply(worker.poll_cluster(&state.node_addrs()).await);
     if state.nodes.iter().any(|n| n.discovered) {
         state.apply(worker.poll_cluster(&state.node_addrs()).await);
+    }
+    if let Some(e) = state
+        .ha
+        .error()
+        .filter(|e| e.starts_with("permission denied"))
+    {
+        eprintln!(
+            "strongroom: note: other nodes of the cluster were not looked up (sys/ha-status: {}); \
+             give a token, or one --addr per node",
+            sanitize(e)
+        );
     }
     let (report, code) = build_report(&profile.context, &state);
     match format {
@@ -182,9 +214,108 @@ pub fn render_table(r: &StatusReport) -> String {
         out += &fmt_row(row);
     }
     for n in &r.nodes {
-        if let Some(e) = &n.error {
-            out += &format!("{}: {e}\n", n.addr);
+        match &n.error {
+            // "cannot connect to <addr>: …" names the node already.
+            Some(e) if e.contains(&n.addr) => out += &format!("{e}\n"),
+            Some(e) => out += &format!("{}: {e}\n", n.addr),
+            None => {}
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::error::VaultError;
+    use crate::vault::models::sys::{Health, HealthResponse, NodeRole, SealStatus};
+    use crate::vault::worker::{ClusterPoll, ClusterReport, NodeReport};
+
+    fn answered(addr: &str, status: u16) -> NodeReport {
+        let body = HealthResponse {
+            initialized: status != 501,
+            sealed: matches!(status, 501 | 503),
+            standby: status != 200,
+            version: Some("2.7.2".into()),
+            cluster_name: (status == 200).then(|| "dev\x1b[31m".into()),
+            ..Default::default()
+        };
+        let role = NodeRole::from_status(status, &body).expect("a health status");
+        NodeReport {
+            addr: addr.into(),
+            seal: Some(Ok(SealStatus {
+                seal_type: "shamir".into(),
+                sealed: body.sealed,
+                initialized: body.initialized,
+                t: 3,
+                n: 5,
+                progress: 1,
+                ..Default::default()
+            })),
+            leader: Some(Err(VaultError::Sealed)),
+            health: Ok(Health { status, role, body }),
+            latency_ms: Some(1),
+        }
+    }
+
+    fn unreachable(addr: &str) -> NodeReport {
+        NodeReport {
+            addr: addr.into(),
+            health: Err(VaultError::Connect {
+                addr: addr.into(),
+                reason: "Connection refused (os error 111)".into(),
+            }),
+            seal: None,
+            leader: None,
+            latency_ms: Some(1),
+        }
+    }
+
+    fn report(nodes: Vec<NodeReport>) -> (StatusReport, i32) {
+        let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
+        let mut state = ClusterState::new(&addrs);
+        state.apply(ClusterPoll {
+            at: chrono::Utc::now(),
+            nodes,
+            cluster: ClusterReport::default(),
+        });
+        build_report("ctx", &state)
+    }
+
+    const A: &str = "http://127.0.0.1:8200";
+    const B: &str = "http://127.0.0.1:8210";
+
+    #[test]
+    fn exit_codes_follow_bao_status() {
+        assert_eq!(report(vec![answered(A, 200), answered(B, 429)]).1, 0);
+        assert_eq!(report(vec![answered(A, 200), answered(B, 503)]).1, 2);
+        assert_eq!(report(vec![answered(A, 501)]).1, 2);
+        // An error wins over sealed.
+        assert_eq!(report(vec![answered(A, 503), unreachable(B)]).1, 1);
+        assert_eq!(report(vec![]).1, 1);
+    }
+
+    #[test]
+    fn the_table_and_json_are_sanitised_and_complete() {
+        let (r, code) = report(vec![answered(A, 200), unreachable(B)]);
+        assert_eq!((r.overall, code), ("error", 1));
+        let table = render_table(&r);
+        assert!(!table.contains('\x1b'), "{table}");
+        assert!(table.contains("dev�[31m"), "{table}");
+        assert!(table.contains("127.0.0.1:8210  unreachable"), "{table}");
+        assert!(
+            table.contains("\ncannot connect to http://127.0.0.1:8210: Connection refused"),
+            "{table}"
+        );
+        let v = serde_json::to_value(&r).expect("json");
+        assert_eq!(v["nodes"][0]["state"], "active");
+        assert_eq!(v["nodes"][0]["threshold"], 3);
+        assert_eq!(v["nodes"][1]["state"], "unreachable");
+        assert_eq!(v["nodes"][1]["sealed"], serde_json::Value::Null);
+        let keys: Vec<&str> = v["nodes"][0]
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(keys.len(), 14, "{keys:?}");
+    }
 }

@@ -93,7 +93,7 @@ pub struct ThemeError {
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
     #[serde(default)]
-    palette: BTreeMap<String, String>,
+    palette: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
     styles: BTreeMap<String, toml::Spanned<StyleSpec>>,
 }
@@ -124,9 +124,11 @@ fn line_of(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].matches('\n').count() + 1
 }
 
-fn parse_color(name: &str, palette: &BTreeMap<String, String>) -> Option<Color> {
-    let resolved = palette.get(name).map_or(name, String::as_str);
-    Color::from_str(resolved).ok()
+fn parse_color(name: &str, palette: &BTreeMap<String, Color>) -> Option<Color> {
+    palette
+        .get(name)
+        .copied()
+        .or_else(|| Color::from_str(name).ok())
 }
 
 /// Parse a theme file over `base`.
@@ -145,6 +147,19 @@ pub fn parse_theme(
         let (line, message) = crate::config::toml_error(text, &e);
         err(line, message)
     })?;
+    let mut palette = BTreeMap::new();
+    for (key, value) in &file.palette {
+        let c = Color::from_str(value.get_ref()).map_err(|_| {
+            err(
+                line_of(text, value.span().start),
+                format!(
+                    "invalid colour \"{}\" for palette.{key} (a colour name, \"#rrggbb\" or an index 0-255)",
+                    value.get_ref()
+                ),
+            )
+        })?;
+        palette.insert(key.clone(), c);
+    }
     let mut theme = base.clone();
     theme.name = name.to_string();
     for (slot, spec) in &file.styles {
@@ -160,7 +175,7 @@ pub fn parse_theme(
         let mut s = Style::default();
         for (which, value) in [("fg", &spec.fg), ("bg", &spec.bg)] {
             if let Some(v) = value {
-                let c = parse_color(v.get_ref(), &file.palette).ok_or_else(|| {
+                let c = parse_color(v.get_ref(), &palette).ok_or_else(|| {
                     err(
                         line_of(text, v.span().start),
                         format!("invalid colour \"{}\" for {slot}.{which}", v.get_ref()),
@@ -289,11 +304,47 @@ mod tests {
     fn no_color_keeps_attribute_cues() {
         let reg = ThemeRegistry::load(None, true);
         for name in reg.names() {
-            let t = reg.get(&name).expect("theme");
-            assert_eq!(t.sealed.fg, None);
-            assert!(t.sealed.add_modifier.contains(Modifier::REVERSED));
-            assert!(t.selection.add_modifier.contains(Modifier::REVERSED));
+            let mut t = reg.get(&name).expect("theme").clone();
+            assert_eq!(t.name, name);
+            t.for_each_slot(|s| assert!(s.fg.is_none() && s.bg.is_none(), "{name}: {s:?}"));
+            let has = |s: &Style, m: Modifier| s.add_modifier.contains(m);
+            assert!(has(&t.selection, Modifier::REVERSED), "{name}");
+            for s in [&t.sealed, &t.status_danger] {
+                assert!(has(s, Modifier::BOLD | Modifier::REVERSED), "{name}");
+            }
+            assert!(has(&t.status_warn, Modifier::BOLD), "{name}");
+            assert!(has(&t.muted, Modifier::DIM), "{name}");
         }
+    }
+
+    #[test]
+    fn sealed_and_danger_stand_out_in_every_theme() {
+        let reg = ThemeRegistry::load(None, false);
+        for name in reg.names() {
+            let t = reg.get(&name).expect("theme");
+            for s in [&t.sealed, &t.status_danger] {
+                assert_ne!(s, &t.text, "{name}");
+                assert_ne!(s, &t.status_ok, "{name}");
+                assert!(s.add_modifier.contains(Modifier::BOLD), "{name}");
+            }
+            assert_ne!(t.selection, t.text, "{name}");
+        }
+    }
+
+    #[test]
+    fn palette_entries_are_checked() {
+        let e = parse_theme(
+            "x",
+            "[palette]\nok = \"#12\"\n",
+            &Theme::default(),
+            "x.toml",
+        )
+        .expect_err("bad");
+        assert!(
+            e.to_string()
+                .starts_with("x.toml, line 2: invalid colour \"#12\" for palette.ok"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -48,10 +48,45 @@ fn shipped_assets_are_valid() {
     }
     let (_, warnings) = Keymap::load(None);
     assert!(warnings.is_empty(), "{warnings:?}");
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.toml"))
-            .expect("config example");
-    parse_config(&text, "assets/config.toml").expect("the documented example config parses");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let keymap = std::fs::read_to_string(root.join("assets/keymap.toml")).expect("keymap");
+    validate_keymap(&keymap, "assets/keymap.toml").expect("the shipped keymap is valid");
+    for n in ["default", "light", "high-contrast", "mono"] {
+        let text = std::fs::read_to_string(root.join(format!("themes/{n}.toml"))).expect("theme");
+        parse_theme(n, &text, &Theme::default(), n).expect("the shipped theme is valid");
+    }
+    let text = std::fs::read_to_string(root.join("assets/config.toml")).expect("config example");
+    let file =
+        parse_config(&text, "assets/config.toml").expect("the documented example config parses");
+    let cli = <strongroom::cli::Cli as clap::Parser>::parse_from(["strongroom"]);
+    let s =
+        strongroom::config::resolve(&cli, &strongroom::config::Env::default(), Some(&file), None)
+            .expect("the documented example config resolves");
+    for c in &s.contexts {
+        let theme = c.theme.as_deref().unwrap_or("default");
+        assert!(
+            reg.get(theme).is_some(),
+            "context {} uses an unknown theme",
+            c.context
+        );
+    }
+}
+
+#[test]
+fn a_user_theme_overrides_a_builtin_of_the_same_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("light.toml"),
+        "[styles]\ntitle = { fg = \"magenta\" }\n",
+    )
+    .expect("write");
+    let reg = ThemeRegistry::load(Some(dir.path()), false);
+    let builtin = ThemeRegistry::load(None, false);
+    let light = reg.get("light").expect("light");
+    assert_eq!(light.title.fg, Some(ratatui::style::Color::Magenta));
+    // The rest comes from the default theme, not from the built-in light theme.
+    assert_eq!(light.text, builtin.get("default").expect("default").text);
+    assert!(reg.warnings().is_empty(), "{:?}", reg.warnings());
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Parser;
 use pretty_assertions::assert_eq;
 use strongroom::cli::Cli;
-use strongroom::config::{ConfigError, Env, TokenSource, parse_config, resolve};
+use strongroom::config::{ConfigError, Env, TokenSource, load, parse_config, resolve};
 use strongroom::secret::ExposeSecret;
 
 fn cli(args: &[&str]) -> Cli {
@@ -158,4 +158,207 @@ fn contexts_are_selected_and_resolved_without_flags_leaking() {
         err.to_string(),
         "unknown context \"nope\" (known: prod, staging)"
     );
+}
+
+#[test]
+fn context_token_sources_in_order() {
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::write(home.path().join(".vault-token"), "s.helper\n").expect("write");
+    std::fs::write(home.path().join("prod-token"), "s.prodfile\n").expect("write");
+    let text = r#"
+[contexts.prod]
+addrs = ["https://prod:8200"]
+token_env = "PROD_TOKEN"
+token_file = "~/prod-token"
+
+[contexts.dev]
+addrs = ["http://dev:8200"]
+token_file = "~/missing-token"
+
+[contexts.plain]
+addrs = ["http://plain:8200"]
+"#;
+    let file = parse_config(text, "config.toml").expect("valid");
+    let home = Some(home.path());
+    let run = |args: &[&str], pairs: &[(&str, &str)]| {
+        resolve(&cli(args), &Env::from_pairs(pairs), Some(&file), home).expect("resolve")
+    };
+
+    // token_env set: it wins over token_file.
+    let s = run(&["--context", "prod"], &[("PROD_TOKEN", "s.prodenv")]);
+    assert_eq!(token(&s.profile).as_deref(), Some("s.prodenv"));
+    assert_eq!(
+        s.profile.token_source,
+        TokenSource::Env("PROD_TOKEN".into())
+    );
+    // token_env unset (or empty): token_file.
+    let s = run(&["--context", "prod"], &[("PROD_TOKEN", "")]);
+    assert_eq!(token(&s.profile).as_deref(), Some("s.prodfile"));
+    assert!(matches!(
+        s.profile.token_source,
+        TokenSource::ContextFile(_)
+    ));
+    // VAULT_TOKEN beats the context's own token; --token beats everything.
+    let s = run(
+        &["--context", "prod"],
+        &[("PROD_TOKEN", "s.prodenv"), ("VAULT_TOKEN", "s.vault")],
+    );
+    assert_eq!(token(&s.profile).as_deref(), Some("s.vault"));
+    let s = run(
+        &["--context", "prod", "--token", "s.flag"],
+        &[("BAO_TOKEN", "s.bao")],
+    );
+    assert_eq!(token(&s.profile).as_deref(), Some("s.flag"));
+    // No context token: the token helper file.
+    let s = run(&["--context", "plain"], &[]);
+    assert_eq!(token(&s.profile).as_deref(), Some("s.helper"));
+    // An unreadable token_file: a warning and no token (never another cluster's helper token).
+    let s = run(&["--context", "dev"], &[]);
+    assert_eq!(token(&s.profile), None);
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].starts_with("context dev: cannot read the token file")
+            && s.warnings[0].contains("missing-token"),
+        "{:?}",
+        s.warnings
+    );
+    // ... and an env token makes the file irrelevant.
+    let s = run(&["--context", "dev"], &[("BAO_TOKEN", "s.bao")]);
+    assert_eq!(token(&s.profile).as_deref(), Some("s.bao"));
+    // The other contexts keep their own tokens, whatever the flags say.
+    let s = run(
+        &["--context", "plain", "--token", "s.flag"],
+        &[("PROD_TOKEN", "s.p")],
+    );
+    let by_name = |n: &str| s.contexts.iter().find(|c| c.context == n).expect("context");
+    assert_eq!(token(by_name("prod")).as_deref(), Some("s.p"));
+    assert_eq!(token(by_name("plain")).as_deref(), Some("s.flag"));
+    assert_eq!(token(by_name("dev")), None);
+}
+
+#[test]
+fn context_selection_order() {
+    let text = r#"
+[contexts.default]
+addrs = ["http://d:8200"]
+
+[contexts.other]
+addrs = ["http://o:8200"]
+"#;
+    let file = parse_config(text, "config.toml").expect("valid");
+    let s = resolve(&cli(&[]), &Env::default(), Some(&file), None).expect("resolve");
+    assert_eq!(s.profile.context, "default");
+    assert_eq!(s.profile.addrs, vec!["http://d:8200"]);
+    assert_eq!(s.contexts.len(), 2);
+
+    let text = format!("default_context = \"other\"\n{text}");
+    let file = parse_config(&text, "config.toml").expect("valid");
+    let s = resolve(&cli(&[]), &Env::default(), Some(&file), None).expect("resolve");
+    assert_eq!(s.profile.context, "other");
+    let s = resolve(
+        &cli(&["--context", "default"]),
+        &Env::default(),
+        Some(&file),
+        None,
+    )
+    .expect("resolve");
+    assert_eq!(s.profile.context, "default");
+
+    // No context matches: the flag/env profile is named "default" and listed first.
+    let file = parse_config("[contexts.a]\n[contexts.b]\n", "config.toml").expect("valid");
+    let s = resolve(&cli(&[]), &Env::default(), Some(&file), None).expect("resolve");
+    let names: Vec<&str> = s.contexts.iter().map(|c| c.context.as_str()).collect();
+    assert_eq!(names, vec!["default", "a", "b"]);
+
+    let file = parse_config("default_context = \"gone\"\n", "config.toml").expect("valid");
+    let err = resolve(&cli(&[]), &Env::default(), Some(&file), None).expect_err("unknown");
+    assert_eq!(
+        err.to_string(),
+        "unknown context \"gone\" (known: none configured)"
+    );
+}
+
+#[test]
+fn skip_verify_read_only_and_theme() {
+    let file = parse_config(
+        "theme = \"light\"\n[contexts.default]\nskip_verify = true\n",
+        "config.toml",
+    )
+    .expect("valid");
+    let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs);
+    let s = resolve(&cli(&[]), &env(&[]), Some(&file), None).expect("resolve");
+    assert!(s.profile.skip_verify, "file");
+    assert_eq!(s.theme, "light", "file theme when the context has none");
+    let s = resolve(
+        &cli(&[]),
+        &env(&[("BAO_SKIP_VERIFY", "0"), ("VAULT_SKIP_VERIFY", "true")]),
+        Some(&file),
+        None,
+    )
+    .expect("resolve");
+    assert!(
+        !s.profile.skip_verify,
+        "BAO_SKIP_VERIFY=0 wins over the file and VAULT_*"
+    );
+    for v in ["1", "true", "yes", "TRUE"] {
+        let s = resolve(&cli(&[]), &env(&[("VAULT_SKIP_VERIFY", v)]), None, None).expect("ok");
+        assert!(s.profile.skip_verify, "{v}");
+    }
+    let s = resolve(
+        &cli(&["--skip-verify"]),
+        &env(&[("BAO_SKIP_VERIFY", "false")]),
+        None,
+        None,
+    )
+    .expect("resolve");
+    assert!(s.profile.skip_verify, "the flag wins");
+    let s = resolve(&cli(&["--read-only"]), &env(&[]), None, None).expect("resolve");
+    assert!(s.profile.read_only);
+}
+
+#[test]
+fn load_reads_the_config_dir_and_reports_bad_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().to_str().expect("utf-8 path");
+    let env = Env::from_pairs(&[("STRONGROOM_CONFIG_DIR", d), ("HOME", d)]);
+    assert_eq!(strongroom::config::config_dir(&env), dir.path());
+
+    // Missing file: defaults.
+    let s = load(&cli(&[]), &env).expect("defaults");
+    assert_eq!(s.profile.addrs, vec!["https://127.0.0.1:8200"]);
+    assert_eq!(s.config_path, dir.path().join("config.toml"));
+
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "poll_interval_secs = 5\n[contexts.default]\naddrs = [\"http://x:1\"]\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join(".vault-token"), "s.home\n").expect("write");
+    let s = load(&cli(&[]), &env).expect("load");
+    assert_eq!(s.poll_interval.as_secs(), 5);
+    assert_eq!(s.profile.addrs, vec!["http://x:1"]);
+    assert_eq!(token(&s.profile).as_deref(), Some("s.home"));
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("s.home"), "tokens never show in Debug");
+
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[contexts.default]\naddrs = [\"http://x:1\"]\nread_only = \"yes\"\n",
+    )
+    .expect("write");
+    let err = load(&cli(&[]), &env).expect_err("invalid");
+    let path = dir.path().join("config.toml");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "config file {}, line 3: invalid value \"yes\" for read_only (expected true or false)",
+            path.display()
+        )
+    );
+
+    // An explicit --config that does not exist is an error, not silent defaults.
+    let missing = dir.path().join("nope.toml");
+    let err = load(&cli(&["--config", missing.to_str().expect("utf-8")]), &env)
+        .expect_err("missing --config");
+    assert!(matches!(err, ConfigError::Read { .. }), "{err}");
 }

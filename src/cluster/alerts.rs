@@ -1,6 +1,12 @@
 //! Key metrics with the alert thresholds operators use. Values come from `sys/metrics` (JSON: the
 //! last 10 s window); a metric missing from the window but seen before is shown with its age,
 //! one never seen is "unavailable" — never zero.
+//!
+//! Checked against a real OpenBao 2.7.2 (`tests/fixtures/health/dev_*.json`): gauges keep the
+//! `vault.` prefix; `vault.core.unsealed` also comes as a stale `cluster=""` series holding 0
+//! from before the unseal; `vault.token.count` is a usage gauge with one series per namespace,
+//! sent only every `usage_gauge_period`; the audit failure counters are sent even without an
+//! audit device (Sum 0).
 
 use chrono::{DateTime, Utc};
 
@@ -25,15 +31,26 @@ pub const WATCHED: &[&str] = &[
 ];
 
 /// The value the health screen uses for a watched metric:
-/// gauges as they are; the audit failure counter as a percentage (each audited response adds
+/// gauges as they are (ignoring a stale `cluster=""` series); the token count summed over its
+/// per-namespace series; the audit failure counter as a percentage (each audited response adds
 /// 0 or 1, so Sum/Count is the failure ratio); the leader contact sample's mean in ms.
 pub fn read_metric(m: &MetricsSummary, name: &str) -> Option<f64> {
     match name {
         AUDIT_FAILURE => m
             .counter(name)
             .filter(|c| c.count > 0)
-            .map(|c| c.sum / c.count as f64 * 100.0),
+            .map(|c| c.sum * 100.0 / c.count as f64),
         LEADER_CONTACT => m.sample(name).filter(|s| s.count > 0).map(|s| s.mean),
+        TOKEN_COUNT => {
+            let mut series = m
+                .gauges
+                .iter()
+                .filter(|g| g.name == name)
+                .filter(|g| g.labels.get("cluster").is_none_or(|c| !c.is_empty()))
+                .peekable();
+            series.peek()?;
+            Some(series.map(|g| g.value).sum())
+        }
         _ => m.gauge(name),
     }
 }
@@ -59,19 +76,90 @@ impl Level {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricRow {
+    /// A short human label ("leases").
     pub label: &'static str,
+    /// The metric's name as the server sends it.
     pub metric: &'static str,
     pub value_text: String,
     pub threshold_text: &'static str,
     pub level: Level,
-    /// Why unavailable, or how old the value is.
+    /// Why unavailable, or how old the value is; empty when fresh and complete.
     pub note: String,
+}
+
+/// One watched metric: its names and its threshold.
+struct Watch {
+    label: &'static str,
+    metric: &'static str,
+    threshold_text: &'static str,
+}
+
+const WATCHES: [Watch; 6] = [
+    Watch {
+        label: "unsealed",
+        metric: UNSEALED,
+        threshold_text: "= 0 critical",
+    },
+    Watch {
+        label: "leases",
+        metric: NUM_LEASES,
+        threshold_text: "> 10,000 warn",
+    },
+    Watch {
+        label: "audit response failures",
+        metric: AUDIT_FAILURE,
+        threshold_text: "> 1 % critical",
+    },
+    Watch {
+        label: "heap (alloc_bytes)",
+        metric: ALLOC_BYTES,
+        threshold_text: "> 80 % RAM warn",
+    },
+    Watch {
+        label: "raft leader last contact",
+        metric: LEADER_CONTACT,
+        threshold_text: "> 500 ms warn",
+    },
+    Watch {
+        label: "tokens",
+        metric: TOKEN_COUNT,
+        threshold_text: "> 50,000 warn",
+    },
+];
+
+/// The level and text of a value. `host_total` is the host's memory in bytes, when known.
+pub fn judge(metric: &str, v: f64, host_total: Option<u64>) -> (Level, String) {
+    let warn_above = |limit: f64| if v > limit { Level::Warn } else { Level::Ok };
+    match metric {
+        UNSEALED if v == 0.0 => (Level::Critical, "0 (sealed)".into()),
+        UNSEALED => (Level::Ok, format!("{v:.0}")),
+        NUM_LEASES => (warn_above(10_000.0), thousands(v)),
+        AUDIT_FAILURE => (
+            if v > 1.0 { Level::Critical } else { Level::Ok },
+            format!("{v:.2} %"),
+        ),
+        ALLOC_BYTES => match host_total.filter(|t| *t > 0) {
+            Some(t) => {
+                let pct = v * 100.0 / t as f64;
+                (warn_above_pct(pct), format!("{} ({pct:.1} %)", bytes(v)))
+            }
+            None => (Level::Unavailable, bytes(v)),
+        },
+        LEADER_CONTACT => (warn_above(500.0), format!("{v:.0} ms")),
+        TOKEN_COUNT => (warn_above(50_000.0), thousands(v)),
+        _ => (Level::Ok, format!("{v}")),
+    }
+}
+
+fn warn_above_pct(pct: f64) -> Level {
+    if pct > 80.0 { Level::Warn } else { Level::Ok }
 }
 
 /// A watched value: from the latest window, or the last one seen with its age.
 fn value_of(cluster: &ClusterState, name: &str, now: DateTime<Utc>) -> Option<(f64, String)> {
-    if let Some(m) = cluster.metrics.current.value()
-        && !cluster.metrics.current.is_stale()
+    let current = &cluster.metrics.current;
+    if let Some(m) = current.value()
+        && !current.is_stale()
         && let Some(v) = read_metric(m, name)
     {
         return Some((v, String::new()));
@@ -84,123 +172,91 @@ fn value_of(cluster: &ClusterState, name: &str, now: DateTime<Utc>) -> Option<(f
     })
 }
 
+/// Why a metric has no value.
 fn unavailable_reason(cluster: &ClusterState, name: &str) -> String {
-    match (
-        cluster.metrics.current.error(),
-        cluster.metrics.current.value(),
-    ) {
-        (Some(e), _) => format!("metrics unavailable: {e}"),
-        (None, None) => "no metrics yet".into(),
-        (None, Some(_)) => match name {
-            TOKEN_COUNT => "usage gauge not reported yet".into(),
-            LEADER_CONTACT => "no raft leader contact samples".into(),
-            AUDIT_FAILURE => "no audited responses in the window".into(),
-            _ => "not reported by the server".into(),
-        },
+    let current = &cluster.metrics.current;
+    if let Some(e) = current.error() {
+        return format!("read failed: {e}");
+    }
+    if current.value().is_none() {
+        return match cluster.last_poll {
+            Some(_) if !current.is_loading() => "no unsealed node to ask".into(),
+            _ => "no metrics yet".into(),
+        };
+    }
+    match name {
+        TOKEN_COUNT => "usage gauge, not sent yet".into(),
+        LEADER_CONTACT if raft_not_in_use(cluster) => "raft storage not in use".into(),
+        LEADER_CONTACT => "no leader contact samples in the window".into(),
+        AUDIT_FAILURE => "no audited responses in the window".into(),
+        _ => "not in the latest 10 s window".into(),
+    }
+}
+
+fn raft_not_in_use(cluster: &ClusterState) -> bool {
+    cluster
+        .raft
+        .error()
+        .is_some_and(|e| crate::vault::raft::describe_raft_error(e) == "raft storage not in use")
+}
+
+/// Why the heap share of host memory cannot be judged.
+fn host_memory_reason(cluster: &ClusterState) -> String {
+    match cluster.host_memory.error() {
+        Some(e) => format!("host memory unavailable (sys/host-info: {e})"),
+        None => "host memory unknown (sys/host-info)".into(),
     }
 }
 
 /// Evaluate every watched metric against its threshold.
 pub fn evaluate(cluster: &ClusterState, now: DateTime<Utc>) -> Vec<MetricRow> {
-    let mut rows = Vec::new();
-    let mut push =
-        |label, metric: &'static str, threshold_text, judge: &dyn Fn(f64) -> (Level, String)| {
-            let row = match value_of(cluster, metric, now) {
-                Some((v, note)) => {
-                    let (level, value_text) = judge(v);
-                    MetricRow {
-                        label,
-                        metric,
-                        value_text,
-                        threshold_text,
-                        level,
-                        note,
-                    }
-                }
-                None => MetricRow {
-                    label,
-                    metric,
-                    value_text: "—".into(),
-                    threshold_text,
-                    level: Level::Unavailable,
-                    note: unavailable_reason(cluster, metric),
-                },
-            };
-            rows.push(row);
-        };
-    push("unsealed", UNSEALED, "= 0 critical", &|v| {
-        (
-            if v == 0.0 { Level::Critical } else { Level::Ok },
-            format!("{v:.0}"),
-        )
-    });
-    push("leases", NUM_LEASES, "> 10,000 warn", &|v| {
-        (
-            if v > 10_000.0 { Level::Warn } else { Level::Ok },
-            thousands(v),
-        )
-    });
-    push(
-        "audit response failures",
-        AUDIT_FAILURE,
-        "> 1 % critical",
-        &|v| {
-            (
-                if v > 1.0 { Level::Critical } else { Level::Ok },
-                format!("{v:.2} %"),
-            )
-        },
-    );
-    let total = cluster
+    let host_total = cluster
         .host_memory
         .value()
         .map(|m| m.total)
         .filter(|t| *t > 0);
-    push(
-        "heap (alloc_bytes)",
-        ALLOC_BYTES,
-        "> 80 % of memory warn",
-        &|v| match total {
-            Some(t) => {
-                let pct = v / t as f64 * 100.0;
-                (
-                    if pct > 80.0 { Level::Warn } else { Level::Ok },
-                    format!("{} ({pct:.1} %)", bytes(v)),
-                )
+    WATCHES
+        .iter()
+        .map(|w| match value_of(cluster, w.metric, now) {
+            Some((v, age_note)) => {
+                let (level, value_text) = judge(w.metric, v, host_total);
+                let mut notes = vec![age_note];
+                if w.metric == ALLOC_BYTES && host_total.is_none() {
+                    notes.push(host_memory_reason(cluster));
+                }
+                MetricRow {
+                    label: w.label,
+                    metric: w.metric,
+                    value_text,
+                    threshold_text: w.threshold_text,
+                    level,
+                    note: join_notes(notes),
+                }
             }
-            None => (Level::Unavailable, bytes(v)),
-        },
-    );
-    push(
-        "raft leader last contact",
-        LEADER_CONTACT,
-        "> 500 ms warn",
-        &|v| {
-            (
-                if v > 500.0 { Level::Warn } else { Level::Ok },
-                format!("{v:.0} ms"),
-            )
-        },
-    );
-    push("tokens", TOKEN_COUNT, "> 50,000 warn", &|v| {
-        (
-            if v > 50_000.0 { Level::Warn } else { Level::Ok },
-            thousands(v),
-        )
-    });
-    if let Some(r) = rows.iter_mut().find(|r| r.metric == ALLOC_BYTES)
-        && r.level == Level::Unavailable
-        && total.is_none()
-        && r.value_text != "—"
-    {
-        r.note = "host memory unknown (sys/host-info needs sudo)".into();
-    }
-    rows
+            None => MetricRow {
+                label: w.label,
+                metric: w.metric,
+                value_text: "—".into(),
+                threshold_text: w.threshold_text,
+                level: Level::Unavailable,
+                note: unavailable_reason(cluster, w.metric),
+            },
+        })
+        .collect()
 }
 
-fn thousands(v: f64) -> String {
+fn join_notes(notes: Vec<String>) -> String {
+    notes
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `12345` → `12,345`.
+pub fn thousands(v: f64) -> String {
     let n = v.round() as i64;
-    let s = n.abs().to_string();
+    let s = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
@@ -211,7 +267,8 @@ fn thousands(v: f64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-fn bytes(v: f64) -> String {
+/// `20232312` → `19.3 MiB`.
+pub fn bytes(v: f64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = v;
     let mut i = 0;
@@ -223,146 +280,4 @@ fn bytes(v: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::vault::models::metrics::{Gauge, Sampled};
-    use crate::vault::models::sys::HostMemory;
-    use crate::vault::worker::{ClusterPoll, ClusterReport};
-    use chrono::TimeZone;
-
-    fn t(s: i64) -> DateTime<Utc> {
-        Utc.timestamp_opt(1_795_393_000 + s, 0)
-            .single()
-            .expect("time")
-    }
-
-    fn gauge(name: &str, value: f64) -> Gauge {
-        Gauge {
-            name: name.into(),
-            value,
-            labels: [("cluster".to_string(), "c1".to_string())].into(),
-        }
-    }
-
-    fn state(m: MetricsSummary, total: Option<u64>) -> ClusterState {
-        let mut s = ClusterState::new(&["http://127.0.0.1:8200".to_string()]);
-        s.apply(ClusterPoll {
-            at: t(0),
-            nodes: vec![],
-            cluster: ClusterReport {
-                metrics: Some(Ok(m)),
-                host_memory: total.map(|t| {
-                    Ok(HostMemory {
-                        total: t,
-                        ..Default::default()
-                    })
-                }),
-                ..Default::default()
-            },
-        });
-        s
-    }
-
-    fn level(rows: &[MetricRow], metric: &str) -> Level {
-        rows.iter().find(|r| r.metric == metric).expect("row").level
-    }
-
-    #[test]
-    fn thresholds_at_their_edges() {
-        let m = |unsealed, leases, fail_sum, alloc, contact, tokens| MetricsSummary {
-            gauges: vec![
-                gauge(UNSEALED, unsealed),
-                gauge(NUM_LEASES, leases),
-                gauge(ALLOC_BYTES, alloc),
-                gauge(TOKEN_COUNT, tokens),
-                // A stale pre-unseal series must not win.
-                Gauge {
-                    name: UNSEALED.into(),
-                    value: 0.0,
-                    labels: [("cluster".to_string(), String::new())].into(),
-                },
-            ],
-            counters: vec![Sampled {
-                name: AUDIT_FAILURE.into(),
-                count: 100,
-                sum: fail_sum,
-                ..Default::default()
-            }],
-            samples: vec![Sampled {
-                name: LEADER_CONTACT.into(),
-                count: 3,
-                mean: contact,
-                ..Default::default()
-            }],
-            ..Default::default()
-        };
-        let ok = evaluate(
-            &state(m(1.0, 10_000.0, 1.0, 800.0, 500.0, 50_000.0), Some(1000)),
-            t(1),
-        );
-        for r in &ok {
-            assert_eq!(r.level, Level::Ok, "{r:?}");
-        }
-        let bad = evaluate(
-            &state(m(0.0, 10_001.0, 2.0, 801.0, 501.0, 50_001.0), Some(1000)),
-            t(1),
-        );
-        assert_eq!(level(&bad, UNSEALED), Level::Critical);
-        assert_eq!(level(&bad, NUM_LEASES), Level::Warn);
-        assert_eq!(level(&bad, AUDIT_FAILURE), Level::Critical);
-        assert_eq!(level(&bad, ALLOC_BYTES), Level::Warn);
-        assert_eq!(level(&bad, LEADER_CONTACT), Level::Warn);
-        assert_eq!(level(&bad, TOKEN_COUNT), Level::Warn);
-        assert_eq!(
-            bad.iter()
-                .find(|r| r.metric == NUM_LEASES)
-                .map(|r| r.value_text.as_str()),
-            Some("10,001")
-        );
-    }
-
-    #[test]
-    fn missing_metrics_are_unavailable_not_zero() {
-        let rows = evaluate(&state(MetricsSummary::default(), None), t(1));
-        for r in &rows {
-            assert_eq!(r.level, Level::Unavailable, "{r:?}");
-            assert_eq!(r.value_text, "—");
-        }
-        let alloc_only = MetricsSummary {
-            gauges: vec![gauge(ALLOC_BYTES, 2048.0)],
-            ..Default::default()
-        };
-        let rows = evaluate(&state(alloc_only, None), t(1));
-        let r = rows.iter().find(|r| r.metric == ALLOC_BYTES).expect("row");
-        assert_eq!(
-            (r.level, r.value_text.as_str()),
-            (Level::Unavailable, "2.0 KiB")
-        );
-        assert!(r.note.contains("host memory unknown"));
-    }
-
-    #[test]
-    fn a_value_seen_earlier_is_shown_with_its_age() {
-        let mut s = state(
-            MetricsSummary {
-                gauges: vec![gauge(TOKEN_COUNT, 12.0)],
-                ..Default::default()
-            },
-            None,
-        );
-        s.apply(ClusterPoll {
-            at: t(40),
-            nodes: vec![],
-            cluster: ClusterReport {
-                metrics: Some(Ok(MetricsSummary::default())),
-                ..Default::default()
-            },
-        });
-        let rows = evaluate(&s, t(40));
-        let r = rows.iter().find(|r| r.metric == TOKEN_COUNT).expect("row");
-        assert_eq!(
-            (r.level, r.value_text.as_str(), r.note.as_str()),
-            (Level::Ok, "12", "seen 40s ago")
-        );
-    }
-}
+mod tests;

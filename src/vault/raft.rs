@@ -22,23 +22,78 @@ impl VaultClient {
     }
 }
 
-/// A server without raft storage (a dev server, another backend) refuses the raft endpoints.
-/// OpenBao answers 404 (unsupported path), or an error that mentions raft.
+/// What a server without raft storage (a dev server's `inmem`, Consul, file...) answers on the
+/// raft endpoints: they are not mounted, so OpenBao says 404 `{"errors":["1 error occurred:\n\t*
+/// unsupported path\n\n"]}` (checked against a dev server, with a valid token; a bad token
+/// gets 403 first). Some raft-only endpoints of Vault say "raft storage is not in use" instead.
+const NOT_IN_USE_MARKERS: [&str; 3] = [
+    "unsupported path",
+    "raft storage is not in use",
+    "raft backend not in use",
+];
+
+/// True when the error means "this cluster does not use raft storage" rather than a failure:
+/// the UI then says "raft storage not in use" instead of showing an error.
 pub fn is_raft_not_in_use(e: &VaultError) -> bool {
     match e {
+        // The raft paths only exist with raft storage: any 404 there means "not in use".
         VaultError::NotFound { .. } => true,
-        VaultError::Http { errors, .. } | VaultError::Server { errors, .. } => errors
-            .iter()
-            .any(|m| m.contains("raft") || m.contains("unsupported") || m.contains("not in use")),
-        _ => e.to_string().contains("raft storage"),
+        VaultError::Http { errors, .. } | VaultError::Server { errors, .. } => {
+            errors.iter().any(|m| says_not_in_use(m))
+        }
+        _ => false,
     }
 }
 
-/// The message the UI shows for a failed raft read.
+fn says_not_in_use(message: &str) -> bool {
+    NOT_IN_USE_MARKERS.iter().any(|m| message.contains(m))
+}
+
+/// The message the UI shows for a failed raft read, from the error's `Display` (what
+/// [`crate::remote::Remote`] keeps).
 pub fn describe_raft_error(e: &str) -> String {
-    if e.contains("not found") || e.contains("raft") || e.contains("unsupported") {
+    if e.starts_with("not found") || says_not_in_use(e) {
         "raft storage not in use".to_string()
     } else {
         e.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The exact answer of a dev server (`storage "inmem"`), recorded with a valid token.
+    fn dev_server_answer() -> VaultError {
+        VaultError::from_status(
+            404,
+            vec!["1 error occurred:\n\t* unsupported path\n\n".into()],
+        )
+    }
+
+    #[test]
+    fn a_dev_server_answer_means_not_in_use() {
+        let e = dev_server_answer();
+        assert!(is_raft_not_in_use(&e));
+        assert_eq!(e.to_string(), "not found: unsupported path");
+        assert_eq!(
+            describe_raft_error(&e.to_string()),
+            "raft storage not in use"
+        );
+        let vault = VaultError::from_status(400, vec!["raft storage is not in use".into()]);
+        assert!(is_raft_not_in_use(&vault));
+    }
+
+    #[test]
+    fn other_failures_stay_errors() {
+        for e in [
+            VaultError::Sealed,
+            VaultError::from_status(403, vec!["permission denied".into()]),
+            VaultError::from_status(500, vec!["internal error".into()]),
+            VaultError::Timeout { secs: 5.0 },
+        ] {
+            assert!(!is_raft_not_in_use(&e), "{e:?}");
+            assert_eq!(describe_raft_error(&e.to_string()), e.to_string());
+        }
     }
 }

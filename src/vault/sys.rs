@@ -36,7 +36,8 @@ impl VaultClient {
         self.get_json("sys/seal-status").await
     }
 
-    /// `GET sys/leader` (503 while sealed).
+    /// `GET sys/leader`. A sealed raft node answers 503 "Vault is sealed" (→ [`VaultError::Sealed`]);
+    /// a sealed dev server (no HA) still answers 200 `{"ha_enabled":false}`.
     pub async fn leader(&self) -> Result<LeaderStatus, VaultError> {
         self.get_json("sys/leader").await
     }
@@ -46,7 +47,8 @@ impl VaultClient {
         self.get_data("sys/ha-status").await
     }
 
-    /// `GET sys/host-info` → `data.memory` (needs sudo; 403 is an ordinary answer).
+    /// `GET sys/host-info` → `data.memory` (needs sudo; 403 [`VaultError::PermissionDenied`] is
+    /// an ordinary answer for most tokens).
     pub async fn host_memory(&self) -> Result<HostMemory, VaultError> {
         let mut data: Value = self.get_data("sys/host-info").await?;
         let mem = data
@@ -56,14 +58,14 @@ impl VaultClient {
         decode("sys/host-info", mem)
     }
 
-    /// `PUT sys/seal`.
+    /// `PUT sys/seal` (204; needs a token with `sudo` on `sys/seal`).
     pub async fn seal(&self) -> Result<(), VaultError> {
         self.request(Method::PUT, "sys/seal", &[], None)
             .await
             .map(|_| ())
     }
 
-    /// `PUT sys/step-down`.
+    /// `PUT sys/step-down` (204; the active node hands over to a standby).
     pub async fn step_down(&self) -> Result<(), VaultError> {
         self.request(Method::PUT, "sys/step-down", &[], None)
             .await

@@ -1,12 +1,23 @@
 //! The background Vault worker: executes `Request`s and `Mutation`s off the UI thread and sends
 //! back `Msg::Vault { seq, reply }`. Owns the clients; nothing here touches `App`.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::client::{ClientSettings, VaultClient};
 use super::error::VaultError;
 use super::models::metrics::MetricsSummary;
 use super::models::raft::{AutopilotState, RaftConfiguration};
-use super::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, SealStatus};
+use super::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, NodeRole, SealStatus};
+use crate::command::{Command, Request};
+use crate::config::ConnectionProfile;
+use crate::event::Msg;
+use crate::write_gate::Mutation;
 
 /// What one node said during a poll.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,23 +66,6 @@ pub enum Reply {
     Write(WriteOutcome),
 }
 
-// ---------------------------------------------------------------------------------------------
-// The worker itself.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
-
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
-
-use super::client::{ClientSettings, VaultClient};
-use super::models::sys::NodeRole;
-use crate::command::{Command, Request};
-use crate::config::ConnectionProfile;
-use crate::event::Msg;
-use crate::write_gate::Mutation;
-
 /// Owns the HTTP client of one connection profile and performs reads and writes.
 #[derive(Debug, Clone)]
 pub struct Worker {
@@ -117,9 +111,9 @@ impl Worker {
             .iter()
             .find(|r| matches!(&r.health, Ok(h) if h.role == NodeRole::Active))
             .or_else(|| {
-                reports.iter().find(|r| {
-                    matches!(&r.health, Ok(h) if matches!(h.role, NodeRole::Standby | NodeRole::PerfStandby))
-                })
+                reports
+                    .iter()
+                    .find(|r| matches!(&r.health, Ok(h) if is_unsealed(h.role)))
             })
             .map(|r| r.addr.clone());
         let cluster = match source {
@@ -139,18 +133,33 @@ impl Worker {
         let health = c.health().await;
         let latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
         if let Err(e) = &health {
-            tracing::debug!(%addr, error = %e, "health poll failed");
+            if e.is_unreachable() {
+                tracing::debug!(%addr, error = %e, "health poll: node unreachable");
+            } else {
+                tracing::warn!(%addr, error = %e, "health poll: unexpected answer");
+            }
         }
         let (seal, leader) = match &health {
             Ok(h) => {
-                let sealed = matches!(h.role, NodeRole::Sealed | NodeRole::Uninitialized);
+                // A sealed node's leader is not asked: a sealed raft node answers 503 "Vault is
+                // sealed", a sealed dev server 200 `{"ha_enabled":false}`, which would read as
+                // "no HA". Both are reported the same way, as `Sealed`.
+                let unsealed = is_unsealed(h.role);
                 let (seal, leader) = futures::join!(c.seal_status(), async {
-                    if sealed {
-                        Err(VaultError::Sealed)
-                    } else {
+                    if unsealed {
                         c.leader().await
+                    } else {
+                        Err(VaultError::Sealed)
                     }
                 });
+                for (what, r) in [
+                    ("seal-status", seal.as_ref().err()),
+                    ("leader", leader.as_ref().err()),
+                ] {
+                    if let Some(e) = r.filter(|e| **e != VaultError::Sealed) {
+                        tracing::debug!(%addr, what, error = %e, "node read failed");
+                    }
+                }
                 (Some(seal), Some(leader))
             }
             Err(_) => (None, None),
@@ -254,6 +263,11 @@ impl WorkerHandle {
     pub fn cancel(&self) {
         self.cancel.cancel();
     }
+}
+
+/// Active, standby, performance standby or DR secondary: the node serves reads.
+fn is_unsealed(role: NodeRole) -> bool {
+    !matches!(role, NodeRole::Sealed | NodeRole::Uninitialized)
 }
 
 enum Job {

@@ -1,67 +1,117 @@
 //! `bao server -dev` on a free 127.0.0.1 port, stopped by PID on drop (also when a test panics).
+//! Also an uninitialised single server (`inmem` storage, no `-dev`) for the 501 case.
+//!
+//! The server runs with `HOME` set to its own temporary directory: a dev server writes its root
+//! token to `~/.vault-token`, which must not touch the real home or race with other tests.
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A running dev server (in-memory storage, unsealed, root token known).
+/// How long a server may take to answer `sys/health` as expected (it takes well under 2 s).
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A running server: a dev server (in-memory storage, unsealed, root token known) or an
+/// uninitialised one.
 pub struct DevServer {
+    /// `http://127.0.0.1:<port>`.
     pub addr: String,
     pub port: u16,
-    /// Test-only token of a throwaway server.
+    /// Test-only root token of a throwaway dev server (empty for an uninitialised server).
     pub root_token: String,
     child: Child,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl DevServer {
+    /// `bao server -dev`, waiting until `sys/health` answers 200 (active, unsealed).
     pub fn start() -> DevServer {
+        Self::launch(200, |port, _dir| {
+            let token = format!("devroot-{port}-{}", std::process::id());
+            let args = vec![
+                "server".to_string(),
+                "-dev".to_string(),
+                format!("-dev-listen-address=127.0.0.1:{port}"),
+                format!("-dev-root-token-id={token}"),
+            ];
+            (args, token)
+        })
+    }
+
+    /// `bao server` with `inmem` storage and no `-dev`: never initialised, so `sys/health`
+    /// answers 501. Waits for that answer.
+    pub fn start_uninitialized() -> DevServer {
+        Self::launch(501, |port, dir| {
+            let config = dir.join(format!("server-{port}.hcl"));
+            let hcl = format!(
+                "ui = false\ndisable_mlock = true\nstorage \"inmem\" {{}}\n\
+                 listener \"tcp\" {{\n  address = \"127.0.0.1:{port}\"\n  tls_disable = true\n}}\n"
+            );
+            std::fs::write(&config, hcl).expect("write the server config");
+            let args = vec![
+                "server".to_string(),
+                format!("-config={}", config.display()),
+            ];
+            (args, String::new())
+        })
+    }
+
+    /// Start `bao` with the arguments `args_for(port, dir)` gives, until `sys/health` answers
+    /// `expect`. Retries with a new port on the rare race where another process took it.
+    fn launch(expect: u16, args_for: impl Fn(u16, &Path) -> (Vec<String>, String)) -> DevServer {
         let bao = super::bao_path();
-        let dir = tempfile::Builder::new()
+        let mut dir = tempfile::Builder::new()
             .prefix("strongroom-dev-")
             .tempdir()
             .expect("tempdir");
-        let log = std::fs::File::create(dir.path().join("bao.log")).expect("log file");
-        // Retry on the rare port race.
+        let log_path = dir.path().join("bao.log");
+        let log = std::fs::File::create(&log_path).expect("log file");
         for _ in 0..3 {
             let port = super::free_port();
-            let root_token = format!("devroot-{port}-{}", std::process::id());
-            let child = Command::new(&bao)
-                .args([
-                    "server",
-                    "-dev",
-                    &format!("-dev-listen-address=127.0.0.1:{port}"),
-                ])
-                .arg(format!("-dev-root-token-id={root_token}"))
+            let (args, root_token) = args_for(port, dir.path());
+            let mut cmd = Command::new(&bao);
+            for (k, _) in std::env::vars_os() {
+                let k = k.to_string_lossy();
+                if k.starts_with("BAO_") || k.starts_with("VAULT_") {
+                    cmd.env_remove(&*k);
+                }
+            }
+            let child = cmd
+                .args(&args)
+                .env("HOME", dir.path())
+                .current_dir(dir.path())
                 .stdin(Stdio::null())
                 .stdout(Stdio::from(log.try_clone().expect("log")))
                 .stderr(Stdio::from(log.try_clone().expect("log")))
                 .spawn()
-                .expect("start bao server -dev");
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", bao.display()));
             let mut server = DevServer {
                 addr: format!("http://127.0.0.1:{port}"),
                 port,
                 root_token,
                 child,
-                _dir: tempfile::TempDir::new().expect("tempdir"),
+                dir,
             };
-            if server.wait_active(Duration::from_secs(20)) {
-                server._dir = dir;
+            if server.wait_health(expect, START_TIMEOUT) {
                 return server;
             }
             server.stop();
+            dir = std::mem::replace(&mut server.dir, tempfile::TempDir::new().expect("tempdir"));
         }
-        let log = std::fs::read_to_string(dir.path().join("bao.log")).unwrap_or_default();
-        panic!("bao server -dev did not become active; its log:\n{log}");
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        panic!(
+            "bao server did not answer sys/health {expect} within {START_TIMEOUT:?}; its log:\n{log}"
+        );
     }
 
-    /// Wait until `sys/health` answers 200 (active, unsealed).
-    fn wait_active(&mut self, timeout: Duration) -> bool {
+    /// Wait until `sys/health` answers `expect`; false when the process exits or time runs out.
+    fn wait_health(&mut self, expect: u16, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if http_status(self.port, "GET", "/v1/sys/health", None) == Some(200) {
+            if http_status(self.port, "GET", "/v1/sys/health", None) == Some(expect) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -73,12 +123,26 @@ impl DevServer {
         self.child.id()
     }
 
-    /// Seal the server through the API (`PUT sys/seal`).
+    /// The server's own log (stdout and stderr), for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("bao.log")).unwrap_or_default()
+    }
+
+    /// Seal the server through the API (`PUT sys/seal`) and wait until health says 503.
     pub fn seal(&self) {
         let code = http_status(self.port, "PUT", "/v1/sys/seal", Some(&self.root_token));
         assert_eq!(code, Some(204), "sealing the dev server");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while http_status(self.port, "GET", "/v1/sys/health", None) != Some(503) {
+            assert!(
+                Instant::now() < deadline,
+                "the dev server did not report sealed"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
+    /// Kill the server by PID (SIGKILL) and reap it. Safe to call twice.
     pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -93,20 +157,7 @@ impl Drop for DevServer {
 
 /// A minimal HTTP/1.0 request over a plain socket (no async runtime needed in sync tests).
 pub fn http_status(port: u16, method: &str, path: &str, token: Option<&str>) -> Option<u16> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let auth = token
-        .map(|t| format!("X-Vault-Token: {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        s,
-        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\n\r\n"
-    )
-    .ok()?;
-    let mut buf = String::new();
-    s.read_to_string(&mut buf).ok()?;
-    buf.split_whitespace().nth(1)?.parse().ok()
+    http_request(port, method, path, token, "").map(|(code, _)| code)
 }
 
 /// Status and body of a minimal HTTP/1.0 request with a JSON body.

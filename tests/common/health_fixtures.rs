@@ -182,3 +182,49 @@ pub fn loading() -> ClusterState {
     s.start_poll();
     s
 }
+
+/// The API address of the captured dev server (its HA status names it).
+pub const DEV_ADDR: &str = "http://127.0.0.1:56865";
+
+/// A `bao server -dev` (OpenBao 2.7.2, captured): one node, HA off, inmem storage, raft
+/// endpoints answering 404 `unsupported path`, metrics with the stale `cluster=""` series.
+pub fn dev_server() -> ClusterState {
+    let raft_error = || {
+        let body: serde_json::Value = load("dev_raft_error.json");
+        let errors = body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        VaultError::from_status(404, errors)
+    };
+    let at = now() - Duration::seconds(1);
+    let mut s = ClusterState::new(&[DEV_ADDR.to_string()]);
+    let mut node = NodeReport {
+        addr: DEV_ADDR.into(),
+        health: Ok(health("dev_health.json", 200)),
+        seal: Some(Ok(load("dev_seal.json"))),
+        leader: Some(Ok(load("dev_leader.json"))),
+        latency_ms: Some(1),
+    };
+    if let Ok(h) = &mut node.health {
+        h.body.server_time_utc = Some(at.timestamp());
+    }
+    s.start_poll();
+    s.apply(poll(
+        at,
+        vec![node],
+        ClusterReport {
+            source: Some(DEV_ADDR.into()),
+            raft: Some(Err(raft_error())),
+            autopilot: Some(Err(raft_error())),
+            ha: Some(Ok(load("dev_ha.json"))),
+            metrics: Some(Ok(load("dev_metrics.json"))),
+            host_memory: Some(Ok(load("dev_host_memory.json"))),
+        },
+    ));
+    s
+}

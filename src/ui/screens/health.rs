@@ -7,11 +7,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::health_layout::{self, HealthLayout};
+use super::health_layout::{self, HealthLayout, RowCounts};
 use super::{health_metrics, health_nodes, health_raft};
 use crate::cluster::{ClusterState, NodeState};
 use crate::sanitize::sanitize;
 use crate::theme::Theme;
+use crate::ui::widgets::table;
 
 /// The panels of the screen; `tab` cycles through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -104,7 +105,17 @@ impl HealthScreen {
         nodes.get(i).copied()
     }
 
-    /// Which panel and row a mouse click at (`col`, `row`) hits.
+    /// Rows per panel after the filter, for the layout.
+    fn row_counts(&self, cluster: &ClusterState) -> RowCounts {
+        RowCounts {
+            nodes: self.row_count(Panel::Nodes, cluster),
+            raft: self.row_count(Panel::Raft, cluster),
+            metrics: self.row_count(Panel::Metrics, cluster),
+        }
+    }
+
+    /// Which panel and row a mouse click at (`col`, `row`) hits: the row under the pointer, or
+    /// the panel's current selection for a click on its border, header or detail line.
     pub fn hit_test(
         &self,
         area: Rect,
@@ -112,25 +123,20 @@ impl HealthScreen {
         col: u16,
         row: u16,
     ) -> Option<(Panel, usize)> {
-        let layout = health_layout::compute(
-            area,
-            self,
-            health_nodes::visible_nodes(cluster, &self.filter).len(),
-        );
-        for (panel, rect, footer) in layout.panels() {
-            if !rect.contains((col, row).into()) {
-                continue;
-            }
-            let first_row = rect.y + 2;
-            if row < first_row {
-                return Some((panel, self.selected(panel)));
-            }
-            let visible = crate::ui::widgets::table::visible_rows(rect.height, footer);
-            let offset = crate::ui::widgets::table::offset_for(self.selected(panel), visible);
-            let i = usize::from(row - first_row) + offset;
-            return (i < self.row_count(panel, cluster)).then_some((panel, i));
+        let layout = health_layout::compute(area, self, self.row_counts(cluster));
+        let (panel, rect, footer) = layout
+            .panels()
+            .into_iter()
+            .find(|(_, rect, _)| rect.contains((col, row).into()))?;
+        let rows = self.row_count(panel, cluster);
+        let visible = table::visible_rows(rect.height, footer);
+        let first_row = rect.y + 2;
+        let selected = self.selected(panel).min(rows.saturating_sub(1));
+        if row < first_row || usize::from(row - first_row) >= visible {
+            return Some((panel, selected));
         }
-        None
+        let i = usize::from(row - first_row) + table::offset_for(selected, visible);
+        (i < rows).then_some((panel, i))
     }
 
     /// Focus a panel and select a row (a mouse click).
@@ -153,9 +159,9 @@ impl Widget for HealthView<'_> {
         if area.height == 0 || area.width == 0 {
             return;
         }
-        let node_rows = health_nodes::visible_nodes(self.cluster, self.screen.filter()).len();
-        let layout: HealthLayout = health_layout::compute(area, self.screen, node_rows);
-        cluster_line(&self).render(layout.cluster_line, buf);
+        let rows = self.screen.row_counts(self.cluster);
+        let layout: HealthLayout = health_layout::compute(area, self.screen, rows);
+        cluster_line(&self, area.width).render(layout.cluster_line, buf);
         if let Some(r) = layout.nodes {
             health_nodes::render(&self, r, buf);
         }
@@ -163,15 +169,17 @@ impl Widget for HealthView<'_> {
             health_raft::render(&self, r, buf);
         }
         if let Some(r) = layout.metrics {
-            health_metrics::render(&self, r, buf);
+            health_metrics::render(&self, r, layout.metrics_footer, buf);
         }
     }
 }
 
-/// Cluster name and id, leader, HA, raft index, node counts.
-fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
+/// Cluster name and id, HA, leader, raft committed/applied index. Narrow screens drop the id
+/// and the address scheme.
+fn cluster_line<'a>(v: &HealthView<'a>, width: u16) -> Line<'a> {
     let t = v.theme;
     let c = v.cluster;
+    let wide = width >= 80;
     let health = c
         .nodes
         .iter()
@@ -180,19 +188,34 @@ fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
     match health {
         Some(h) => {
             let name = sanitize(h.body.cluster_name.as_deref().unwrap_or("?")).into_owned();
+            spans.push(Span::styled("cluster ", t.muted));
+            spans.push(Span::styled(name, t.title));
             let id: String = h
                 .body
                 .cluster_id
                 .as_deref()
                 .map(|i| sanitize(i).chars().take(8).collect())
                 .unwrap_or_default();
-            spans.push(Span::styled("cluster ", t.muted));
-            spans.push(Span::styled(name, t.title));
-            if !id.is_empty() {
+            if wide && !id.is_empty() {
                 spans.push(Span::styled(format!(" ({id}…)"), t.muted));
             }
         }
-        None => spans.push(Span::styled("cluster —", t.muted)),
+        None if c.nodes.iter().any(|n| n.health.value().is_some()) => {
+            spans.push(Span::styled(
+                "cluster ? (no unsealed node to name it)",
+                t.status_warn,
+            ));
+        }
+        None if c.nodes.iter().any(|n| n.health.error().is_some()) => {
+            spans.push(Span::styled(
+                "cluster unknown: no node answered",
+                t.status_danger,
+            ));
+        }
+        None => spans.push(Span::styled(
+            "cluster … waiting for the first answer",
+            t.muted,
+        )),
     }
     let leader = c
         .nodes
@@ -200,13 +223,28 @@ fn cluster_line<'a>(v: &HealthView<'a>) -> Line<'a> {
         .find_map(|n| n.leader.value().filter(|_| !n.leader.is_stale()));
     match leader {
         Some(l) if l.ha_enabled => {
+            spans.push(Span::styled("  HA on", t.muted));
             spans.push(Span::styled("  leader ", t.muted));
-            spans.push(Span::styled(
-                sanitize(&l.leader_address).into_owned(),
-                t.text,
-            ));
+            if l.leader_address.is_empty() {
+                spans.push(Span::styled("none", t.status_warn));
+            } else {
+                let addr = sanitize(&l.leader_address);
+                let addr = if wide {
+                    addr.into_owned()
+                } else {
+                    addr.trim_start_matches("https://")
+                        .trim_start_matches("http://")
+                        .to_string()
+                };
+                spans.push(Span::styled(addr, t.text));
+            }
             if let (Some(ci), Some(ai)) = (l.raft_committed_index, l.raft_applied_index) {
-                spans.push(Span::styled(format!("  index {ci}/{ai}"), t.muted));
+                let text = if wide {
+                    format!("  raft committed {ci} applied {ai}")
+                } else {
+                    format!("  raft {ci}/{ai}")
+                };
+                spans.push(Span::styled(text, t.muted));
             }
         }
         Some(_) => spans.push(Span::styled("  HA off (single node)", t.muted)),

@@ -1,9 +1,10 @@
-//! Key metrics with their alert thresholds.
+//! Key metrics with their alert thresholds, and a detail line for the selected one.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 
 use super::health::{HealthView, Panel};
 use crate::cluster::ClusterState;
@@ -11,8 +12,9 @@ use crate::cluster::alerts::{self, Level, MetricRow};
 use crate::sanitize::sanitize;
 use crate::theme::Theme;
 use crate::ui::widgets::age;
-use crate::ui::widgets::table;
+use crate::ui::widgets::table::{self, Col};
 
+/// The rows that pass the filter (label or metric name, case-insensitive).
 fn rows_for(
     cluster: &ClusterState,
     filter: &str,
@@ -21,7 +23,11 @@ fn rows_for(
     let f = filter.to_lowercase();
     alerts::evaluate(cluster, now)
         .into_iter()
-        .filter(|r| f.is_empty() || r.label.contains(&f) || r.metric.contains(&f))
+        .filter(|r| {
+            f.is_empty()
+                || r.label.to_lowercase().contains(&f)
+                || r.metric.to_lowercase().contains(&f)
+        })
         .collect()
 }
 
@@ -30,7 +36,7 @@ pub fn row_count(cluster: &ClusterState, filter: &str) -> usize {
     rows_for(cluster, filter, chrono::DateTime::UNIX_EPOCH).len()
 }
 
-fn level_style(l: Level, t: &Theme) -> ratatui::style::Style {
+pub fn level_style(l: Level, t: &Theme) -> Style {
     match l {
         Level::Ok => t.status_ok,
         Level::Warn => t.status_warn,
@@ -39,54 +45,57 @@ fn level_style(l: Level, t: &Theme) -> ratatui::style::Style {
     }
 }
 
-pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
+/// Metric names (`expire.num_leases`) when the whole table fits, short labels otherwise.
+const BY_NAME: [Col; 5] = [
+    Col::new("METRIC", 26, 0),
+    Col::new("VALUE", 18, 1),
+    Col::new("THRESHOLD", 15, 3),
+    Col::new("STATUS", 8, 2),
+    Col::new("NOTE", 12, 4),
+];
+const BY_LABEL: [Col; 5] = [
+    Col::new("METRIC", 24, 0),
+    Col::new("VALUE", 18, 1),
+    Col::new("THRESHOLD", 15, 3),
+    Col::new("STATUS", 8, 2),
+    Col::new("NOTE", 12, 4),
+];
+
+pub fn render(v: &HealthView, area: Rect, footer: bool, buf: &mut Buffer) {
     let t = v.theme;
     let c = v.cluster;
-    let wide = area.width >= 90;
-    let rows: Vec<Row> = rows_for(c, v.screen.filter(), v.now)
-        .into_iter()
+    let inner_w = area.width.saturating_sub(2);
+    let by_name = table::fit_columns(&BY_NAME, inner_w).iter().all(|k| *k);
+    let cols = if by_name { &BY_NAME } else { &BY_LABEL };
+    let keep = table::fit_columns(cols, inner_w);
+    let (header, widths) = table::kept_layout(cols, &keep);
+    let list = rows_for(c, v.screen.filter(), v.now);
+    let selected = v
+        .screen
+        .selected(Panel::Metrics)
+        .min(list.len().saturating_sub(1));
+    let detail = list
+        .get(selected)
+        .filter(|_| footer)
+        .map(|r| detail_line(r, t));
+    let rows = list
+        .iter()
         .map(|r| {
-            let style = level_style(r.level, t);
-            let mut cells = vec![
-                Cell::from(if wide {
-                    r.metric.trim_start_matches("vault.").to_string()
-                } else {
-                    r.label.to_string()
-                }),
+            let name = if by_name {
+                r.metric.trim_start_matches("vault.").to_string()
+            } else {
+                r.label.to_string()
+            };
+            let cells = vec![
+                Cell::from(name),
                 Cell::from(r.value_text.clone()),
-                Cell::from(Span::styled(r.level.label(), style)),
+                Cell::from(r.threshold_text),
+                Cell::from(Span::styled(r.level.label(), level_style(r.level, t))),
+                Cell::from(Span::styled(sanitize(&r.note).into_owned(), t.muted)),
             ];
-            if wide {
-                cells.insert(2, Cell::from(r.threshold_text));
-                cells.push(Cell::from(Span::styled(
-                    sanitize(&r.note).into_owned(),
-                    t.muted,
-                )));
-            }
-            Row::new(cells)
+            table::kept_row(cells, &keep)
         })
         .collect();
-    let (header, widths) = if wide {
-        (
-            vec!["METRIC", "VALUE", "THRESHOLD", "STATUS", "NOTE"],
-            vec![
-                Constraint::Length(26),
-                Constraint::Length(16),
-                Constraint::Length(22),
-                Constraint::Length(8),
-                Constraint::Min(10),
-            ],
-        )
-    } else {
-        (
-            vec!["METRIC", "VALUE", "STATUS"],
-            vec![
-                Constraint::Length(24),
-                Constraint::Length(18),
-                Constraint::Min(8),
-            ],
-        )
-    };
     let mut suffix = Vec::new();
     if let Some(src) = &c.source {
         suffix.push(Span::styled(
@@ -108,15 +117,49 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     {
         suffix.push(Span::styled(format!("stale {} ", age::short(a)), t.stale));
     }
+    let (worst, count) = summary(&list);
+    if count > 0 {
+        suffix.push(Span::styled(
+            format!("· {count} {} ", worst.label()),
+            level_style(worst, t),
+        ));
+    }
     table::Panel {
         title: table::title("Key metrics", t, suffix),
         header,
         widths,
         rows,
         focused: v.screen.focus == Panel::Metrics,
-        selected: Some(v.screen.selected(Panel::Metrics)),
+        selected: Some(selected),
         empty: Line::styled("no metric matches the filter", t.muted),
-        footer: None,
+        footer: detail,
     }
     .render(area, buf, t);
+}
+
+/// The worst alerting level among the rows and how many rows are at it (0 when all are ok or
+/// unavailable).
+fn summary(rows: &[MetricRow]) -> (Level, usize) {
+    for level in [Level::Critical, Level::Warn] {
+        let n = rows.iter().filter(|r| r.level == level).count();
+        if n > 0 {
+            return (level, n);
+        }
+    }
+    (Level::Ok, 0)
+}
+
+/// `▸ vault.token.count — · threshold > 50,000 warn · usage gauge, …`: the full name, value,
+/// threshold and the whole note.
+fn detail_line<'a>(r: &MetricRow, t: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::styled(format!("▸ {} ", r.metric), t.key_hint)];
+    spans.push(Span::styled(r.value_text.clone(), level_style(r.level, t)));
+    spans.push(Span::styled(
+        format!(" · threshold {}", r.threshold_text),
+        t.muted,
+    ));
+    if !r.note.is_empty() {
+        spans.push(Span::styled(format!(" · {}", sanitize(&r.note)), t.muted));
+    }
+    Line::from(spans)
 }

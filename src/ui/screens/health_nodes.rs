@@ -1,7 +1,7 @@
 //! The nodes table: every node side by side, with a detail line for the selected one.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
@@ -11,7 +11,7 @@ use crate::cluster::{ClusterState, NodeState, NodeStatus};
 use crate::sanitize::sanitize;
 use crate::theme::Theme;
 use crate::ui::widgets::age;
-use crate::ui::widgets::table::{self, fit};
+use crate::ui::widgets::table::{self, Col, fit};
 
 /// The nodes that pass the filter (address, raft id or state).
 pub fn visible_nodes<'a>(cluster: &'a ClusterState, filter: &str) -> Vec<&'a NodeState> {
@@ -53,49 +53,56 @@ fn freshness(n: &NodeState, v: &HealthView) -> (String, Style) {
     match n.health.age(v.now) {
         None if n.health.error().is_some() => ("no data".into(), v.theme.status_danger),
         None => ("…".into(), v.theme.muted),
-        Some(a) if n.health.is_stale() => (format!("stale {}", age::short(a)), v.theme.stale),
+        Some(a) if n.health.is_stale() => (format!("stale {}", age::coarse(a)), v.theme.stale),
         Some(_) => ("live".into(), v.theme.muted),
     }
 }
 
+/// Columns of the nodes table, most important first by priority.
+fn columns(cluster: &ClusterState) -> [Col; 13] {
+    let addr_w = cluster
+        .nodes
+        .iter()
+        .map(|n| sanitize(n.short_addr()).chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 21);
+    let id_w = cluster
+        .nodes
+        .iter()
+        .filter_map(|n| n.node_id.as_deref())
+        .map(|i| sanitize(i).chars().count())
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 10);
+    let w = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    [
+        Col::new("NODE", w(addr_w), 0),
+        Col::new("ID", w(id_w), 5),
+        Col::new("STATE", 13, 1),
+        Col::new("INIT", 4, 11),
+        Col::new("SEALED", 6, 3),
+        Col::new("VERSION", 7, 9),
+        Col::new("SEAL", 6, 12),
+        Col::new("T/N", 4, 7),
+        Col::new("PROG", 4, 4),
+        Col::new("LEAD", 4, 6),
+        Col::new("SKEW", 4, 10),
+        Col::new("RTT", 5, 8),
+        Col::new("DATA", 9, 2),
+    ]
+}
+
 pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     let t = v.theme;
-    let wide = area.width >= 90;
+    let cols = columns(v.cluster);
+    let keep = table::fit_columns(&cols, area.width.saturating_sub(2));
+    let (header, widths) = table::kept_layout(&cols, &keep);
     let nodes = visible_nodes(v.cluster, v.screen.filter());
-    let rows: Vec<Row> = nodes.iter().map(|n| row(n, v, wide)).collect();
-    let (header, widths) = if wide {
-        (
-            vec![
-                "NODE", "ID", "STATE", "INIT", "SEALED", "VERSION", "SEAL", "T/N", "PROG", "SKEW",
-                "RTT", "DATA",
-            ],
-            vec![
-                Constraint::Length(18),
-                Constraint::Length(7),
-                Constraint::Length(12),
-                Constraint::Length(4),
-                Constraint::Length(6),
-                Constraint::Length(7),
-                Constraint::Length(6),
-                Constraint::Length(4),
-                Constraint::Length(4),
-                Constraint::Length(5),
-                Constraint::Length(5),
-                Constraint::Min(8),
-            ],
-        )
-    } else {
-        (
-            vec!["NODE", "STATE", "SEALED", "PROG", "DATA"],
-            vec![
-                Constraint::Length(16),
-                Constraint::Length(12),
-                Constraint::Length(6),
-                Constraint::Length(4),
-                Constraint::Min(6),
-            ],
-        )
-    };
+    let rows: Vec<Row> = nodes
+        .iter()
+        .map(|n| table::kept_row(cells(n, v, &cols), &keep))
+        .collect();
     let selected = v
         .screen
         .selected(Panel::Nodes)
@@ -130,13 +137,13 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     .render(area, buf, t);
 }
 
-fn row<'a>(n: &NodeState, v: &HealthView, wide: bool) -> Row<'a> {
+/// Every cell of a node's row, in column order.
+fn cells<'a>(n: &NodeState, v: &HealthView, cols: &[Col; 13]) -> Vec<Cell<'a>> {
     let t = v.theme;
     let status = n.status();
     let h = n.health.value();
     let seal = n.seal.value();
-    let addr = fit(&sanitize(n.short_addr()), if wide { 18 } else { 16 });
-    let state = Cell::from(Span::styled(status.label(), state_style(status, t)));
+    let width = |i: usize| usize::from(cols[i].width);
     let sealed = match h.map(|h| h.body.sealed) {
         Some(true) => Span::styled("yes", t.sealed),
         other => Span::styled(yes_no(other), t.text),
@@ -144,25 +151,20 @@ fn row<'a>(n: &NodeState, v: &HealthView, wide: bool) -> Row<'a> {
     let prog = seal
         .filter(|s| s.sealed)
         .map_or("-".to_string(), |s| format!("{}/{}", s.progress, s.t));
-    let (fresh, fresh_style) = freshness(n, v);
-    if !wide {
-        return Row::new(vec![
-            Cell::from(addr),
-            state,
-            Cell::from(sealed),
-            Cell::from(prog),
-            Cell::from(Span::styled(fresh, fresh_style)),
-        ]);
-    }
     let version = h
         .and_then(|h| h.body.version.as_deref())
-        .map_or("-".into(), |s| fit(&sanitize(s), 7));
-    let seal_type = seal.map_or("-".into(), |s| fit(&sanitize(&s.seal_type), 6));
+        .map_or("-".into(), |s| fit(&sanitize(s), width(5)));
+    let seal_type = seal.map_or("-".into(), |s| fit(&sanitize(&s.seal_type), width(6)));
     let tn = seal
         .filter(|s| s.n > 0)
         .map_or("-".into(), |s| format!("{}/{}", s.t, s.n));
-    let skew = n.time_skew_secs().map_or("-".into(), |s| format!("{s:+}s"));
-    let skew_style = if n.time_skew_secs().is_some_and(|s| s.abs() > 5) {
+    let lead = match n.leader.value().filter(|l| l.ha_enabled) {
+        Some(l) if l.is_self => Span::styled("yes", t.status_ok),
+        Some(_) => Span::styled("no", t.text),
+        None => Span::styled("-", t.muted),
+    };
+    let skew = n.time_skew_secs();
+    let skew_style = if skew.is_some_and(|s| s.abs() > 5) {
         t.status_warn
     } else {
         t.text
@@ -171,23 +173,25 @@ fn row<'a>(n: &NodeState, v: &HealthView, wide: bool) -> Row<'a> {
         .latency_ms
         .filter(|_| n.last_error.is_none())
         .map_or("-".into(), |ms| format!("{ms}ms"));
-    Row::new(vec![
-        Cell::from(addr),
+    let (fresh, fresh_style) = freshness(n, v);
+    vec![
+        Cell::from(fit(&sanitize(n.short_addr()), width(0))),
         Cell::from(fit(
             &n.node_id.as_deref().map(sanitize).unwrap_or_default(),
-            7,
+            width(1),
         )),
-        state,
+        Cell::from(Span::styled(status.label(), state_style(status, t))),
         Cell::from(yes_no(h.map(|h| h.body.initialized))),
         Cell::from(sealed),
         Cell::from(version),
         Cell::from(seal_type),
         Cell::from(tn),
         Cell::from(prog),
-        Cell::from(Span::styled(skew, skew_style)),
+        Cell::from(lead),
+        Cell::from(Span::styled(skew.map_or("-".into(), age::skew), skew_style)),
         Cell::from(rtt),
         Cell::from(Span::styled(fresh, fresh_style)),
-    ])
+    ]
 }
 
 /// The selected node's address and error, or its leader and storage.

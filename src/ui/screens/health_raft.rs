@@ -2,7 +2,7 @@
 //! (`sys/storage/raft/autopilot/state`).
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
@@ -10,7 +10,7 @@ use super::health::{HealthView, Panel};
 use crate::cluster::ClusterState;
 use crate::sanitize::sanitize;
 use crate::ui::widgets::age;
-use crate::ui::widgets::table::{self, fit};
+use crate::ui::widgets::table::{self, Col, fit};
 use crate::vault::models::raft::{AutopilotServer, RaftServer};
 use crate::vault::raft::describe_raft_error;
 
@@ -58,11 +58,25 @@ pub fn row_count(cluster: &ClusterState, filter: &str) -> usize {
     servers(cluster, filter).len()
 }
 
+const COLUMNS: [Col; 10] = [
+    Col::new("NODE ID", 10, 0),
+    Col::new("ADDRESS", 16, 6),
+    Col::new("ROLE", 8, 1),
+    Col::new("VOTER", 5, 4),
+    Col::new("AUTOPILOT", 9, 5),
+    Col::new("HEALTHY", 7, 2),
+    Col::new("CONTACT", 8, 3),
+    Col::new("NODE", 6, 7),
+    Col::new("INDEX", 6, 8),
+    Col::new("STABLE", 6, 9),
+];
+
 pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
     let t = v.theme;
     let c = v.cluster;
     let list = servers(c, v.screen.filter());
-    let wide = area.width >= 90;
+    let keep = table::fit_columns(&COLUMNS, area.width.saturating_sub(2));
+    let (header, widths) = table::kept_layout(&COLUMNS, &keep);
     let rows: Vec<Row> = list
         .iter()
         .map(|s| {
@@ -81,9 +95,9 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
             let stable = ap
                 .and_then(|a| chrono::DateTime::parse_from_rfc3339(&a.stable_since).ok())
                 .map_or("-".to_string(), |d| {
-                    age::short(v.now - d.with_timezone(&chrono::Utc))
+                    age::coarse(v.now - d.with_timezone(&chrono::Utc))
                 });
-            let mut cells = vec![
+            let cells = vec![
                 Cell::from(fit(&sanitize(&s.id), 10)),
                 Cell::from(fit(
                     &sanitize(s.raft.map_or("", |r| r.address.as_str())),
@@ -94,46 +108,16 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
                 Cell::from(fit(&sanitize(ap.map_or("-", |a| a.status.as_str())), 9)),
                 Cell::from(healthy),
                 Cell::from(ap.map_or("-".to_string(), |a| contact(&a.last_contact))),
-            ];
-            if wide {
-                cells.push(Cell::from(fit(
+                Cell::from(fit(
                     &sanitize(ap.map_or("-", |a| a.node_status.as_str())),
                     6,
-                )));
-                cells.push(Cell::from(
-                    ap.map_or("-".to_string(), |a| a.last_index.to_string()),
-                ));
-                cells.push(Cell::from(stable));
-            }
-            Row::new(cells)
+                )),
+                Cell::from(ap.map_or("-".to_string(), |a| a.last_index.to_string())),
+                Cell::from(stable),
+            ];
+            table::kept_row(cells, &keep)
         })
         .collect();
-    let mut header = vec![
-        "NODE ID",
-        "ADDRESS",
-        "ROLE",
-        "VOTER",
-        "AUTOPILOT",
-        "HEALTHY",
-        "CONTACT",
-    ];
-    let mut widths = vec![
-        Constraint::Length(10),
-        Constraint::Length(16),
-        Constraint::Length(8),
-        Constraint::Length(5),
-        Constraint::Length(9),
-        Constraint::Length(7),
-        Constraint::Length(8),
-    ];
-    if wide {
-        header.extend(["NODE", "INDEX", "STABLE"]);
-        widths.extend([
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Min(6),
-        ]);
-    }
     let mut suffix = Vec::new();
     if let Some(ap) = c.autopilot.value() {
         let (text, style) = if ap.healthy {
@@ -151,6 +135,12 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         suffix.push(Span::styled(
             format!(" · failure tolerance {} ", ap.failure_tolerance),
             ft_style,
+        ));
+    }
+    if c.autopilot.value().is_none() && c.raft.value().is_some() && c.autopilot.error().is_some() {
+        suffix.push(Span::styled(
+            "· autopilot state unavailable ",
+            t.status_warn,
         ));
     }
     if let Some(a) = c.raft.age(v.now).filter(|_| c.raft.is_stale()) {

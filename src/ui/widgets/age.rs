@@ -14,6 +14,29 @@ pub fn short(d: Duration) -> String {
     }
 }
 
+/// A one-unit age for narrow cells: `42s`, `3m`, `2h`, `5d`.
+pub fn coarse(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// A signed clock skew in at most four cells: `+0s`, `-42s`, `+3m`, `+2h`.
+pub fn skew(secs: i64) -> String {
+    let a = secs.unsigned_abs();
+    let sign = if secs < 0 { '-' } else { '+' };
+    match a {
+        0..100 => format!("{sign}{a}s"),
+        100..6000 => format!("{sign}{}m", a / 60),
+        6000..360_000 => format!("{sign}{}h", a / 3600),
+        _ => format!("{sign}{}d", a / 86_400),
+    }
+}
+
 /// Parse a Go duration string such as `"1.5s"`, `"250ms"`, `"2m3s"`, `"0s"` into milliseconds.
 pub fn go_duration_ms(s: &str) -> Option<f64> {
     let mut total = 0.0;
@@ -61,6 +84,13 @@ mod tests {
         assert_eq!(short(Duration::seconds(192)), "3m12s");
         assert_eq!(short(Duration::seconds(7200)), "2h");
         assert_eq!(short(Duration::seconds(-3)), "0s");
+        assert_eq!(coarse(Duration::seconds(192)), "3m");
+        assert_eq!(coarse(Duration::seconds(42)), "42s");
+        assert_eq!(coarse(Duration::seconds(90_000)), "1d");
+        assert_eq!(skew(0), "+0s");
+        assert_eq!(skew(-42), "-42s");
+        assert_eq!(skew(150), "+2m");
+        assert_eq!(skew(-7200), "-2h");
         assert_eq!(go_duration_ms("1.5s"), Some(1500.0));
         assert_eq!(go_duration_ms("2m3s"), Some(123_000.0));
         assert_eq!(go_duration_ms("250ms"), Some(250.0));
