@@ -241,5 +241,22 @@ fn detail<'a>(n: &NodeState, v: &HealthView) -> Line<'a> {
             ));
         }
     }
+    // A failing node must be visible without selecting it: name the first one here.
+    if let Some(other) = v
+        .cluster
+        .nodes
+        .iter()
+        .find(|o| o.addr != n.addr && o.last_error.is_some())
+        && let Some(e) = &other.last_error
+    {
+        spans.push(Span::styled(
+            format!(
+                " · ⚠ {}: {}",
+                sanitize(other.short_addr()),
+                sanitize(&e.to_string())
+            ),
+            t.status_danger,
+        ));
+    }
     Line::from(spans)
 }
