@@ -142,3 +142,46 @@ fn a_bad_user_theme_is_skipped_with_a_warning() {
         reg.warnings()
     );
 }
+
+mod never_panic {
+    //! Bad user files never crash the console: any text gives a theme, a keymap or an error.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// TOML-ish text: keys, quotes, brackets, multi-byte characters and newlines.
+    fn tomlish() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("[styles]\n".to_string()),
+                Just("[global]\n".to_string()),
+                Just("[contexts.a]\n".to_string()),
+                Just("text = { fg = ".to_string()),
+                Just("\"g g\" = ".to_string()),
+                Just("read_only = ".to_string()),
+                Just("\"é€😀\"".to_string()),
+                Just("#ff00".to_string()),
+                "[ -~]{0,8}",
+                "\\PC{0,4}",
+                Just("\n".to_string()),
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn parsers_return_errors_not_panics(text in tomlish()) {
+            let _ = parse_config(&text, "c.toml");
+            let _ = parse_theme("x", &text, &Theme::default(), "t.toml");
+            let _ = validate_keymap(&text, "k.toml");
+        }
+
+        #[test]
+        fn documented_chord_forms_parse(text in "(ctrl-)?(alt-)?([a-zA-Z0-9?:/]|enter|esc|tab|up|pgdown|f[1-9])( [a-z])?") {
+            let keys = strongroom::keymap::parse_chord(&text).expect("valid chord");
+            prop_assert!(!keys.is_empty());
+        }
+    }
+}

@@ -4,9 +4,27 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// A snapshot of the environment, so precedence can be tested without touching the process env.
-#[derive(Debug, Clone, Default)]
+/// It holds `BAO_TOKEN`/`VAULT_TOKEN`: `Debug` shows only the names, and the values are zeroized
+/// on drop.
+#[derive(Clone, Default)]
 pub struct Env {
     vars: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("names", &self.vars.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        for v in self.vars.values_mut() {
+            zeroize::Zeroize::zeroize(v);
+        }
+    }
 }
 
 impl Env {
@@ -73,4 +91,38 @@ pub fn state_dir(env: &Env) -> PathBuf {
             })
         })
         .unwrap_or_else(|| PathBuf::from(".strongroom"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_names_not_values() {
+        let env = Env::from_pairs(&[("BAO_TOKEN", "s.canary"), ("BAO_ADDR", "http://a:1")]);
+        let d = format!("{env:?}");
+        assert!(d.contains("BAO_TOKEN") && !d.contains("s.canary"), "{d}");
+        assert_eq!(env.get("BAO_TOKEN").as_deref(), Some("s.canary"));
+        assert_eq!(
+            env.bao_or_vault("ADDR"),
+            Some(("http://a:1".to_string(), "BAO_ADDR".to_string()))
+        );
+        assert!(truthy("YES") && truthy(" 1 ") && !truthy("0") && !truthy("no"));
+    }
+
+    #[test]
+    fn directories_can_be_moved() {
+        let env = Env::from_pairs(&[
+            ("STRONGROOM_CONFIG_DIR", "/tmp/sr-conf"),
+            ("STRONGROOM_STATE_DIR", "/tmp/sr-state"),
+        ]);
+        assert_eq!(config_dir(&env), PathBuf::from("/tmp/sr-conf"));
+        assert_eq!(state_dir(&env), PathBuf::from("/tmp/sr-state"));
+        let platform = config_dir(&Env::default());
+        assert!(
+            platform.to_string_lossy().ends_with("strongroom"),
+            "{}",
+            platform.display()
+        );
+    }
 }

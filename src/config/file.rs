@@ -142,8 +142,7 @@ pub fn toml_error(text: &str, e: &toml::de::Error) -> (usize, String) {
     let end = span.end.clamp(start, text.len());
     let line = line_of(text, start);
     let snippet = snippet(text, start, end);
-    if (msg.starts_with("invalid type") || msg.starts_with("invalid value"))
-        && !snippet.is_empty()
+    if (msg.starts_with("invalid type") || msg.starts_with("invalid value")) && !snippet.is_empty()
     {
         let mut out = format!("invalid value {snippet}");
         if let Some(key) = key_before(text, start) {

@@ -60,7 +60,8 @@ fn expand_home(p: &Path, home: Option<&Path>) -> PathBuf {
 
 /// A token file's content; an empty file is no token.
 fn read_token_file(p: &Path) -> Result<Option<Arc<Token>>, ConfigError> {
-    match std::fs::read_to_string(p) {
+    // Zeroizing: the file's text is the token, and is wiped once copied into the secret.
+    match std::fs::read_to_string(p).map(zeroize::Zeroizing::new) {
         Ok(t) if !t.trim().is_empty() => Ok(Some(Arc::new(token_from(&t)))),
         Ok(_) => Ok(None),
         Err(e) => Err(ConfigError::TokenFile {
@@ -85,7 +86,7 @@ fn file_token(
     selected: bool,
 ) -> TokenChoice {
     if let Some(var) = &c.token_env {
-        if let Some(v) = env.get(var) {
+        if let Some(v) = env.get(var).map(zeroize::Zeroizing::new) {
             return (
                 Some(Arc::new(token_from(&v))),
                 TokenSource::Env(var.clone()),
@@ -170,8 +171,10 @@ fn flag_or_env_token(cli: &Cli, env: &Env) -> Option<TokenChoice> {
     if let Some(t) = &cli.token {
         return Some((Some(Arc::new(token_from(t))), TokenSource::Flag));
     }
-    env.bao_or_vault("TOKEN")
-        .map(|(v, var)| (Some(Arc::new(token_from(&v))), TokenSource::Env(var)))
+    env.bao_or_vault("TOKEN").map(|(v, var)| {
+        let v = zeroize::Zeroizing::new(v);
+        (Some(Arc::new(token_from(&v))), TokenSource::Env(var))
+    })
 }
 
 /// Flags and environment over the selected context's profile.
