@@ -11,7 +11,7 @@ use strongroom::action::Action;
 use strongroom::app::{App, AppInit, Mode};
 use strongroom::cluster::NodeStatus;
 use strongroom::command::{Command, Request};
-use strongroom::config::{ConnectionProfile, TokenSource};
+use strongroom::config::ConnectionProfile;
 use strongroom::event::Msg;
 use strongroom::keymap::Keymap;
 use strongroom::theme::ThemeRegistry;
@@ -29,18 +29,8 @@ fn t0() -> DateTime<Utc> {
 
 fn profile(name: &str, addrs: &[&str], read_only: bool) -> ConnectionProfile {
     ConnectionProfile {
-        context: name.into(),
-        addrs: addrs.iter().map(|a| a.to_string()).collect(),
-        token: None,
-        token_source: TokenSource::None,
-        namespace: None,
-        ca_cert: None,
-        client_cert: None,
-        client_key: None,
-        skip_verify: false,
         read_only,
-        theme: None,
-        sandbox: false,
+        ..ConnectionProfile::new(name, addrs.iter().map(|a| a.to_string()).collect())
     }
 }
 

@@ -21,18 +21,9 @@ use strongroom::ui::screens::health::{HealthScreen, HealthView, Panel};
 
 fn app(cluster: ClusterState, sandbox: bool) -> App {
     let profile = ConnectionProfile {
-        context: "sandbox".into(),
-        addrs: cluster.node_addrs(),
-        token: None,
         token_source: TokenSource::Sandbox,
-        namespace: None,
-        ca_cert: None,
-        client_cert: None,
-        client_key: None,
-        skip_verify: false,
-        read_only: false,
-        theme: None,
         sandbox,
+        ..ConnectionProfile::new("sandbox", cluster.node_addrs())
     };
     let mut app = App::new(AppInit {
         profile: profile.clone(),

@@ -50,6 +50,27 @@ pub struct ConnectionProfile {
     pub sandbox: bool,
 }
 
+impl ConnectionProfile {
+    /// A profile for these addresses with every option at its default: no token, TLS verified,
+    /// writes allowed, the configured theme. Build others with struct update syntax.
+    pub fn new(context: impl Into<String>, addrs: Vec<String>) -> Self {
+        Self {
+            context: context.into(),
+            addrs,
+            token: None,
+            token_source: TokenSource::None,
+            namespace: None,
+            ca_cert: None,
+            client_cert: None,
+            client_key: None,
+            skip_verify: false,
+            read_only: false,
+            theme: None,
+            sandbox: false,
+        }
+    }
+}
+
 impl PartialEq for ConnectionProfile {
     fn eq(&self, o: &Self) -> bool {
         self.context == o.context

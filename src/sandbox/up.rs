@@ -126,18 +126,10 @@ async fn seed_once(cluster: &RunningCluster) -> Result<(), SandboxError> {
 /// The connection profile of the sandbox.
 pub fn profile(addrs: Vec<String>, creds: &Credentials) -> ConnectionProfile {
     ConnectionProfile {
-        context: "sandbox".into(),
-        addrs,
         token: Some(creds.root_token_arc()),
         token_source: TokenSource::Sandbox,
-        namespace: None,
-        ca_cert: None,
-        client_cert: None,
-        client_key: None,
-        skip_verify: false,
-        read_only: false,
-        theme: None,
         sandbox: true,
+        ..ConnectionProfile::new("sandbox", addrs)
     }
 }
 

@@ -248,19 +248,16 @@ pub fn check(raw: RawResponse) -> Result<Value, VaultError> {
 
 /// The server's `errors[]`.
 pub fn errors_of(body: &Value) -> Vec<String> {
-    body.get("errors")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    strings_at(body, "errors")
 }
 
 /// The server's `warnings[]`.
 pub fn warnings_of(body: &Value) -> Vec<String> {
-    body.get("warnings")
+    strings_at(body, "warnings")
+}
+
+fn strings_at(body: &Value, key: &str) -> Vec<String> {
+    body.get(key)
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()

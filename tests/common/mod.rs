@@ -27,17 +27,8 @@ pub fn free_port() -> u16 {
 /// A connection profile for tests.
 pub fn profile_for(addrs: &[String], token: Option<&str>) -> strongroom::config::ConnectionProfile {
     strongroom::config::ConnectionProfile {
-        context: "test".into(),
-        addrs: addrs.to_vec(),
         token: token.map(|t| std::sync::Arc::new(strongroom::secret::token_from(t))),
         token_source: strongroom::config::TokenSource::Flag,
-        namespace: None,
-        ca_cert: None,
-        client_cert: None,
-        client_key: None,
-        skip_verify: false,
-        read_only: false,
-        theme: None,
-        sandbox: false,
+        ..strongroom::config::ConnectionProfile::new("test", addrs.to_vec())
     }
 }
