@@ -88,7 +88,10 @@ pub struct App {
     pub keymap: Keymap,
     pub pending_keys: Vec<KeyEvent>,
     pub gate: WriteGate,
+    /// `--read-only` on the command line: on for the whole run.
     pub force_read_only: bool,
+    /// `:readonly` in this session: on across context switches until `:readonly off`.
+    pub session_read_only: bool,
     pub mode: Mode,
     pub toasts: Vec<Toast>,
     pub command_history: Vec<String>,
@@ -116,6 +119,7 @@ impl App {
             pending_keys: Vec::new(),
             gate: WriteGate::new(read_only),
             force_read_only: init.force_read_only,
+            session_read_only: false,
             mode: Mode::Normal,
             toasts: Vec::new(),
             command_history: Vec::new(),
@@ -153,6 +157,47 @@ impl App {
 
     pub fn read_only(&self) -> bool {
         self.gate.read_only()
+    }
+
+    /// `:readonly` (on, across context switches) and `:readonly off`. Off never overrides
+    /// `--read-only` or the context's `read_only`.
+    pub(crate) fn set_session_read_only(&mut self, arg: &str) -> Vec<Command> {
+        match arg {
+            "" | "on" => {
+                self.session_read_only = true;
+                self.gate.set_read_only(true);
+                self.toast(
+                    "read-only mode on (for this session, across contexts)",
+                    ToastLevel::Info,
+                );
+            }
+            "off" => {
+                self.session_read_only = false;
+                if self.force_read_only {
+                    self.toast(
+                        "still read-only: the console was started with --read-only",
+                        ToastLevel::Warn,
+                    );
+                } else if self.profile.read_only {
+                    let msg = format!(
+                        "still read-only: context {} is read_only in the config",
+                        crate::sanitize::sanitize(&self.profile.context)
+                    );
+                    self.toast(msg, ToastLevel::Warn);
+                } else {
+                    self.gate.set_read_only(false);
+                    self.toast("read-only mode off", ToastLevel::Info);
+                }
+            }
+            other => {
+                let msg = format!(
+                    "readonly takes on or off, not \"{}\"",
+                    crate::sanitize::sanitize(other)
+                );
+                self.toast(msg, ToastLevel::Warn);
+            }
+        }
+        Vec::new()
     }
 
     fn next_seq(&mut self) -> u64 {
@@ -266,7 +311,8 @@ impl App {
         let name = profile.context.clone();
         self.cluster = ClusterState::new(&profile.addrs);
         self.health = HealthScreen::default();
-        self.gate = WriteGate::new(self.force_read_only || profile.read_only);
+        self.gate =
+            WriteGate::new(self.force_read_only || self.session_read_only || profile.read_only);
         if let Some(theme) = profile.theme.clone()
             && self.themes.get(&theme).is_some()
         {

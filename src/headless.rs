@@ -82,6 +82,12 @@ pub async fn status(profile: &ConnectionProfile, format: Format) -> i32 {
             sanitize(e)
         );
     }
+    if !state.discovery.is_empty() {
+        eprintln!(
+            "strongroom: note: sys/ha-status: {}",
+            state.discovery.summary()
+        );
+    }
     let (report, code) = build_report(&profile.context, &state);
     match format {
         Format::Json => match serde_json::to_string_pretty(&report) {
@@ -192,6 +198,12 @@ pub fn render_table(r: &StatusReport) -> String {
             ]
         })
         .collect();
+    // A server chooses these texts: cap each cell (a `format!` width of 65,536 or more panics,
+    // and no terminal shows such a line usefully anyway).
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| r.into_iter().map(|c| cap_cell(&c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -203,7 +215,7 @@ pub fn render_table(r: &StatusReport) -> String {
         let mut line = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| pad(c, *w))
             .collect::<Vec<_>>()
             .join("  ");
         line.truncate(line.trim_end().len());
@@ -216,11 +228,42 @@ pub fn render_table(r: &StatusReport) -> String {
     for n in &r.nodes {
         match &n.error {
             // "cannot connect to <addr>: …" names the node already.
-            Some(e) if e.contains(&n.addr) => out += &format!("{e}\n"),
-            Some(e) => out += &format!("{}: {e}\n", n.addr),
+            Some(e) if e.contains(&n.addr) => out += &format!("{}\n", cap_line(e)),
+            Some(e) => out += &format!("{}: {}\n", cap_cell(&n.addr), cap_line(e)),
             None => {}
         }
     }
+    out
+}
+
+/// The widest a table cell gets, in characters.
+const MAX_CELL: usize = 64;
+/// The longest error line printed under the table.
+const MAX_LINE: usize = 1000;
+
+fn cap(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn cap_cell(s: &str) -> String {
+    cap(s, MAX_CELL)
+}
+
+fn cap_line(s: &str) -> String {
+    cap(s, MAX_LINE)
+}
+
+/// Left-align `s` in `width` characters without a `format!` width.
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    let mut out = String::with_capacity(s.len() + width.saturating_sub(n));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
     out
 }
 
@@ -284,6 +327,20 @@ mod tests {
 
     const A: &str = "http://127.0.0.1:8200";
     const B: &str = "http://127.0.0.1:8210";
+
+    #[test]
+    fn huge_server_fields_are_capped_not_a_panic() {
+        let mut n = answered(A, 200);
+        if let Ok(h) = &mut n.health {
+            h.body.version = Some("9".repeat(70_000));
+            h.body.cluster_name = Some("c".repeat(1_000_000));
+        }
+        let (r, code) = report(vec![n]);
+        assert_eq!(code, 0);
+        let table = render_table(&r);
+        assert!(table.lines().all(|l| l.chars().count() < 1000), "a line too long");
+        assert!(table.contains(&format!("{}…", "9".repeat(MAX_CELL - 1))));
+    }
 
     #[test]
     fn exit_codes_follow_bao_status() {

@@ -447,3 +447,103 @@ fn mouse_wheel_and_click_select_rows() {
         Some(B)
     );
 }
+
+fn run(app: &mut App, line: &str) -> Vec<Command> {
+    app.update(key(':'));
+    type_str(app, line);
+    app.update(code(KeyCode::Enter))
+}
+
+fn render(app: &App) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut term = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    term.draw(|f| strongroom::ui::draw(f, app)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn session_read_only_holds_across_context_switches_until_turned_off() {
+    let mut app = app();
+    app.start();
+    run(&mut app, "readonly");
+    assert!(app.read_only());
+    // The same context again, then another one and back: still read-only.
+    for ctx in ["ctx main", "ctx other", "ctx main"] {
+        run(&mut app, ctx);
+        assert!(app.read_only(), "after {ctx}");
+        app.update(key('S'));
+        assert_eq!(app.mode, Mode::Normal, "no confirmation in read-only mode");
+        let typed = type_str(&mut app, "seal 127.0.0.1:8210");
+        let enter = app.update(code(KeyCode::Enter));
+        assert!(
+            !typed
+                .iter()
+                .chain(&enter)
+                .any(|c| matches!(c, Command::Write { .. })),
+            "a write left the gate after {ctx}"
+        );
+    }
+    // The status bar says so.
+    let buf = render(&app);
+    assert!(buf.contains("READ-ONLY"), "{buf}");
+    run(&mut app, "readonly off");
+    assert!(!app.read_only());
+    run(&mut app, "ctx other");
+    assert!(!app.read_only());
+}
+
+#[test]
+fn readonly_off_never_overrides_the_flag_or_the_context() {
+    for (ctx_ro, flag_ro) in [(true, false), (false, true)] {
+        let mut app = app_with(ctx_ro, flag_ro);
+        run(&mut app, "readonly off");
+        assert!(app.read_only());
+        assert!(app.toasts.iter().any(|t| t.text.starts_with("still read-only")));
+    }
+}
+
+#[test]
+fn a_discovered_node_is_never_sealed() {
+    use strongroom::vault::models::sys::{HaNode, HaStatus};
+    let mut app = app();
+    let seq = fetch_seq(&app.start());
+    let mut reply = poll(
+        t0(),
+        Ok(health(NodeRole::Standby, 429)),
+        Ok(health(NodeRole::Standby, 429)),
+    );
+    if let Reply::ClusterPoll(p) = &mut reply {
+        p.cluster.ha = Some(Ok(HaStatus {
+            nodes: vec![HaNode {
+                api_address: "http://127.0.0.1:8999".into(),
+                active_node: true,
+                ..Default::default()
+            }],
+        }));
+    }
+    app.update(Msg::Vault { seq, reply });
+    assert_eq!(app.cluster.nodes.len(), 3);
+    assert!(app.cluster.nodes[2].discovered);
+    app.health.move_selection(2, &app.cluster);
+    assert_eq!(
+        app.health.selected_node(&app.cluster).map(|n| n.addr.as_str()),
+        Some("http://127.0.0.1:8999")
+    );
+    app.update(key('S'));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains("discovered, not configured")),
+        "{:?}",
+        app.toasts
+    );
+}

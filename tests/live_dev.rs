@@ -25,7 +25,7 @@ fn worker(addrs: &[String], token: Option<&str>) -> Worker {
 async fn reads_health_seal_leader_ha_and_metrics() {
     let dev = DevServer::start();
     let w = worker(std::slice::from_ref(&dev.addr), Some(&dev.root_token));
-    let c = w.client(&dev.addr);
+    let c = w.client(&dev.addr).expect("a configured address");
 
     let h = c.health().await.expect("health");
     assert_eq!((h.status, h.role), (200, NodeRole::Active));
@@ -93,7 +93,7 @@ async fn a_bad_token_is_permission_denied() {
         std::slice::from_ref(&dev.addr),
         Some("s.thisisnotavalidtoken0000"),
     );
-    let c = w.client(&dev.addr);
+    let c = w.client(&dev.addr).expect("a configured address");
     // (The dev listener serves metrics without a token; ha-status needs one.)
     for err in [
         c.ha_status().await.expect_err("bad token"),
@@ -123,7 +123,7 @@ async fn an_unreachable_node_is_a_prompt_connect_error() {
     let addr = format!("http://127.0.0.1:{}", common::free_port());
     let w = worker(std::slice::from_ref(&addr), None);
     let started = Instant::now();
-    let err = w.client(&addr).health().await.expect_err("nothing listens");
+    let err = w.client(&addr).expect("a configured address").health().await.expect_err("nothing listens");
     assert!(matches!(err, VaultError::Connect { .. }), "{err:?}");
     assert!(err.is_unreachable());
     assert!(
@@ -195,7 +195,7 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
     assert!(state.any_sealed());
 
     // What the sealed dev server itself answers: token-authenticated reads are refused...
-    let c = w.client(&dev.addr);
+    let c = w.client(&dev.addr).expect("a configured address");
     assert_eq!(c.ha_status().await, Err(VaultError::Sealed));
     assert_eq!(c.host_memory().await, Err(VaultError::Sealed));
     assert_eq!(c.raft_configuration().await, Err(VaultError::Sealed));
@@ -226,7 +226,7 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
 async fn an_uninitialised_server_is_reported_as_such() {
     let srv = DevServer::start_uninitialized();
     let w = worker(std::slice::from_ref(&srv.addr), None);
-    let c = w.client(&srv.addr);
+    let c = w.client(&srv.addr).expect("a configured address");
     let h = c.health().await.expect("health answers 501 as a state");
     assert_eq!((h.status, h.role), (501, NodeRole::Uninitialized));
     assert!(!h.body.initialized && h.body.sealed);
@@ -334,6 +334,7 @@ mod fixtures {
         let w = worker(std::slice::from_ref(&srv.addr), token);
         let raw = w
             .client(&srv.addr)
+            .expect("a configured address")
             .raw(Method::GET, path, &[], None)
             .await
             .unwrap_or_else(|e| panic!("GET {path}: {e}"));
@@ -364,7 +365,7 @@ mod fixtures {
             live.push(("leader_dev.json", read(&dev, "sys/leader", 200).await));
             live.push(("ha_status_dev.json", read(&dev, "sys/ha-status", 200).await));
             let w = worker(std::slice::from_ref(&dev.addr), Some(&dev.root_token));
-            super::settled_metrics(&w.client(&dev.addr)).await;
+            super::settled_metrics(&w.client(&dev.addr).expect("a configured address")).await;
             live.push(("metrics_dev.json", read(&dev, "sys/metrics", 200).await));
             live.push((
                 "raft_configuration_404_dev.json",

@@ -124,6 +124,15 @@ impl App {
                 Vec::new()
             }
             Action::SealNode => match self.health.selected_node(&self.cluster) {
+                Some(n) if n.discovered => {
+                    let msg = format!(
+                        "{} was discovered, not configured: the token is only sent to \
+                         configured addresses (add it with --addr to seal it)",
+                        crate::sanitize::sanitize(n.short_addr())
+                    );
+                    self.toast(msg, ToastLevel::Warn);
+                    Vec::new()
+                }
                 Some(n) => {
                     let addr = n.addr.clone();
                     self.submit_write(Mutation::SealNode { addr })
@@ -134,6 +143,15 @@ impl App {
                 }
             },
             Action::StepDown => match self.cluster.active() {
+                Some(n) if n.discovered => {
+                    let msg = format!(
+                        "the active node {} was discovered, not configured: the token is only \
+                         sent to configured addresses (add it with --addr to step it down)",
+                        crate::sanitize::sanitize(n.short_addr())
+                    );
+                    self.toast(msg, ToastLevel::Warn);
+                    Vec::new()
+                }
                 Some(n) => {
                     let addr = n.addr.clone();
                     self.submit_write(Mutation::StepDown { addr })

@@ -11,7 +11,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
-    ("readonly", "turn read-only mode on for this session"),
+    (
+        "readonly",
+        "read-only mode for this session, across contexts (`:readonly off` ends it)",
+    ),
     ("help", "show the key bindings"),
     ("quit", "quit strongroom (also :q)"),
 ];
@@ -134,11 +137,7 @@ impl App {
                 Vec::new()
             }
             "refresh" | "r" => self.on_action(Action::Refresh),
-            "readonly" | "ro" => {
-                self.gate.set_read_only(true);
-                self.toast("read-only mode on", ToastLevel::Info);
-                Vec::new()
-            }
+            "readonly" | "ro" => self.set_session_read_only(arg),
             "theme" => {
                 if arg.is_empty() {
                     let names = self.themes.names().join(", ");

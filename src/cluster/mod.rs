@@ -2,6 +2,9 @@
 //! Pure data and pure transitions: replies from the worker are applied here, the UI reads it.
 
 pub mod alerts;
+pub mod discovery;
+
+pub use discovery::{DiscoveryNote, MAX_DISCOVERED};
 
 use chrono::{DateTime, Utc};
 
@@ -165,6 +168,8 @@ pub struct ClusterState {
     pub host_memory: Remote<HostMemory>,
     /// When the latest poll reply was applied.
     pub last_poll: Option<DateTime<Utc>>,
+    /// Listed addresses that were not followed, from the latest HA status.
+    pub discovery: DiscoveryNote,
 }
 
 impl ClusterState {
@@ -242,20 +247,57 @@ impl ClusterState {
         self.last_poll = Some(at);
     }
 
-    /// Add nodes found in the HA status and attach raft node ids by cluster address.
+    /// Follow the nodes the HA status lists (see [`discovery`] for the rules), drop discovered
+    /// nodes no longer listed, and attach raft node ids by cluster address.
     fn discover(&mut self) {
         let Some(ha) = self.ha.value().cloned() else {
             return;
         };
         let raft = self.raft.value().cloned();
+        let https_only = self
+            .nodes
+            .iter()
+            .any(|n| !n.discovered && n.addr.starts_with("https://"));
+        let mut note = DiscoveryNote::default();
+        let configured: std::collections::HashSet<String> = self
+            .nodes
+            .iter()
+            .filter(|n| !n.discovered)
+            .map(|n| n.addr.clone())
+            .collect();
+        let mut listed: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut following = 0;
         for hn in &ha.nodes {
             if hn.api_address.is_empty() {
                 continue;
             }
-            let addr = normalize_addr(&hn.api_address);
-            if !self.nodes.iter().any(|n| n.addr == addr) {
-                self.nodes.push(NodeState::new(addr.clone(), true));
+            let addr = match discovery::discovered_addr(&hn.api_address, https_only) {
+                Ok(a) => a,
+                Err(why) => {
+                    // A configured address is listed as configured, whatever its form.
+                    let as_configured = normalize_addr(&hn.api_address);
+                    if configured.contains(&as_configured) {
+                        as_configured
+                    } else {
+                        note.reject(&hn.api_address, why);
+                        continue;
+                    }
+                }
+            };
+            if listed.contains(&addr) {
+                continue;
             }
+            if !configured.contains(&addr) {
+                if following >= MAX_DISCOVERED {
+                    note.not_followed += 1;
+                    continue;
+                }
+                following += 1;
+                if !self.nodes.iter().any(|n| n.addr == addr) {
+                    self.nodes.push(NodeState::new(addr.clone(), true));
+                }
+            }
+            listed.insert(addr.clone());
             if let Some(rc) = &raft {
                 let cluster_hp = strip_scheme(&hn.cluster_address);
                 if let Some(s) = rc.servers.iter().find(|s| s.address == cluster_hp)
@@ -265,6 +307,9 @@ impl ClusterState {
                 }
             }
         }
+        // A discovered node that is no longer listed drops off.
+        self.nodes.retain(|n| !n.discovered || listed.contains(&n.addr));
+        self.discovery = note;
     }
 }
 

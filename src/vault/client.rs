@@ -25,7 +25,12 @@ pub struct ClientSettings {
     pub skip_verify: bool,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// The most a reply body may hold; a larger one is an error of that node, read no further.
+    pub max_reply_bytes: usize,
 }
+
+/// Default bound on a reply: far above any health, status or metrics answer.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 4 * 1024 * 1024;
 
 impl Default for ClientSettings {
     fn default() -> Self {
@@ -38,6 +43,7 @@ impl Default for ClientSettings {
             skip_verify: false,
             timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(2),
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
         }
     }
 }
@@ -77,6 +83,14 @@ impl VaultClient {
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 VaultError::Config(format!("invalid CA certificate {}: {e}", ca.display()))
             })?;
+            // A file without any PEM certificate would silently leave only the system roots;
+            // `bao` refuses it, and so do we.
+            if certs.is_empty() {
+                return Err(VaultError::Config(format!(
+                    "invalid CA certificate {}: no PEM certificate in the file",
+                    ca.display()
+                )));
+            }
             for c in certs {
                 b = b.add_root_certificate(c);
             }
@@ -164,7 +178,7 @@ impl VaultClient {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
+        let bytes = self.read_body(resp, path).await?;
         let body = if bytes.is_empty() {
             Value::Null
         } else {
@@ -213,6 +227,34 @@ impl VaultClient {
             .map(Value::take)
             .ok_or_else(|| VaultError::Decode(format!("{path}: no data field")))?;
         decode(path, data)
+    }
+
+    /// Read a reply body, refusing one larger than `max_reply_bytes`: first by its
+    /// `Content-Length`, then while reading (a chunked reply says nothing in advance).
+    async fn read_body(
+        &self,
+        mut resp: reqwest::Response,
+        path: &str,
+    ) -> Result<Vec<u8>, VaultError> {
+        let limit = self.settings.max_reply_bytes;
+        let too_large = || VaultError::ReplyTooLarge {
+            path: path.to_string(),
+            limit,
+        };
+        if resp
+            .content_length()
+            .is_some_and(|n| usize::try_from(n).map_or(true, |n| n > limit))
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(e))? {
+            if body.len().saturating_add(chunk.len()) > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn transport_error(&self, e: reqwest::Error) -> VaultError {

@@ -35,6 +35,13 @@ pub enum VaultError {
     Decode(String),
     #[error("invalid client settings: {0}")]
     Config(String),
+    /// The reply was larger than the console reads for that request.
+    #[error("reply too large from {path} (over {} KiB)", .limit / 1024)]
+    ReplyTooLarge { path: String, limit: usize },
+    /// A write or an authenticated read aimed at an address the user did not configure (one
+    /// found through `sys/ha-status`): the token only goes where the user sent it.
+    #[error("{addr} was discovered, not configured: the token is only sent to configured addresses (add it with --addr)")]
+    NotConfigured { addr: String },
 }
 
 fn join_errors(errors: &[String]) -> String {

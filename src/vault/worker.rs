@@ -14,7 +14,9 @@ use super::error::VaultError;
 use super::models::metrics::MetricsSummary;
 use super::models::raft::{AutopilotState, RaftConfiguration};
 use super::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, NodeRole, SealStatus};
+use crate::cluster::normalize_addr;
 use crate::command::{Command, Request};
+use crate::sanitize::sanitize;
 use crate::config::ConnectionProfile;
 use crate::event::Msg;
 use crate::write_gate::Mutation;
@@ -67,12 +69,21 @@ pub enum Reply {
 }
 
 /// Owns the HTTP client of one connection profile and performs reads and writes.
+///
+/// The token only goes to the addresses the user configured. Nodes discovered through
+/// `sys/ha-status` are polled on the unauthenticated endpoints (health, seal-status, leader)
+/// without it, never asked the cluster-wide reads, and never written to.
 #[derive(Debug, Clone)]
 pub struct Worker {
     http: reqwest::Client,
+    /// The profile's settings, token included: for configured addresses only.
     settings: Arc<ClientSettings>,
-    /// One client per node address, created on demand (cheap clones share the HTTP pool).
-    clients: Arc<Mutex<HashMap<String, VaultClient>>>,
+    /// The same settings without the token: unauthenticated endpoints and discovered nodes.
+    anonymous: Arc<ClientSettings>,
+    /// The configured addresses, normalised.
+    configured: Arc<Vec<String>>,
+    /// One client per node address and kind, created on demand (clones share the HTTP pool).
+    clients: Arc<Mutex<HashMap<(String, bool), VaultClient>>>,
 }
 
 impl Worker {
@@ -87,18 +98,49 @@ impl Worker {
             ..ClientSettings::default()
         };
         let http = VaultClient::build_http(&settings)?;
+        let anonymous = ClientSettings {
+            token: None,
+            ..settings.clone()
+        };
         Ok(Worker {
             http,
             settings: Arc::new(settings),
+            anonymous: Arc::new(anonymous),
+            configured: Arc::new(profile.addrs.iter().map(|a| normalize_addr(a)).collect()),
             clients: Arc::new(Mutex::new(HashMap::new())),
         })
     }
 
-    /// The client for one node address.
-    pub fn client(&self, addr: &str) -> VaultClient {
+    /// True when the user configured this address (flag, environment or config file).
+    pub fn is_configured(&self, addr: &str) -> bool {
+        let addr = normalize_addr(addr);
+        self.configured.contains(&addr)
+    }
+
+    /// The client with the token, for a configured address only.
+    pub fn client(&self, addr: &str) -> Result<VaultClient, VaultError> {
+        if !self.is_configured(addr) {
+            return Err(VaultError::NotConfigured {
+                addr: sanitize(addr).into_owned(),
+            });
+        }
+        Ok(self.client_of(addr, true))
+    }
+
+    /// A client that never sends the token, for unauthenticated endpoints of any node.
+    pub fn anonymous_client(&self, addr: &str) -> VaultClient {
+        self.client_of(addr, false)
+    }
+
+    fn client_of(&self, addr: &str, with_token: bool) -> VaultClient {
+        let settings = if with_token {
+            self.settings.clone()
+        } else {
+            self.anonymous.clone()
+        };
         let mut map = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(addr.to_string())
-            .or_insert_with(|| VaultClient::new(self.http.clone(), addr, self.settings.clone()))
+        map.entry((addr.to_string(), with_token))
+            .or_insert_with(|| VaultClient::new(self.http.clone(), addr, settings))
             .clone()
     }
 
@@ -107,11 +149,16 @@ impl Worker {
         let at = Utc::now();
         let reports =
             futures::future::join_all(nodes.iter().map(|addr| self.poll_node(addr.clone()))).await;
-        let source = reports
+        // Cluster-wide reads need the token: only a configured node is asked.
+        let configured: Vec<&NodeReport> = reports
+            .iter()
+            .filter(|r| self.is_configured(&r.addr))
+            .collect();
+        let source = configured
             .iter()
             .find(|r| matches!(&r.health, Ok(h) if h.role == NodeRole::Active))
             .or_else(|| {
-                reports
+                configured
                     .iter()
                     .find(|r| matches!(&r.health, Ok(h) if is_unsealed(h.role)))
             })
@@ -128,7 +175,8 @@ impl Worker {
     }
 
     async fn poll_node(&self, addr: String) -> NodeReport {
-        let c = self.client(&addr);
+        // health, seal-status and leader are unauthenticated: no node is sent the token here.
+        let c = self.anonymous_client(&addr);
         let started = Instant::now();
         let health = c.health().await;
         let latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
@@ -174,7 +222,13 @@ impl Worker {
     }
 
     async fn poll_cluster_wide(&self, src: String) -> ClusterReport {
-        let c = self.client(&src);
+        let c = match self.client(&src) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(addr = %sanitize(&src), error = %e, "cluster reads skipped");
+                return ClusterReport::default();
+            }
+        };
         let (raft, autopilot, ha, metrics, host_memory) = futures::join!(
             c.raft_configuration(),
             c.autopilot_state(),
@@ -206,12 +260,19 @@ impl Worker {
     /// Perform a write that passed the write gate.
     pub async fn write(&self, m: &Mutation) -> WriteOutcome {
         let (summary, result) = match m {
-            Mutation::SealNode { addr } => {
-                (format!("sealed {addr}"), self.client(addr).seal().await)
-            }
+            Mutation::SealNode { addr } => (
+                format!("sealed {}", sanitize(addr)),
+                match self.client(addr) {
+                    Ok(c) => c.seal().await,
+                    Err(e) => Err(e),
+                },
+            ),
             Mutation::StepDown { addr } => (
-                format!("{addr} stepped down"),
-                self.client(addr).step_down().await,
+                format!("{} stepped down", sanitize(addr)),
+                match self.client(addr) {
+                    Ok(c) => c.step_down().await,
+                    Err(e) => Err(e),
+                },
             ),
         };
         match &result {

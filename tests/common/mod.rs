@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod dev;
+pub mod hostile;
 pub mod tmux;
 
 use std::path::PathBuf;

@@ -279,9 +279,22 @@ pub(super) fn node_counts(c: &ClusterState) -> (String, bool) {
     let trouble =
         count(S::Sealed) + count(S::Unreachable) + count(S::Uninitialized) + count(S::Error) > 0;
     let head = format!("{n} node{}", if n == 1 { "" } else { "s" });
-    if parts.is_empty() {
-        (head, false)
+    let mut text = if parts.is_empty() {
+        head
     } else {
-        (format!("{head}: {}", parts.join(", ")), trouble)
+        format!("{head}: {}", parts.join(", "))
+    };
+    // Nodes found through sys/ha-status get no token; what was not followed is counted.
+    let discovered = c.nodes.iter().filter(|n| n.discovered).count();
+    if discovered > 0 {
+        text += &format!(" · {discovered} discovered, polled without the token");
     }
+    let d = &c.discovery;
+    if d.not_followed > 0 {
+        text += &format!(" · {} more listed, not followed", d.not_followed);
+    }
+    if d.rejected_count > 0 {
+        text += &format!(" · {} listed address(es) refused", d.rejected_count);
+    }
+    (text, trouble || !d.is_empty())
 }

@@ -1,0 +1,250 @@
+//! The console against a hostile server: an imitation Vault that answers with crafted replies
+//! (listed addresses on other ports, schemes and paths; thousands of listed nodes; huge and lying
+//! bodies; long fields and terminal escapes) and a capture server that records every header.
+//! The token must never reach an address the user did not configure; fan-out, reply sizes and
+//! cell widths stay bounded; the console keeps running and says what happened.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::Ordering;
+
+use common::hostile::{HostileServer, Reply, Seen, node_reply, token_of};
+use strongroom::cluster::{ClusterState, MAX_DISCOVERED};
+use strongroom::vault::VaultError;
+use strongroom::vault::worker::Worker;
+use strongroom::write_gate::Mutation;
+
+const TOKEN: &str = "s.hostile-canary-token-9f3a";
+
+fn strongroom(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strongroom"));
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy();
+        if k.starts_with("BAO_") || k.starts_with("VAULT_") || k.starts_with("STRONGROOM_") {
+            cmd.env_remove(&*k);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("STRONGROOM_CONFIG_DIR", home.join("config"))
+        .env("STRONGROOM_STATE_DIR", home.join("state"))
+        .env("NO_COLOR", "1")
+        .env("BAO_TOKEN", TOKEN);
+    cmd
+}
+
+fn status(home: &Path, addr: &str, format: &str) -> Output {
+    strongroom(home)
+        .args(["status", "--addr", addr, "--format", format])
+        .output()
+        .expect("run strongroom status")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A node that answers as a standby and records what it is sent.
+fn capture() -> HostileServer {
+    HostileServer::start(|s: &Seen| {
+        node_reply(s, true, "http://127.0.0.1:1").unwrap_or(Reply::json(
+            403,
+            &serde_json::json!({"errors": ["permission denied"]}),
+        ))
+    })
+}
+
+/// The configured node: active, and its HA status lists `listed`.
+fn lister(listed: Vec<String>) -> HostileServer {
+    HostileServer::start(move |s: &Seen| {
+        if let Some(r) = node_reply(s, false, "http://127.0.0.1:1") {
+            return r;
+        }
+        match s.path() {
+            "/v1/sys/ha-status" => {
+                let nodes: Vec<serde_json::Value> = listed
+                    .iter()
+                    .map(|a| {
+                        serde_json::json!({"hostname": "h", "api_address": a,
+                            "cluster_address": "", "active_node": false})
+                    })
+                    .collect();
+                Reply::json(200, &serde_json::json!({"data": {"nodes": nodes}}))
+            }
+            _ => Reply::json(404, &serde_json::json!({"errors": []})),
+        }
+    })
+}
+
+#[test]
+fn the_token_never_reaches_a_discovered_node() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let b = capture();
+    let c = capture();
+    // B is a plain listed node; C is listed with a path prefix (refused); 5,000 more are listed
+    // on ports nothing listens on (at most 16 followed, the rest counted).
+    let mut listed = vec![b.addr.clone(), format!("{}/evil/prefix", c.addr)];
+    listed.extend((0..5_000).map(|i| format!("http://127.0.0.1:{}", 1 + i % 50)));
+    listed.extend((0..5_000).map(|i| format!("http://127.0.0.2:{}", 10_000 + i)));
+    let a = lister(listed);
+
+    for format in ["json", "table"] {
+        let out = status(home.path(), &a.addr, format);
+        let all = text(&out);
+        assert!(!all.contains(TOKEN), "{all}");
+        assert!(
+            all.contains("more listed nodes not followed (at most 16)"),
+            "{all}"
+        );
+        assert!(all.contains("has a path or query"), "{all}");
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+            let nodes = v["nodes"].as_array().expect("nodes");
+            assert_eq!(nodes.len(), 1 + MAX_DISCOVERED, "{all}");
+            assert!(nodes.iter().any(|n| n["addr"] == b.addr.as_str()), "{all}");
+        }
+    }
+    // A got the token on its authenticated reads; B was polled without it; C never asked.
+    let a_seen = a.seen();
+    assert!(
+        a_seen
+            .iter()
+            .any(|s| s.path() == "/v1/sys/ha-status" && token_of(s) == Some(TOKEN)),
+        "{a_seen:?}"
+    );
+    assert!(
+        a_seen
+            .iter()
+            .filter(|s| s.path() == "/v1/sys/health")
+            .all(|s| token_of(s).is_none())
+    );
+    let b_seen = b.seen();
+    assert!(
+        b_seen.iter().any(|s| s.path() == "/v1/sys/health"),
+        "B was polled"
+    );
+    for s in &b_seen {
+        assert_eq!(token_of(s), None, "token sent to B: {s:?}");
+        assert!(
+            matches!(
+                s.path(),
+                "/v1/sys/health" | "/v1/sys/seal-status" | "/v1/sys/leader"
+            ),
+            "B was asked an authenticated path: {s:?}"
+        );
+    }
+    assert!(c.seen().is_empty(), "{:?}", c.seen());
+}
+
+#[tokio::test]
+async fn a_discovered_node_is_never_written_to_and_drops_off_when_unlisted() {
+    let b = capture();
+    let a = lister(vec![b.addr.clone()]);
+    let profile = common::profile_for(std::slice::from_ref(&a.addr), Some(TOKEN));
+    let worker = Worker::new(&profile).expect("worker");
+    let mut state = ClusterState::new(&profile.addrs);
+    state.apply(worker.poll_cluster(&state.node_addrs()).await);
+    state.apply(worker.poll_cluster(&state.node_addrs()).await);
+    assert_eq!(state.nodes.len(), 2);
+    assert!(state.nodes[1].discovered);
+    let out = worker
+        .write(&Mutation::SealNode {
+            addr: b.addr.clone(),
+        })
+        .await;
+    assert!(
+        matches!(out.result, Err(VaultError::NotConfigured { .. })),
+        "{out:?}"
+    );
+    assert!(b.seen().iter().all(|s| s.path() != "/v1/sys/seal"));
+    assert!(b.seen().iter().all(|s| token_of(s).is_none()));
+
+    // The next HA status no longer lists B: it drops off.
+    let a2 = lister(vec![]);
+    let profile = common::profile_for(std::slice::from_ref(&a2.addr), Some(TOKEN));
+    let worker = Worker::new(&profile).expect("worker");
+    let mut state = ClusterState::new(&profile.addrs);
+    state.apply(worker.poll_cluster(&state.node_addrs()).await);
+    assert_eq!(state.nodes.len(), 1);
+}
+
+#[test]
+fn huge_replies_are_refused_early_as_an_error_of_that_node() {
+    let home = tempfile::tempdir().expect("tempdir");
+    // Claims 200 MB up front.
+    let lying = HostileServer::start(|s: &Seen| match s.path() {
+        "/v1/sys/health" => Reply::LyingLength {
+            claimed: 200 * 1024 * 1024,
+            send: 1024 * 1024,
+        },
+        _ => Reply::json(404, &serde_json::json!({})),
+    });
+    // Says nothing, and sends until the client hangs up (bounded at 200 MB).
+    let endless = HostileServer::start(|s: &Seen| match s.path() {
+        "/v1/sys/health" => Reply::Endless {
+            max: 200 * 1024 * 1024,
+        },
+        _ => Reply::json(404, &serde_json::json!({})),
+    });
+    for srv in [&lying, &endless] {
+        let out = status(home.path(), &srv.addr, "table");
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(all.contains("reply too large from sys/health"), "{all}");
+        assert!(all.contains("error"), "{all}");
+    }
+    // The endless reply was cut short: far less than 200 MB went out.
+    let sent = endless.body_bytes_sent.load(Ordering::Relaxed);
+    assert!(sent < 64 * 1024 * 1024, "{sent} bytes were sent");
+}
+
+#[test]
+fn long_fields_and_escapes_are_capped_and_sanitised() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let srv = HostileServer::start(|s: &Seen| {
+        let mut r = node_reply(s, false, "http://127.0.0.1:1");
+        if s.path() == "/v1/sys/health" {
+            let mut h = common::hostile::health_body(false);
+            h["version"] = serde_json::json!("9".repeat(70_000));
+            h["cluster_name"] = serde_json::json!("\x1b[2J\x1b]52;c;aGk=\x07\x1b]0;pwned\x07name");
+            r = Some(Reply::json(200, &h));
+        }
+        r.unwrap_or(Reply::json(403, &serde_json::json!({"errors": ["\x1b[2Jdenied"]})))
+    });
+    for format in ["table", "json"] {
+        let out = status(home.path(), &srv.addr, format);
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{}", &all[..all.len().min(2000)]);
+        assert!(!all.contains('\x1b'), "an escape reached the output");
+        assert!(!all.contains('\x07'), "a BEL reached the output");
+        if format == "table" {
+            assert!(
+                String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .all(|l| l.chars().count() < 1000),
+                "a line too long"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_ca_file_that_is_not_pem_is_refused() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let ca = home.path().join("ca.der");
+    std::fs::write(&ca, [0x30u8, 0x82, 0x01, 0x0a, 0x02, 0x82]).expect("write");
+    let out = strongroom(home.path())
+        .args(["status", "--addr", "https://127.0.0.1:1", "--ca-cert"])
+        .arg(&ca)
+        .output()
+        .expect("run");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("no PEM certificate"), "{all}");
+}
