@@ -219,3 +219,48 @@ fn ctrl_z_suspends_and_fg_resumes() {
     t.wait_for("__DONE_0__", WAIT);
     assert_restored(&t);
 }
+
+/// `:readonly`, then `:ctx` to the same context: still read-only, and `S` with the typed phrase
+/// does not seal the real server.
+#[test]
+fn session_read_only_survives_a_context_switch() {
+    let server = DevServer::start();
+    let home = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start(
+        "readonly",
+        100,
+        30,
+        &env_for(home.path(), &server.addr, &server.root_token),
+        home.path(),
+    );
+    t.type_text(&format!("{}; echo __EXIT_$?__", bin()));
+    t.keys(&["Enter"]);
+    let host_port = server.addr.trim_start_matches("http://");
+    t.wait_until("the node shown as active", WAIT, |s| {
+        s.contains(host_port) && s.contains("active")
+    });
+    t.type_text(":readonly");
+    t.keys(&["Enter"]);
+    t.wait_for("READ-ONLY", WAIT);
+    t.type_text(":ctx default");
+    t.keys(&["Enter"]);
+    t.wait_for("context default", WAIT);
+    let s = t.wait_until("active again after the switch", WAIT, |s| {
+        s.contains(host_port) && s.contains("active")
+    });
+    assert!(s.contains("READ-ONLY"), "the status bar lost read-only:\n{s}");
+    t.type_text("S");
+    t.wait_for("read-only mode", WAIT);
+    t.type_text(&format!("seal {host_port}"));
+    t.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        common::dev::http_status(server.port, "GET", "/v1/sys/health", None),
+        Some(200),
+        "the server was sealed in read-only mode"
+    );
+    t.type_text(":q");
+    t.keys(&["Enter"]);
+    t.wait_for("__EXIT_0__", WAIT);
+    assert_restored(&t);
+}
