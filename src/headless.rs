@@ -338,7 +338,10 @@ mod tests {
         let (r, code) = report(vec![n]);
         assert_eq!(code, 0);
         let table = render_table(&r);
-        assert!(table.lines().all(|l| l.chars().count() < 1000), "a line too long");
+        assert!(
+            table.lines().all(|l| l.chars().count() < 1000),
+            "a line too long"
+        );
         assert!(table.contains(&format!("{}…", "9".repeat(MAX_CELL - 1))));
     }
 

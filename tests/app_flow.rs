@@ -506,7 +506,11 @@ fn readonly_off_never_overrides_the_flag_or_the_context() {
         let mut app = app_with(ctx_ro, flag_ro);
         run(&mut app, "readonly off");
         assert!(app.read_only());
-        assert!(app.toasts.iter().any(|t| t.text.starts_with("still read-only")));
+        assert!(
+            app.toasts
+                .iter()
+                .any(|t| t.text.starts_with("still read-only"))
+        );
     }
 }
 
@@ -534,7 +538,9 @@ fn a_discovered_node_is_never_sealed() {
     assert!(app.cluster.nodes[2].discovered);
     app.health.move_selection(2, &app.cluster);
     assert_eq!(
-        app.health.selected_node(&app.cluster).map(|n| n.addr.as_str()),
+        app.health
+            .selected_node(&app.cluster)
+            .map(|n| n.addr.as_str()),
         Some("http://127.0.0.1:8999")
     );
     app.update(key('S'));

@@ -248,7 +248,10 @@ fn session_read_only_survives_a_context_switch() {
     let s = t.wait_until("active again after the switch", WAIT, |s| {
         s.contains(host_port) && s.contains("active")
     });
-    assert!(s.contains("READ-ONLY"), "the status bar lost read-only:\n{s}");
+    assert!(
+        s.contains("READ-ONLY"),
+        "the status bar lost read-only:\n{s}"
+    );
     t.type_text("S");
     t.wait_for("read-only mode", WAIT);
     t.type_text(&format!("seal {host_port}"));

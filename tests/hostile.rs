@@ -215,12 +215,20 @@ fn long_fields_and_escapes_are_capped_and_sanitised() {
             h["cluster_name"] = serde_json::json!("\x1b[2J\x1b]52;c;aGk=\x07\x1b]0;pwned\x07name");
             r = Some(Reply::json(200, &h));
         }
-        r.unwrap_or(Reply::json(403, &serde_json::json!({"errors": ["\x1b[2Jdenied"]})))
+        r.unwrap_or(Reply::json(
+            403,
+            &serde_json::json!({"errors": ["\x1b[2Jdenied"]}),
+        ))
     });
     for format in ["table", "json"] {
         let out = status(home.path(), &srv.addr, format);
         let all = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{}", &all[..all.len().min(2000)]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            &all[..all.len().min(2000)]
+        );
         assert!(!all.contains('\x1b'), "an escape reached the output");
         assert!(!all.contains('\x07'), "a BEL reached the output");
         if format == "table" {
@@ -247,4 +255,48 @@ fn a_ca_file_that_is_not_pem_is_refused() {
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("no PEM certificate"), "{all}");
+}
+
+#[tokio::test]
+async fn the_console_draws_hostile_replies_without_panicking_or_escapes() {
+    use ratatui::{Terminal, backend::TestBackend};
+    let srv = HostileServer::start(|s: &Seen| {
+        if s.path() == "/v1/sys/health" {
+            let mut h = common::hostile::health_body(false);
+            h["version"] = serde_json::json!("9".repeat(70_000));
+            h["cluster_name"] = serde_json::json!("\x1b]52;c;aGk=\x07\x1b[2Jname");
+            h["server_time_utc"] = serde_json::json!(i64::MIN);
+            return Reply::json(200, &h);
+        }
+        node_reply(s, false, "http://127.0.0.1:1").unwrap_or(Reply::json(
+            500,
+            &serde_json::json!({"errors": ["\x1b[2J\x1b]0;t\x07boom"]}),
+        ))
+    });
+    let profile = common::profile_for(std::slice::from_ref(&srv.addr), Some(TOKEN));
+    let worker = Worker::new(&profile).expect("worker");
+    let mut app = strongroom::app::App::new(strongroom::app::AppInit {
+        profile: profile.clone(),
+        contexts: vec![profile.clone()],
+        theme: "default".into(),
+        themes: strongroom::theme::ThemeRegistry::load(None, false),
+        keymap: strongroom::keymap::Keymap::load(None).0,
+        poll_interval: std::time::Duration::from_secs(2),
+        force_read_only: false,
+        warnings: vec![],
+        now: chrono::Utc::now(),
+    });
+    app.cluster
+        .apply(worker.poll_cluster(&app.cluster.node_addrs()).await);
+    for (w, h) in [(100, 30), (60, 16)] {
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        term.draw(|f| strongroom::ui::draw(f, &app)).expect("draw");
+        let buf = term.backend().buffer();
+        for cell in buf.content() {
+            assert!(
+                !cell.symbol().chars().any(char::is_control),
+                "a control character was drawn"
+            );
+        }
+    }
 }

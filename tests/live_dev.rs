@@ -123,7 +123,12 @@ async fn an_unreachable_node_is_a_prompt_connect_error() {
     let addr = format!("http://127.0.0.1:{}", common::free_port());
     let w = worker(std::slice::from_ref(&addr), None);
     let started = Instant::now();
-    let err = w.client(&addr).expect("a configured address").health().await.expect_err("nothing listens");
+    let err = w
+        .client(&addr)
+        .expect("a configured address")
+        .health()
+        .await
+        .expect_err("nothing listens");
     assert!(matches!(err, VaultError::Connect { .. }), "{err:?}");
     assert!(err.is_unreachable());
     assert!(

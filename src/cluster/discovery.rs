@@ -124,7 +124,11 @@ mod tests {
             "http://127.0.0.1:8200/?x=1",
             "http://127.0.0.1:8200#frag",
         ] {
-            assert_eq!(discovered_addr(bad, false), Err("has a path or query"), "{bad}");
+            assert_eq!(
+                discovered_addr(bad, false),
+                Err("has a path or query"),
+                "{bad}"
+            );
         }
         assert_eq!(
             discovered_addr("http://user:pw@127.0.0.1:8200", false),
@@ -135,7 +139,10 @@ mod tests {
             Err("not http or https")
         );
         assert!(discovered_addr("127.0.0.1:8200", false).is_err());
-        assert_eq!(discovered_addr("localhost:8200", false), Err("not http or https"));
+        assert_eq!(
+            discovered_addr("localhost:8200", false),
+            Err("not http or https")
+        );
         assert_eq!(discovered_addr("", false), Err("not an address"));
         assert_eq!(discovered_addr(&"a".repeat(400), false), Err("too long"));
     }
@@ -152,6 +159,11 @@ mod tests {
         let s = n.summary();
         assert!(!s.contains('\x1b'), "{s}");
         assert_eq!(n.rejected.len(), 3);
-        assert!(s.starts_with("4984 more listed nodes not followed (at most 16); 10 listed addresses refused: "), "{s}");
+        assert!(
+            s.starts_with(
+                "4984 more listed nodes not followed (at most 16); 10 listed addresses refused: "
+            ),
+            "{s}"
+        );
     }
 }

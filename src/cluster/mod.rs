@@ -308,7 +308,8 @@ impl ClusterState {
             }
         }
         // A discovered node that is no longer listed drops off.
-        self.nodes.retain(|n| !n.discovered || listed.contains(&n.addr));
+        self.nodes
+            .retain(|n| !n.discovered || listed.contains(&n.addr));
         self.discovery = note;
     }
 }

@@ -141,6 +141,19 @@ impl VaultClient {
         Ok(Self::new(http, addr, Arc::new(settings)))
     }
 
+    /// The same client with another bound on reply size, for calls whose answers are large by
+    /// nature (a LIST of 100,000 keys).
+    pub fn with_reply_limit(&self, max_reply_bytes: usize) -> Self {
+        Self {
+            http: self.http.clone(),
+            addr: self.addr.clone(),
+            settings: Arc::new(ClientSettings {
+                max_reply_bytes,
+                ..(*self.settings).clone()
+            }),
+        }
+    }
+
     pub fn addr(&self) -> &str {
         &self.addr
     }

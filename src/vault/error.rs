@@ -40,7 +40,9 @@ pub enum VaultError {
     ReplyTooLarge { path: String, limit: usize },
     /// A write or an authenticated read aimed at an address the user did not configure (one
     /// found through `sys/ha-status`): the token only goes where the user sent it.
-    #[error("{addr} was discovered, not configured: the token is only sent to configured addresses (add it with --addr)")]
+    #[error(
+        "{addr} was discovered, not configured: the token is only sent to configured addresses (add it with --addr)"
+    )]
     NotConfigured { addr: String },
 }
 

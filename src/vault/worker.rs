@@ -16,9 +16,9 @@ use super::models::raft::{AutopilotState, RaftConfiguration};
 use super::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, NodeRole, SealStatus};
 use crate::cluster::normalize_addr;
 use crate::command::{Command, Request};
-use crate::sanitize::sanitize;
 use crate::config::ConnectionProfile;
 use crate::event::Msg;
+use crate::sanitize::sanitize;
 use crate::write_gate::Mutation;
 
 /// What one node said during a poll.

@@ -77,7 +77,8 @@ impl HostileServer {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             accepted += 1;
-                            let (seen, sent, handler) = (seen.clone(), sent.clone(), handler.clone());
+                            let (seen, sent, handler) =
+                                (seen.clone(), sent.clone(), handler.clone());
                             std::thread::spawn(move || serve(stream, &seen, &sent, &*handler));
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(5)),
@@ -144,7 +145,9 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<Seen>>, sent: &AtomicU64, handler: 
         target,
         headers,
     };
-    seen.lock().unwrap_or_else(|p| p.into_inner()).push(req.clone());
+    seen.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(req.clone());
     let mut out = stream;
     let head = |status: u16, extra: &str| {
         format!(
