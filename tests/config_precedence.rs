@@ -482,3 +482,55 @@ fn exposed_tokens_are_warned_about() {
     assert_eq!(s.profile.token_warning, None);
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
+
+/// The headless `status` says each token warning once on stderr, before its report; the token
+/// itself never appears.
+#[test]
+fn status_prints_token_warnings_on_stderr() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let helper = home.path().join(".vault-token");
+    std::fs::write(&helper, "s.canaryhelper\n").expect("write");
+    chmod(&helper, 0o644);
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"));
+        cmd.args(["status", "--addr", "http://127.0.0.1:1"])
+            .args(args)
+            .env("HOME", home.path())
+            .env("STRONGROOM_CONFIG_DIR", home.path())
+            .env("STRONGROOM_STATE_DIR", home.path());
+        for var in [
+            "BAO_TOKEN",
+            "VAULT_TOKEN",
+            "BAO_ADDR",
+            "VAULT_ADDR",
+            "BAO_NAMESPACE",
+            "VAULT_NAMESPACE",
+        ] {
+            cmd.env_remove(var);
+        }
+        let out = cmd.output().expect("run strongroom status");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("s.canary"), "{err}");
+        err
+    };
+    let err = run(&["--token", "s.canaryflag"]);
+    assert_eq!(
+        err.matches("strongroom: warning: context default: the token was given with --token")
+            .count(),
+        1,
+        "{err}"
+    );
+    let err = run(&[]);
+    assert_eq!(
+        err.matches(&format!(
+            "strongroom: warning: context default: the token file {} is readable by group or others (mode 0644)",
+            helper.display()
+        ))
+        .count(),
+        1,
+        "{err}"
+    );
+    chmod(&helper, 0o600);
+    let err = run(&[]);
+    assert!(!err.contains("warning"), "{err}");
+}
