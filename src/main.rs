@@ -40,6 +40,10 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(&e.to_string()),
             };
+            // Said once, before the report: an exposed or missing token, unreadable files.
+            for w in &settings.warnings {
+                eprintln!("strongroom: warning: {w}");
+            }
             let code = runtime.block_on(strongroom::headless::status(&settings.profile, format));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }

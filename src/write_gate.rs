@@ -3,6 +3,12 @@
 //! produces `Command::Write`.
 
 use crate::command::Command;
+use crate::sanitize::sanitize;
+
+/// The longest address shown in a description, in characters.
+const DESCRIBED_ADDR_MAX: usize = 80;
+/// The longest address part of a typed phrase, in characters.
+const PHRASE_ADDR_MAX: usize = 48;
 
 /// A write the console can perform. Later areas add their variants here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,14 +21,17 @@ pub enum Mutation {
 
 impl Mutation {
     /// What will happen, in words, for the confirmation dialog.
+    /// Addresses may come from a server (`sys/ha-status`): they are sanitised and shortened.
     pub fn describe(&self) -> String {
         match self {
             Mutation::SealNode { addr } => format!(
-                "Seal the node at {addr}. It stops serving requests until key holders unseal it again."
+                "Seal the node at {}. It stops serving requests until key holders unseal it again.",
+                shown(addr)
             ),
-            Mutation::StepDown { addr } => {
-                format!("Ask the active node at {addr} to step down; a standby takes over.")
-            }
+            Mutation::StepDown { addr } => format!(
+                "Ask the active node at {} to step down; a standby takes over.",
+                shown(addr)
+            ),
         }
     }
 
@@ -34,11 +43,16 @@ impl Mutation {
         }
     }
 
-    /// The phrase a user types to confirm a destructive write.
+    /// The phrase a user types to confirm a destructive write: printable ASCII only, so it can
+    /// always be typed, whatever a server put in the address.
     pub fn confirm_phrase(&self) -> String {
-        match self {
-            Mutation::SealNode { addr } => format!("seal {}", host_port(addr)),
-            Mutation::StepDown { addr } => format!("step-down {}", host_port(addr)),
+        let (verb, addr) = match self {
+            Mutation::SealNode { addr } => ("seal", addr),
+            Mutation::StepDown { addr } => ("step-down", addr),
+        };
+        match typeable(host_port(addr)) {
+            t if t.is_empty() => format!("{verb} this node"),
+            t => format!("{verb} {t}"),
         }
     }
 }
@@ -47,6 +61,25 @@ fn host_port(addr: &str) -> &str {
     addr.trim_start_matches("https://")
         .trim_start_matches("http://")
         .trim_end_matches('/')
+}
+
+/// An address for a description: sanitised, at most `DESCRIBED_ADDR_MAX` characters.
+fn shown(addr: &str) -> String {
+    let s = sanitize(addr);
+    if s.chars().count() <= DESCRIBED_ADDR_MAX {
+        return s.into_owned();
+    }
+    let mut out: String = s.chars().take(DESCRIBED_ADDR_MAX - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The printable ASCII characters of `s` (no spaces), at most `PHRASE_ADDR_MAX` of them.
+fn typeable(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_graphic)
+        .take(PHRASE_ADDR_MAX)
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,6 +271,46 @@ mod tests {
                 mutation: m
             })
         );
+    }
+
+    #[test]
+    fn server_given_addresses_are_sanitised_and_phrases_typeable() {
+        let hostile = "http://127.0.0.1:8201\x1b]0;pwned\x07\u{9b}2J\n\u{202e}/";
+        let m = Mutation::SealNode {
+            addr: hostile.into(),
+        };
+        let phrase = m.confirm_phrase();
+        assert_eq!(phrase, "seal 127.0.0.1:8201]0;pwned2J");
+        assert!(
+            phrase.chars().all(|c| c == ' ' || c.is_ascii_graphic()),
+            "{phrase:?}"
+        );
+        let d = m.describe();
+        assert!(!d.chars().any(char::is_control), "{d:?}");
+        assert!(d.contains("127.0.0.1:8201�]0;pwned�"), "{d:?}");
+        // The typed phrase confirms; the command still goes to the real address.
+        let mut g = WriteGate::new(false);
+        g.submit(m.clone()).expect("accepted");
+        for c in phrase.chars() {
+            g.type_char(c);
+        }
+        assert_eq!(
+            g.confirm(3),
+            Ok(Command::Write {
+                seq: 3,
+                mutation: m
+            })
+        );
+        // Nothing typeable, or far too long: a short phrase that can still be typed.
+        let odd = Mutation::StepDown {
+            addr: "http://\u{7}\u{1b}é€".into(),
+        };
+        assert_eq!(odd.confirm_phrase(), "step-down this node");
+        let long = Mutation::SealNode {
+            addr: format!("http://{}", "a".repeat(70_000)),
+        };
+        assert_eq!(long.confirm_phrase().len(), "seal ".len() + PHRASE_ADDR_MAX);
+        assert!(long.describe().chars().count() < 200);
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::path::Path;
 use clap::Parser;
 use pretty_assertions::assert_eq;
 use strongroom::cli::Cli;
-use strongroom::config::{ConfigError, Env, TokenSource, load, parse_config, resolve};
+use strongroom::config::{
+    ConfigError, Env, TokenSource, TokenWarning, load, parse_config, resolve,
+};
 use strongroom::secret::ExposeSecret;
 
 fn cli(args: &[&str]) -> Cli {
@@ -361,4 +363,174 @@ fn load_reads_the_config_dir_and_reports_bad_files() {
     let err = load(&cli(&["--config", missing.to_str().expect("utf-8")]), &env)
         .expect_err("missing --config");
     assert!(matches!(err, ConfigError::Read { .. }), "{err}");
+}
+
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// A context that names `token_env` never falls through to `~/.vault-token` (another cluster's
+/// token): the selected one gets no token and a warning naming the variable; the others get no
+/// token either.
+#[test]
+fn an_unset_token_env_is_no_token_never_the_helper_file() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let helper = home.path().join(".vault-token");
+    std::fs::write(&helper, "s.helper\n").expect("write");
+    chmod(&helper, 0o600);
+    let text = r#"
+[contexts.prod]
+addrs = ["https://prod:8200"]
+token_env = "PROD_TOKEN"
+
+[contexts.staging]
+addrs = ["https://staging:8200"]
+token_env = "STAGING_TOKEN"
+
+[contexts.plain]
+addrs = ["http://plain:8200"]
+"#;
+    let file = parse_config(text, "config.toml").expect("valid");
+    let s = resolve(
+        &cli(&["--context", "prod"]),
+        &Env::from_pairs(&[("PROD_TOKEN", "")]),
+        Some(&file),
+        Some(home.path()),
+    )
+    .expect("resolve");
+    assert_eq!(token(&s.profile), None, "never the helper file's token");
+    assert_eq!(s.profile.token_source, TokenSource::None);
+    assert_eq!(
+        s.profile.token_warning,
+        Some(TokenWarning::EnvUnset {
+            var: "PROD_TOKEN".into()
+        })
+    );
+    assert_eq!(
+        s.warnings,
+        vec!["context prod: token_env = \"PROD_TOKEN\" is not set; no token is used".to_string()]
+    );
+    let by_name = |n: &str| s.contexts.iter().find(|c| c.context == n).expect("context");
+    assert_eq!(
+        token(by_name("staging")),
+        None,
+        "nor for the other contexts"
+    );
+    assert!(by_name("staging").token_warning.is_some());
+    assert_eq!(token(by_name("plain")).as_deref(), Some("s.helper"));
+    assert_eq!(by_name("plain").token_warning, None, "a 0600 helper file");
+}
+
+/// `--token` is visible in the process list; a token file others can read is exposed: both warn
+/// (once, in `warnings`) and the profile carries the badge for the status bar.
+#[test]
+fn exposed_tokens_are_warned_about() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let helper = home.path().join(".vault-token");
+    std::fs::write(&helper, "s.helper\n").expect("write");
+    let ctx_file = home.path().join("prod-token");
+    std::fs::write(&ctx_file, "s.prodfile\n").expect("write");
+    let text = "[contexts.prod]\ntoken_file = \"~/prod-token\"\n[contexts.plain]\n";
+    let file = parse_config(text, "config.toml").expect("valid");
+    let run = |args: &[&str]| {
+        resolve(&cli(args), &Env::default(), Some(&file), Some(home.path())).expect("resolve")
+    };
+
+    let s = run(&["--context", "plain", "--token", "s.flag"]);
+    assert_eq!(s.profile.token_warning, Some(TokenWarning::Flag));
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].contains("--token") && s.warnings[0].contains("process list"),
+        "{:?}",
+        s.warnings
+    );
+    assert!(!s.warnings[0].contains("s.flag"), "never the token itself");
+
+    for (mode, warned) in [(0o644, true), (0o640, true), (0o604, true), (0o600, false)] {
+        chmod(&helper, mode);
+        chmod(&ctx_file, mode);
+        let s = run(&["--context", "plain"]);
+        assert_eq!(token(&s.profile).as_deref(), Some("s.helper"));
+        let expected = warned.then(|| TokenWarning::ReadableFile {
+            path: helper.clone(),
+            mode: 0o100_000 | mode,
+        });
+        assert_eq!(s.profile.token_warning, expected, "{mode:o}");
+        assert_eq!(s.warnings.len(), usize::from(warned), "{:?}", s.warnings);
+        let s = run(&["--context", "prod"]);
+        assert_eq!(token(&s.profile).as_deref(), Some("s.prodfile"));
+        assert_eq!(s.profile.token_warning.is_some(), warned, "{mode:o}");
+        if warned {
+            assert_eq!(
+                s.warnings,
+                vec![format!(
+                    "context prod: the token file {} is readable by group or others (mode {mode:04o}); run chmod 600 on it",
+                    ctx_file.display()
+                )]
+            );
+        }
+    }
+    // An env token: nothing to warn about.
+    let s = resolve(
+        &cli(&[]),
+        &Env::from_pairs(&[("BAO_TOKEN", "s.env")]),
+        None,
+        Some(home.path()),
+    )
+    .expect("resolve");
+    assert_eq!(s.profile.token_warning, None);
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+/// The headless `status` says each token warning once on stderr, before its report; the token
+/// itself never appears.
+#[test]
+fn status_prints_token_warnings_on_stderr() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let helper = home.path().join(".vault-token");
+    std::fs::write(&helper, "s.canaryhelper\n").expect("write");
+    chmod(&helper, 0o644);
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"));
+        cmd.args(["status", "--addr", "http://127.0.0.1:1"])
+            .args(args)
+            .env("HOME", home.path())
+            .env("STRONGROOM_CONFIG_DIR", home.path())
+            .env("STRONGROOM_STATE_DIR", home.path());
+        for var in [
+            "BAO_TOKEN",
+            "VAULT_TOKEN",
+            "BAO_ADDR",
+            "VAULT_ADDR",
+            "BAO_NAMESPACE",
+            "VAULT_NAMESPACE",
+        ] {
+            cmd.env_remove(var);
+        }
+        let out = cmd.output().expect("run strongroom status");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("s.canary"), "{err}");
+        err
+    };
+    let err = run(&["--token", "s.canaryflag"]);
+    assert_eq!(
+        err.matches("strongroom: warning: context default: the token was given with --token")
+            .count(),
+        1,
+        "{err}"
+    );
+    let err = run(&[]);
+    assert_eq!(
+        err.matches(&format!(
+            "strongroom: warning: context default: the token file {} is readable by group or others (mode 0644)",
+            helper.display()
+        ))
+        .count(),
+        1,
+        "{err}"
+    );
+    chmod(&helper, 0o600);
+    let err = run(&[]);
+    assert!(!err.contains("warning"), "{err}");
 }

@@ -127,8 +127,41 @@ const WATCHES: [Watch; 6] = [
     },
 ];
 
-/// The level and text of a value. `host_total` is the host's memory in bytes, when known.
+/// Why a value cannot be what the server claims (a negative count, a ratio above 100 %,
+/// NaN, infinity, `unsealed` other than 0 or 1), or `None` when it is in its possible range.
+pub fn out_of_range(metric: &str, v: f64, host_total: Option<u64>) -> Option<&'static str> {
+    if !v.is_finite() {
+        return Some("not a finite number");
+    }
+    match metric {
+        UNSEALED if v != 0.0 && v != 1.0 => Some("must be 0 or 1"),
+        NUM_LEASES | TOKEN_COUNT if v < 0.0 => Some("a negative count"),
+        ALLOC_BYTES if v < 0.0 => Some("negative bytes"),
+        ALLOC_BYTES if host_total.is_some_and(|t| t > 0 && v > t as f64) => {
+            Some("above 100 % of host memory")
+        }
+        AUDIT_FAILURE if !(0.0..=100.0).contains(&v) => Some("a ratio outside 0–100 %"),
+        LEADER_CONTACT if v < 0.0 => Some("a negative time"),
+        _ => None,
+    }
+}
+
+/// A number as written, short even when huge (`-1e308`, `NaN`, `inf`).
+pub fn raw_number(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e15 {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The level and text of a value. `host_total` is the host's memory in bytes, when known. A
+/// value outside its possible range is shown as invalid and judged at least "warn".
 pub fn judge(metric: &str, v: f64, host_total: Option<u64>) -> (Level, String) {
+    // Why it is out of range goes into the row's note (`evaluate`).
+    if out_of_range(metric, v, host_total).is_some() {
+        return (Level::Warn, format!("invalid {}", raw_number(v)));
+    }
     let warn_above = |limit: f64| if v > limit { Level::Warn } else { Level::Ok };
     match metric {
         UNSEALED if v == 0.0 => (Level::Critical, "0 (sealed)".into()),
@@ -221,6 +254,9 @@ pub fn evaluate(cluster: &ClusterState, now: DateTime<Utc>) -> Vec<MetricRow> {
             Some((v, age_note)) => {
                 let (level, value_text) = judge(w.metric, v, host_total);
                 let mut notes = vec![age_note];
+                if let Some(why) = out_of_range(w.metric, v, host_total) {
+                    notes.push(format!("out of range: {why}"));
+                }
                 if w.metric == ALLOC_BYTES && host_total.is_none() {
                     notes.push(host_memory_reason(cluster));
                 }
@@ -277,6 +313,25 @@ pub fn bytes(v: f64) -> String {
         i += 1;
     }
     format!("{v:.1} {}", UNITS[i])
+}
+
+/// Server clock minus ours. A server time that overflows the subtraction or lies more than
+/// [`MAX_SKEW_SECS`] away cannot be a real clock: it is `Invalid`, not a wrapped number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skew {
+    Secs(i64),
+    Invalid,
+}
+
+/// About ten years: beyond this a server time is garbage, not a skewed clock.
+pub const MAX_SKEW_SECS: i64 = 10 * 366 * 86_400;
+
+/// The skew of a server time (unix seconds) against ours.
+pub fn skew(server: i64, ours: i64) -> Skew {
+    match server.checked_sub(ours) {
+        Some(d) if d.checked_abs().is_some_and(|a| a <= MAX_SKEW_SECS) => Skew::Secs(d),
+        _ => Skew::Invalid,
+    }
 }
 
 #[cfg(test)]

@@ -109,11 +109,12 @@ impl NodeState {
         }
     }
 
-    /// Server clock minus ours, in seconds, from `server_time_utc` of the latest health answer.
-    pub fn time_skew_secs(&self) -> Option<i64> {
+    /// Server clock minus ours, in seconds, from `server_time_utc` of the latest health answer;
+    /// an absurd server time (overflow, beyond ten years) is [`alerts::Skew::Invalid`].
+    pub fn time_skew_secs(&self) -> Option<alerts::Skew> {
         let s = self.health.stamped()?;
         let server = s.value.body.server_time_utc?;
-        Some(server - s.at.timestamp())
+        Some(alerts::skew(server, s.at.timestamp()))
     }
 
     /// host:port without the scheme, for narrow columns.

@@ -10,10 +10,12 @@ use crate::secret::Token;
 mod env;
 mod file;
 mod resolve;
+mod token_warning;
 
 pub use env::{Env, config_dir, state_dir};
 pub use file::{ConfigError, ConfigFile, ContextConfig, parse_config, toml_error};
 pub use resolve::{DEFAULT_ADDR, Settings, load, resolve};
+pub use token_warning::TokenWarning;
 
 /// Where the token came from (shown in the status bar, never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +41,9 @@ pub struct ConnectionProfile {
     pub addrs: Vec<String>,
     pub token: Option<Arc<Token>>,
     pub token_source: TokenSource,
+    /// The token is exposed (process list, a file others can read) or its source is missing:
+    /// shown in the status bar for as long as this profile is in use.
+    pub token_warning: Option<TokenWarning>,
     pub namespace: Option<String>,
     pub ca_cert: Option<PathBuf>,
     pub client_cert: Option<PathBuf>,
@@ -59,6 +64,7 @@ impl ConnectionProfile {
             addrs,
             token: None,
             token_source: TokenSource::None,
+            token_warning: None,
             namespace: None,
             ca_cert: None,
             client_cert: None,
@@ -77,6 +83,7 @@ impl PartialEq for ConnectionProfile {
             && self.addrs == o.addrs
             && self.token.is_some() == o.token.is_some()
             && self.token_source == o.token_source
+            && self.token_warning == o.token_warning
             && self.namespace == o.namespace
             && self.ca_cert == o.ca_cert
             && self.client_cert == o.client_cert

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use super::env::truthy;
 use super::file::POLL_INTERVAL_SECS;
+use super::token_warning::readable_by_others;
 use super::{
-    ConfigError, ConfigFile, ConnectionProfile, ContextConfig, Env, TokenSource, config_dir,
-    parse_config,
+    ConfigError, ConfigFile, ConnectionProfile, ContextConfig, Env, TokenSource, TokenWarning,
+    config_dir, parse_config,
 };
 use crate::cli::Cli;
 use crate::secret::{Token, token_from};
@@ -71,50 +72,57 @@ fn read_token_file(p: &Path) -> Result<Option<Arc<Token>>, ConfigError> {
     }
 }
 
-type TokenChoice = (Option<Arc<Token>>, TokenSource);
+/// A token, where it came from, and what is wrong with that source.
+type TokenChoice = (Option<Arc<Token>>, TokenSource, Option<TokenWarning>);
+
+/// A token read from a file, with a warning when group or others can read the file.
+fn from_file(token: Option<Arc<Token>>, source: TokenSource, p: &Path) -> TokenChoice {
+    let warning = token.as_ref().and_then(|_| readable_by_others(p));
+    (token, source, warning)
+}
 
 /// The context's token (`token_env`, then `token_file`), else the token helper file
-/// `~/.vault-token`. An unreadable `token_file` is a warning and no token: falling back to the
-/// helper's token could send another cluster's token. An unset `token_env` is only reported
-/// for the selected context.
+/// `~/.vault-token`. A context that names a token source never falls through to the helper
+/// file: that file may hold another cluster's token. An unset `token_env` (without a
+/// `token_file`) is no token and a [`TokenWarning::EnvUnset`]; an unreadable `token_file` is a
+/// warning and no token.
 fn file_token(
     name: &str,
     c: &ContextConfig,
     env: &Env,
     home: Option<&Path>,
     warnings: &mut Vec<String>,
-    selected: bool,
 ) -> TokenChoice {
     if let Some(var) = &c.token_env {
         if let Some(v) = env.get(var).map(zeroize::Zeroizing::new) {
             return (
                 Some(Arc::new(token_from(&v))),
                 TokenSource::Env(var.clone()),
+                None,
             );
         }
-        if selected && c.token_file.is_none() {
-            warnings.push(format!(
-                "context {name}: token_env = \"{var}\" is not set; using the token helper file"
-            ));
+        if c.token_file.is_none() {
+            let unset = TokenWarning::EnvUnset { var: var.clone() };
+            return (None, TokenSource::None, Some(unset));
         }
     }
     if let Some(f) = &c.token_file {
         let p = expand_home(f, home);
         return match read_token_file(&p) {
-            Ok(t) => (t, TokenSource::ContextFile(p)),
+            Ok(t) => from_file(t, TokenSource::ContextFile(p.clone()), &p),
             Err(e) => {
                 warnings.push(format!("context {name}: {e}"));
-                (None, TokenSource::None)
+                (None, TokenSource::None, None)
             }
         };
     }
     if let Some(h) = home {
         let p = h.join(".vault-token");
         if let Ok(Some(t)) = read_token_file(&p) {
-            return (Some(t), TokenSource::HelperFile(p));
+            return from_file(Some(t), TokenSource::HelperFile(p.clone()), &p);
         }
     }
-    (None, TokenSource::None)
+    (None, TokenSource::None, None)
 }
 
 /// A context resolved from the file alone, with the given token.
@@ -122,7 +130,7 @@ fn profile_from_file(
     name: &str,
     c: &ContextConfig,
     home: Option<&Path>,
-    (token, token_source): TokenChoice,
+    (token, token_source, token_warning): TokenChoice,
 ) -> ConnectionProfile {
     ConnectionProfile {
         context: name.to_string(),
@@ -133,6 +141,7 @@ fn profile_from_file(
         },
         token,
         token_source,
+        token_warning,
         namespace: c.namespace.clone(),
         ca_cert: c.ca_cert.as_ref().map(|p| expand_home(p, home)),
         client_cert: c.client_cert.as_ref().map(|p| expand_home(p, home)),
@@ -169,11 +178,15 @@ fn select(cli: &Cli, file: &ConfigFile) -> Result<Option<String>, ConfigError> {
 /// The token from `--token`, `BAO_TOKEN` or `VAULT_TOKEN`.
 fn flag_or_env_token(cli: &Cli, env: &Env) -> Option<TokenChoice> {
     if let Some(t) = &cli.token {
-        return Some((Some(Arc::new(token_from(t))), TokenSource::Flag));
+        return Some((
+            Some(Arc::new(token_from(t))),
+            TokenSource::Flag,
+            Some(TokenWarning::Flag),
+        ));
     }
     env.bao_or_vault("TOKEN").map(|(v, var)| {
         let v = zeroize::Zeroizing::new(v);
-        (Some(Arc::new(token_from(&v))), TokenSource::Env(var))
+        (Some(Arc::new(token_from(&v))), TokenSource::Env(var), None)
     })
 }
 
@@ -239,8 +252,12 @@ pub fn resolve(
     let mut warnings = Vec::new();
     let token = match flag_or_env_token(cli, env) {
         Some(t) => t,
-        None => file_token(&name, &ctx, env, home, &mut warnings, true),
+        None => file_token(&name, &ctx, env, home, &mut warnings),
     };
+    // The selected context's token warning is also said once, with its whole message.
+    if let Some(w) = &token.2 {
+        warnings.push(w.message(&name));
+    }
     let mut profile = profile_from_file(&name, &ctx, home, token);
     apply_flags_and_env(&mut profile, cli, env);
 
@@ -263,7 +280,7 @@ pub fn resolve(
         if Some(n) == selected.as_ref() {
             contexts.push(profile.clone());
         } else {
-            let token = file_token(n, c, env, home, &mut warnings, false);
+            let token = file_token(n, c, env, home, &mut warnings);
             contexts.push(profile_from_file(n, c, home, token));
         }
     }

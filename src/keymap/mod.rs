@@ -32,6 +32,9 @@ impl KeyContext {
     }
 }
 
+/// The screen contexts: their bindings come before global ones.
+const SCREENS: [KeyContext; 1] = [KeyContext::Health];
+
 mod chord;
 #[cfg(test)]
 mod tests;
@@ -172,9 +175,52 @@ impl Keymap {
                 continue;
             }
             map.retain(|(k, _, _)| *k != keys);
-            map.push((keys, chord, action));
+            map.push((keys.clone(), chord.clone(), action));
+            if let Some(w) = km.shadowing(ctx, &keys, &chord, action) {
+                warnings.push(format!("{origin}, line {line}: {w}"));
+            }
         }
         (km, warnings)
+    }
+
+    /// A binding that hides another across contexts: one in a screen section on the keys of a
+    /// different global binding (that global action loses this key on that screen), or a global
+    /// one that a screen binding hides. Help takes no global keys but `force_quit`, so it
+    /// shadows nothing.
+    fn shadowing(
+        &self,
+        ctx: KeyContext,
+        keys: &[Key],
+        chord: &str,
+        action: Action,
+    ) -> Option<String> {
+        let on = |c: KeyContext| {
+            self.maps
+                .get(&c)?
+                .iter()
+                .find(|(k, _, a)| k.as_slice() == keys && *a != action)
+        };
+        match ctx {
+            KeyContext::Help => None,
+            KeyContext::Global => SCREENS.iter().find_map(|&screen| {
+                let (_, other, other_action) = on(screen)?;
+                Some(format!(
+                    "\"{chord}\" ({}) in [global] is shadowed by \"{other}\" ({}) in [{}]",
+                    action.name(),
+                    other_action.name(),
+                    screen.name()
+                ))
+            }),
+            screen => {
+                let (_, other, other_action) = on(KeyContext::Global)?;
+                Some(format!(
+                    "\"{chord}\" ({}) in [{}] shadows \"{other}\" ({}) in [global]",
+                    action.name(),
+                    screen.name(),
+                    other_action.name()
+                ))
+            }
+        }
     }
 
     /// Feed one key. Screen context first, then global (the help overlay only takes force_quit
@@ -242,13 +288,16 @@ impl Keymap {
             .collect()
     }
 
-    /// The first chord for an action (context first, then global), for footer hints.
+    /// The first chord that really triggers an action in `ctx` (context first, then global),
+    /// for footer hints: a global chord shadowed by the screen's own binding is skipped.
     pub fn hint(&self, ctx: KeyContext, action: Action) -> Option<String> {
         Self::contexts(ctx).into_iter().find_map(|c| {
             self.maps
                 .get(&c)?
                 .iter()
-                .find(|(_, _, a)| *a == action)
+                .find(|(k, _, a)| {
+                    *a == action && matches!(self.lookup(ctx, k), Lookup::Hit(hit) if hit == action)
+                })
                 .map(|(_, t, _)| t.clone())
         })
     }
@@ -268,7 +317,7 @@ pub fn validate_keymap(text: &str, origin: &str) -> Result<(), String> {
     }
     let mut seen: BTreeMap<KeyContext, Vec<Binding>> = BTreeMap::new();
     let mut lines: BTreeMap<(KeyContext, Vec<Key>), usize> = BTreeMap::new();
-    for (ctx, chord, keys, action, line) in entries {
+    for (ctx, chord, keys, action, line) in entries.clone() {
         let map = seen.entry(ctx).or_default();
         if let Some((_, _, other_action)) = map.iter().find(|(k, _, _)| *k == keys) {
             let other_line = lines.get(&(ctx, keys.clone())).copied().unwrap_or(line);
@@ -288,6 +337,19 @@ pub fn validate_keymap(text: &str, origin: &str) -> Result<(), String> {
             ));
         }
         map.push((keys, chord, action));
+    }
+    // Over the built-in keymap, as `Keymap::load` applies it: no binding may hide another.
+    let mut km = Keymap::default();
+    let (defaults, _) = parse_entries(DEFAULT_KEYMAP, "assets/keymap.toml");
+    for (ctx, chord, keys, action, _) in defaults.into_iter().chain(entries.iter().cloned()) {
+        let map = km.maps.entry(ctx).or_default();
+        map.retain(|(k, _, _)| *k != keys);
+        map.push((keys, chord, action));
+    }
+    for (ctx, chord, keys, action, line) in entries {
+        if let Some(w) = km.shadowing(ctx, &keys, &chord, action) {
+            return Err(format!("{origin}, line {line}: {w}"));
+        }
     }
     Ok(())
 }

@@ -143,3 +143,71 @@ fn user_conflicts_warn_and_help_ignores_global() {
     let (_, w) = Keymap::load(Some(&dir.path().join("missing.toml")));
     assert!(w.is_empty(), "a missing user file is fine");
 }
+
+#[test]
+fn a_screen_binding_shadowing_a_global_one_warns_and_hints_follow_the_effective_keys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("keymap.toml");
+    std::fs::write(
+        &f,
+        "[health]\n\"q\" = \"refresh\"\n\"S\" = \"seal_node\"\n[global]\n\"D\" = \"refresh\"\n\"x\" = \"quit\"\n",
+    )
+    .expect("write");
+    let (km, w) = Keymap::load(Some(&f));
+    let origin = f.display();
+    assert_eq!(
+        w,
+        vec![
+            format!(
+                "{origin}, line 2: \"q\" (refresh) in [health] shadows \"q\" (quit) in [global]"
+            ),
+            format!(
+                "{origin}, line 5: \"D\" (refresh) in [global] is shadowed by \"D\" (step_down) in [health]"
+            ),
+        ]
+    );
+    // The binding applies: q refreshes on the health screen and still quits elsewhere.
+    let mut p = Vec::new();
+    let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(
+        km.feed(KeyContext::Health, &mut p, q),
+        KeyResult::Action(Action::Refresh)
+    );
+    assert_eq!(
+        km.feed(KeyContext::Global, &mut p, q),
+        KeyResult::Action(Action::Quit)
+    );
+    // Hints name the key that really triggers the action in that context.
+    assert_eq!(
+        km.hint(KeyContext::Health, Action::Quit).as_deref(),
+        Some("x")
+    );
+    assert_eq!(
+        km.hint(KeyContext::Global, Action::Quit).as_deref(),
+        Some("q")
+    );
+    assert_eq!(
+        km.hint(KeyContext::Health, Action::StepDown).as_deref(),
+        Some("D")
+    );
+    assert_eq!(
+        km.hint(KeyContext::Global, Action::Refresh).as_deref(),
+        Some("ctrl-r")
+    );
+
+    // Without another quit key, the health footer has no quit hint at all.
+    std::fs::write(&f, "[health]\n\"q\" = \"refresh\"\n").expect("write");
+    let (km, _) = Keymap::load(Some(&f));
+    assert_eq!(km.hint(KeyContext::Health, Action::Quit), None);
+    // The same file, validated: the same message.
+    let text = std::fs::read_to_string(&f).expect("read");
+    assert_eq!(
+        validate_keymap(&text, "k.toml"),
+        Err("k.toml, line 2: \"q\" (refresh) in [health] shadows \"q\" (quit) in [global]".into())
+    );
+    // Rebinding a key to the action it already has is no shadow.
+    assert_eq!(
+        validate_keymap("[health]\n\"q\" = \"quit\"\n", "k.toml"),
+        Ok(())
+    );
+}

@@ -36,6 +36,11 @@ pub fn render_status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(" ⚠ TLS VERIFICATION OFF ", t.warning_banner));
         spans.push(Span::raw(" "));
     }
+    // Like TLS off: permanent for as long as this profile is in use.
+    if let Some(w) = &app.profile.token_warning {
+        spans.push(Span::styled(format!(" {} ", w.badge()), t.warning_banner));
+        spans.push(Span::raw(" "));
+    }
     let token = match &app.profile.token_source {
         TokenSource::None => "no token".to_string(),
         TokenSource::Flag => "token: --token".to_string(),

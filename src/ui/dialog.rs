@@ -1,4 +1,6 @@
-//! The write gate's confirmation dialog.
+//! The write gate's confirmation dialog. Its description and phrase come from the mutation,
+//! which builds them from sanitised text (server-given addresses); what the user typed is
+//! sanitised here too.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -6,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::App;
+use crate::sanitize::sanitize;
 use crate::write_gate::Confirmation;
 
 pub fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
@@ -38,7 +41,7 @@ pub fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
             };
             lines.push(Line::from(vec![
                 Span::styled("> ", t.key_hint),
-                Span::styled(p.typed.clone(), style),
+                Span::styled(sanitize(&p.typed).into_owned(), style),
             ]));
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(

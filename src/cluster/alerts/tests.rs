@@ -315,3 +315,82 @@ fn number_formats() {
     assert_eq!(bytes(20_232_312.0), "19.3 MiB");
     assert_eq!(bytes(512.0), "512.0 B");
 }
+
+/// Values no real server can send are shown as invalid and judged at least "warn", never "ok".
+#[test]
+fn out_of_range_values_are_invalid_and_warn() {
+    for (metric, v, host) in [
+        (UNSEALED, -1e308, None),
+        (UNSEALED, 0.5, None),
+        (UNSEALED, 2.0, None),
+        (UNSEALED, f64::NAN, None),
+        (AUDIT_FAILURE, f64::NEG_INFINITY, None),
+        (AUDIT_FAILURE, -0.5, None),
+        (AUDIT_FAILURE, 100.5, None),
+        (NUM_LEASES, -1.0, None),
+        (TOKEN_COUNT, f64::INFINITY, None),
+        (ALLOC_BYTES, -1.0, Some(1000)),
+        (ALLOC_BYTES, 1001.0, Some(1000)),
+        (ALLOC_BYTES, f64::NAN, None),
+        (LEADER_CONTACT, -3.0, None),
+    ] {
+        let (level, text) = judge(metric, v, host);
+        assert_eq!(level, Level::Warn, "{metric} {v}");
+        assert!(text.starts_with("invalid "), "{metric} {v}: {text}");
+        assert!(text.len() < 32, "short even when huge: {text}");
+    }
+    assert_eq!(judge(UNSEALED, -1e308, None).1, "invalid -1e308");
+    assert_eq!(
+        judge(AUDIT_FAILURE, f64::NEG_INFINITY, None).1,
+        "invalid -inf"
+    );
+    // The edges of the possible range are fine.
+    assert_eq!(judge(AUDIT_FAILURE, 100.0, None).0, Level::Critical);
+    assert_eq!(judge(AUDIT_FAILURE, 0.0, None).0, Level::Ok);
+    assert_eq!(judge(NUM_LEASES, 0.0, None).0, Level::Ok);
+    assert_eq!(judge(ALLOC_BYTES, 1000.0, Some(1000)).0, Level::Warn);
+    assert_eq!(
+        judge(ALLOC_BYTES, 1000.0, Some(1000)).1,
+        "1000.0 B (100.0 %)"
+    );
+
+    // Through `evaluate`: the row says why in its note; a failure rate of −inf comes from a
+    // counter sum of −inf.
+    let rows = evaluate(
+        &state(
+            metrics(-1e308, 5.0, f64::NEG_INFINITY, 10.0, 30.0, 7.0),
+            Some(1000),
+        ),
+        t(1),
+    );
+    let r = row(&rows, UNSEALED);
+    assert_eq!(
+        (r.level, r.value_text.as_str(), r.note.as_str()),
+        (
+            Level::Warn,
+            "invalid -1e308",
+            "out of range: must be 0 or 1"
+        )
+    );
+    let r = row(&rows, AUDIT_FAILURE);
+    assert_eq!(
+        (r.level, r.value_text.as_str()),
+        (Level::Warn, "invalid -inf")
+    );
+    assert_eq!(r.note, "out of range: not a finite number");
+}
+
+/// Clock skew never wraps: extreme server times are invalid, not a huge or negated number.
+#[test]
+fn skew_uses_checked_arithmetic_and_rejects_absurd_times() {
+    let now = 1_795_393_000;
+    assert_eq!(skew(now + 3, now), Skew::Secs(3));
+    assert_eq!(skew(now - 7200, now), Skew::Secs(-7200));
+    assert_eq!(skew(now + MAX_SKEW_SECS, now), Skew::Secs(MAX_SKEW_SECS));
+    assert_eq!(skew(now + MAX_SKEW_SECS + 1, now), Skew::Invalid);
+    assert_eq!(skew(i64::MIN, now), Skew::Invalid, "would overflow");
+    assert_eq!(skew(i64::MAX, -now), Skew::Invalid, "would overflow");
+    assert_eq!(skew(i64::MAX, now), Skew::Invalid);
+    assert_eq!(skew(0, now), Skew::Invalid, "the epoch is no clock");
+    assert_eq!(skew(i64::MIN, 0), Skew::Invalid, "abs would overflow");
+}

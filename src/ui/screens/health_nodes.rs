@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use super::health::{HealthView, Panel};
+use crate::cluster::alerts::Skew;
 use crate::cluster::{ClusterState, NodeState, NodeStatus};
 use crate::sanitize::sanitize;
 use crate::theme::Theme;
@@ -163,11 +164,13 @@ fn cells<'a>(n: &NodeState, v: &HealthView, cols: &[Col; 13]) -> Vec<Cell<'a>> {
         Some(_) => Span::styled("no", t.text),
         None => Span::styled("-", t.muted),
     };
-    let skew = n.time_skew_secs();
-    let skew_style = if skew.is_some_and(|s| s.abs() > 5) {
-        t.status_warn
-    } else {
-        t.text
+    // A server time that cannot be a clock is shown as invalid ("bad": the column is 4 wide;
+    // the detail line says it in words), in the warning style.
+    let (skew, skew_style) = match n.time_skew_secs() {
+        None => ("-".to_string(), t.text),
+        Some(Skew::Invalid) => ("bad".to_string(), t.status_warn),
+        Some(Skew::Secs(s)) if s.unsigned_abs() > 5 => (age::skew(s), t.status_warn),
+        Some(Skew::Secs(s)) => (age::skew(s), t.text),
     };
     let rtt = n
         .latency_ms
@@ -188,7 +191,7 @@ fn cells<'a>(n: &NodeState, v: &HealthView, cols: &[Col; 13]) -> Vec<Cell<'a>> {
         Cell::from(tn),
         Cell::from(prog),
         Cell::from(lead),
-        Cell::from(Span::styled(skew.map_or("-".into(), age::skew), skew_style)),
+        Cell::from(Span::styled(skew, skew_style)),
         Cell::from(rtt),
         Cell::from(Span::styled(fresh, fresh_style)),
     ]
@@ -226,6 +229,12 @@ fn detail<'a>(n: &NodeState, v: &HealthView) -> Line<'a> {
         } else if let Some(st) = &s.storage_type {
             spans.push(Span::styled(format!("storage {}", sanitize(st)), t.muted));
         }
+    }
+    if n.time_skew_secs() == Some(Skew::Invalid) {
+        spans.push(Span::styled(
+            " · ⚠ server time invalid".to_string(),
+            t.status_warn,
+        ));
     }
     if let Some(l) = n.leader.value().filter(|l| l.ha_enabled) {
         let role = if l.is_self {
