@@ -30,7 +30,8 @@ fn random_port() -> u16 {
     LOW + offset * 2
 }
 
-fn bindable(port: u16) -> bool {
+/// Can a listener on 127.0.0.1:`port` be opened right now?
+pub fn bindable(port: u16) -> bool {
     TcpListener::bind(("127.0.0.1", port)).is_ok()
 }
 
