@@ -335,9 +335,10 @@ async fn concurrent_ups_take_turns() {
     check_seeded_history(&st, &sb.creds(), &roles).await;
 }
 
-/// Another program listening on a sandbox port: `up` names the port, does not send the user to
-/// `reset`, and leaves none of the nodes it started running. Once the port is free, the same
-/// sandbox (same data) comes back.
+/// Another program listening on a sandbox port (an API port, then a cluster port, which `bao`
+/// would not even die on): `up` names the port, does not send the user to `reset`, and leaves
+/// none of the nodes it started running (node1, and nodes 1 and 2, start before the check of
+/// the held port). Once the port is free, the same sandbox (same data) comes back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_held_by_another_program_is_named() {
     let sb = Sandbox::new();
@@ -345,25 +346,29 @@ async fn a_port_held_by_another_program_is_named() {
     sb.expect("down", 0);
     let st = sb.state();
     wait_gone(&sb, &st).await;
-    let port = st.nodes[1].api_port;
-    let held = std::net::TcpListener::bind(("127.0.0.1", port)).expect("hold node2's API port");
+    let held = [
+        (st.nodes[1].api_port, "node2's API port"),
+        (st.nodes[2].cluster_port, "node3's cluster port"),
+    ];
+    for (port, what) in held {
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", port)).expect("hold a sandbox port");
+        let said = sb.expect("up", 1);
+        assert!(
+            said.contains(&format!(
+                "127.0.0.1:{port} ({what}) is in use by another program; free it"
+            )),
+            "{said}"
+        );
+        assert!(
+            !said.contains("reset"),
+            "never suggests deleting the data: {said}"
+        );
+        assert_eq!(sb.node_processes(), Vec::<u32>::new(), "{said}");
+        assert_eq!(sb.running(&sb.state()), vec![false; 3]);
+        drop(listener);
+    }
 
-    let said = sb.expect("up", 1);
-    assert!(
-        said.contains(&format!(
-            "127.0.0.1:{port} (node2's API port) is in use by another program"
-        )),
-        "{said}"
-    );
-    assert!(said.contains("free it"), "{said}");
-    assert!(
-        !said.contains("reset"),
-        "never suggests deleting the data: {said}"
-    );
-    assert_eq!(sb.node_processes(), Vec::<u32>::new(), "{said}");
-    assert_eq!(sb.running(&sb.state()), vec![false; 3]);
-
-    drop(held);
     let said = sb.expect("up", 0);
     assert!(said.contains("reusing"), "{said}");
     let st = sb.state();

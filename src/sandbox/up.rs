@@ -69,10 +69,22 @@ async fn reuse(
     cluster.set_credentials(creds.clone());
     let mut started = Vec::new();
     for i in 0..cluster.nodes.len() {
-        if !cluster.is_running(i) {
-            cluster.start_node(i)?;
-            started.push(i);
+        if cluster.is_running(i) {
+            continue;
         }
+        // A node whose cluster port is taken still starts (and limps along without raft
+        // traffic), so both ports are checked first; a node whose API port is taken meanwhile
+        // exits, which the wait below notices.
+        let res = match ports::held(&cluster.nodes[i]) {
+            Some(held) => Err(held),
+            None => cluster.start_node(i),
+        };
+        if let Err(e) = res {
+            stop_started(&mut cluster, &started);
+            SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
+            return Err(e);
+        }
+        started.push(i);
     }
     SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
     if !started.is_empty() {
@@ -94,11 +106,9 @@ async fn reuse(
         }
         // The recorded ports are part of the raft configuration: new ones would not do. Stop
         // what this run started and name the port; the data stays (no `reset`).
-        for &i in &started {
-            let _ = cluster.stop_node(i);
-        }
+        stop_started(&mut cluster, &started);
         SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
-        return Err(port_held(&cluster, e));
+        return Err(ports::clash_error(&cluster, e));
     }
     seed_once(&cluster).await?;
     cluster.detach();
@@ -125,27 +135,10 @@ fn say_waiting(lock: &Path) {
     );
 }
 
-/// Turn "node N exited: address already in use" into the port another program holds.
-fn port_held(cluster: &RunningCluster, e: SandboxError) -> SandboxError {
-    let SandboxError::NodeExited { node, .. } = &e else {
-        return e;
-    };
-    let Some(n) = cluster.nodes.iter().find(|n| n.id == *node) else {
-        return e;
-    };
-    let addr = |p: u16| format!("127.0.0.1:{p}");
-    let (ports, role) = match (ports::bindable(n.api_port), ports::bindable(n.cluster_port)) {
-        (false, true) => (addr(n.api_port), "API"),
-        (true, false) => (addr(n.cluster_port), "cluster"),
-        _ => (
-            format!("{} or {}", addr(n.api_port), addr(n.cluster_port)),
-            "API or cluster",
-        ),
-    };
-    SandboxError::PortHeld {
-        ports,
-        node: n.node_id.clone(),
-        role,
+/// Stop the nodes this run started (0-based indices), leaving the others as they were.
+fn stop_started(cluster: &mut RunningCluster, started: &[usize]) {
+    for &i in started {
+        let _ = cluster.stop_node(i);
     }
 }
 
