@@ -264,12 +264,16 @@ const UPGRADE_POLL: Duration = Duration::from_millis(250);
 
 /// A freshly enabled KV v2 mount answers 400 "Upgrading from non-versioned to versioned data.
 /// This backend will be unavailable for a brief period and will resume service shortly" until
-/// its storage is ready. That text is the only sign the server gives (no distinct status), so it
-/// is matched here, and only here.
+/// its storage is ready ("Waiting for the primary to upgrade from non-versioned to versioned
+/// data…" where another node does the upgrade). That text is the only sign the server gives (no
+/// distinct status), so it is matched here, and only here.
 pub fn is_kv_upgrading(e: &VaultError) -> bool {
     matches!(e, VaultError::Http { status: 400, errors }
-        if errors.iter().any(|m| m.contains("Upgrading from non-versioned to versioned data")))
+    if errors.iter().any(|m| m.to_ascii_lowercase().contains(UPGRADE_TEXT)))
 }
+
+/// Common to both upgrade answers, lowercased.
+const UPGRADE_TEXT: &str = "from non-versioned to versioned data";
 
 /// Whether (and after what pause) to send a seeding request again, `elapsed` after its first
 /// attempt: only while a KV v2 mount is upgrading, and only within [`UPGRADE_WAIT`].
@@ -306,6 +310,24 @@ mod tests {
     fn an_upgrading_kv_mount_is_retried_within_the_bound() {
         let e = upgrading();
         assert!(is_kv_upgrading(&e));
+        // As OpenBao wraps it, and the variant of a node waiting for another one's upgrade.
+        assert!(is_kv_upgrading(&VaultError::from_status(
+            400,
+            vec![
+                "1 error occurred:\n\t* Upgrading from non-versioned to versioned data. This \
+                 backend will be unavailable for a brief period and will resume service shortly.\n\n"
+                    .into()
+            ],
+        )));
+        assert!(is_kv_upgrading(&VaultError::from_status(
+            400,
+            vec![
+                "Waiting for the primary to upgrade from non-versioned to versioned data. This \
+                 backend will be unavailable for a brief period and will resume service when the \
+                 primary is finished."
+                    .into()
+            ],
+        )));
         assert_eq!(retry_after(&e, Duration::ZERO), Some(UPGRADE_POLL));
         assert_eq!(
             retry_after(&e, UPGRADE_WAIT - Duration::from_millis(1)),
