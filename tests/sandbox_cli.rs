@@ -31,14 +31,19 @@ impl Sandbox {
         Self { _tmp: tmp, dir }
     }
 
-    fn run(&self, action: &str) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_strongroom"))
-            .args(["sandbox", action])
+    fn command(&self, action: &str) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_strongroom"));
+        c.args(["sandbox", action])
             .env("STRONGROOM_SANDBOX_DIR", &self.dir)
             .env_remove("BAO_ADDR")
             .env_remove("VAULT_ADDR")
             .env_remove("BAO_TOKEN")
-            .env_remove("VAULT_TOKEN")
+            .env_remove("VAULT_TOKEN");
+        c
+    }
+
+    fn run(&self, action: &str) -> Output {
+        self.command(action)
             .output()
             .expect("run the strongroom binary")
     }
@@ -80,6 +85,29 @@ impl Sandbox {
                 })
             })
             .collect()
+    }
+
+    /// PIDs of every live `bao server` process started with a config of this sandbox (found in
+    /// /proc, so also processes that sandbox.json does not record).
+    fn node_processes(&self) -> Vec<u32> {
+        let configs: Vec<PathBuf> = (1..=3)
+            .map(|i| NodePaths::new(&self.dir, i).config)
+            .collect();
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if configs.iter().any(|c| process::is_node_process(pid, c)) {
+                out.push(pid);
+            }
+        }
+        out.sort_unstable();
+        out
     }
 
     /// Health role of every node.
@@ -239,4 +267,111 @@ async fn sandbox_lifecycle() {
     // reset: the directory is gone.
     sb.expect("reset", 0);
     assert!(!sb.dir.exists(), "sandbox dir still there after reset");
+}
+
+fn text_of(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Two `sandbox up` at once in one home: one creates the sandbox while the other waits for the
+/// lock, then reuses it. One cluster of three nodes, nothing started twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_ups_take_turns() {
+    let sb = Sandbox::new();
+    let spawn = || {
+        sb.command("up")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start strongroom sandbox up")
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (
+        a.wait_with_output().expect("first up"),
+        b.wait_with_output().expect("second up"),
+    );
+    let (ta, tb) = (text_of(&a), text_of(&b));
+    let both = format!("--- first:\n{ta}\n--- second:\n{tb}");
+    assert_eq!(
+        (a.status.code(), b.status.code()),
+        (Some(0), Some(0)),
+        "{both}"
+    );
+    assert_eq!(
+        [&ta, &tb]
+            .iter()
+            .filter(|t| t.contains("root token:"))
+            .count(),
+        1,
+        "exactly one run created the sandbox: {both}"
+    );
+    assert_eq!(
+        [&ta, &tb].iter().filter(|t| t.contains("reusing")).count(),
+        1,
+        "the other reused it: {both}"
+    );
+    assert!(
+        both.contains("another `strongroom sandbox` run is in progress"),
+        "the waiting run says why: {both}"
+    );
+    let st = sb.state();
+    assert_eq!(sb.running(&st), vec![true; 3]);
+    let mut recorded: Vec<u32> = st.nodes.iter().filter_map(|n| n.pid).collect();
+    recorded.sort_unstable();
+    assert_eq!(sb.node_processes(), recorded, "no node started twice");
+    let roles = sb.roles(&st).await;
+    assert_eq!(
+        (
+            count(&roles, NodeRole::Active),
+            count(&roles, NodeRole::Standby)
+        ),
+        (1, 2),
+        "{roles:?}"
+    );
+    check_seeded_history(&st, &sb.creds(), &roles).await;
+}
+
+/// Another program listening on a sandbox port (an API port, then a cluster port, which `bao`
+/// would not even die on): `up` names the port, does not send the user to `reset`, and leaves
+/// none of the nodes it started running (node1, and nodes 1 and 2, start before the check of
+/// the held port). Once the port is free, the same sandbox (same data) comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_port_held_by_another_program_is_named() {
+    let sb = Sandbox::new();
+    sb.expect("up", 0);
+    sb.expect("down", 0);
+    let st = sb.state();
+    wait_gone(&sb, &st).await;
+    let held = [
+        (st.nodes[1].api_port, "node2's API port"),
+        (st.nodes[2].cluster_port, "node3's cluster port"),
+    ];
+    for (port, what) in held {
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", port)).expect("hold a sandbox port");
+        let said = sb.expect("up", 1);
+        assert!(
+            said.contains(&format!(
+                "127.0.0.1:{port} ({what}) is in use by another program; free it"
+            )),
+            "{said}"
+        );
+        assert!(
+            !said.contains("reset"),
+            "never suggests deleting the data: {said}"
+        );
+        assert_eq!(sb.node_processes(), Vec::<u32>::new(), "{said}");
+        assert_eq!(sb.running(&sb.state()), vec![false; 3]);
+        drop(listener);
+    }
+
+    let said = sb.expect("up", 0);
+    assert!(said.contains("reusing"), "{said}");
+    let st = sb.state();
+    let roles = sb.roles(&st).await;
+    check_seeded_history(&st, &sb.creds(), &roles).await;
 }

