@@ -154,3 +154,55 @@ fn sighup_restores_the_terminal_and_exits_129() {
 fn sigint_restores_the_terminal_and_exits_130() {
     signal_restores_the_terminal(Signal::SIGINT, "sigint");
 }
+
+/// A stopped console (ctrl-z) that gets SIGTERM from the shell's `kill %1` (which also sends
+/// SIGCONT) must not set the terminal up again on resume and then die in it.
+#[test]
+fn sigterm_to_a_suspended_console_leaves_the_terminal_restored() {
+    let server = DevServer::start();
+    let home = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start(
+        "stopped",
+        100,
+        30,
+        &env_for(home.path(), &server.addr, &server.root_token),
+        home.path(),
+    );
+    t.type_text("set -m");
+    t.keys(&["Enter"]);
+    t.type_text(env!("CARGO_BIN_EXE_strongroom"));
+    t.keys(&["Enter"]);
+    t.wait_for("active", WAIT);
+    t.keys(&["C-z"]);
+    t.wait_until("the shell after ctrl-z", WAIT, |s| s.contains("Stopped"));
+    t.type_text("kill -TERM %1");
+    t.keys(&["Enter"]);
+    // Bash reports the job's end before a prompt; its `wait` can still see the job as stopped
+    // right after `kill` (which sends SIGCONT too), so poll the notification instead.
+    let deadline = Instant::now() + WAIT;
+    let s = loop {
+        let s = t.screen();
+        if s.contains("Exit 143") || s.contains("Terminated") {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the suspended console did not end:\n{s}"
+        );
+        t.keys(&["Enter"]);
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert!(s.contains("Exit 143"), "exit status should be 143:\n{s}");
+    // Give a wrongly resumed console time to set the terminal up again before checking.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        t.pane_var("alternate_on"),
+        "0",
+        "back on the alternate screen:\n{}",
+        t.screen()
+    );
+    for flag in MOUSE_FLAGS {
+        assert_eq!(t.pane_var(flag), "0", "{flag} left on");
+    }
+    assert_eq!(t.pane_var("cursor_flag"), "1", "cursor left hidden");
+}
