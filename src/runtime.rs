@@ -30,6 +30,8 @@ pub async fn run_console(init: AppInit) -> std::io::Result<()> {
     let cancel = CancellationToken::new();
     let mut worker = start_worker(&init.profile, &tx, &cancel);
     let mut app = App::new(init);
+    // Before the terminal changes: from here on a signal restores it and ends the process.
+    listen_for_signals()?;
     let mut term = tui::init()?;
     let _guard = RestoreGuard;
     let size = term.size()?;
@@ -91,6 +93,33 @@ pub async fn run_console(init: AppInit) -> std::io::Result<()> {
     cancel.cancel();
     drop(term);
     tui::restore()
+}
+
+/// SIGTERM, SIGHUP and SIGINT restore the terminal and end the process with 128 + signo.
+/// (ctrl-c in the console is a key, since raw mode turns `isig` off; ctrl-z is handled as a key
+/// by [`tui::suspend`].) The task runs beside the main loop, so a busy loop does not delay it,
+/// and it stays until the process ends, so a signal during shutdown still exits.
+fn listen_for_signals() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::spawn(async move {
+        let kind = tokio::select! {
+            Some(()) = term.recv() => SignalKind::terminate(),
+            Some(()) = hup.recv() => SignalKind::hangup(),
+            Some(()) = int.recv() => SignalKind::interrupt(),
+            else => return,
+        };
+        let signo = kind.as_raw_value();
+        tracing::info!(
+            signo,
+            "terminating signal: restoring the terminal and exiting"
+        );
+        // Blocking from here on (a lock, then exit): off the async worker threads.
+        let _ = tokio::task::spawn_blocking(move || tui::restore_and_exit(signo)).await;
+    });
+    Ok(())
 }
 
 fn start_worker(

@@ -91,6 +91,19 @@ impl Tmux {
             == "1"
     }
 
+    /// A pane format variable, e.g. `cursor_flag`, `mouse_any_flag`, `alternate_on` ("0"/"1").
+    pub fn pane_var(&self, name: &str) -> String {
+        self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            &self.session,
+            &format!("#{{{name}}}"),
+        ])
+        .trim()
+        .to_string()
+    }
+
     /// Wait until the screen contains `text`, or panic with the screen after `timeout`.
     pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
