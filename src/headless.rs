@@ -29,6 +29,7 @@ use crate::cli::Format;
 use crate::cluster::{ClusterState, NodeState, NodeStatus};
 use crate::config::ConnectionProfile;
 use crate::sanitize::sanitize;
+use crate::vault::VaultError;
 use crate::vault::worker::Worker;
 
 #[derive(Debug, Serialize)]
@@ -74,12 +75,12 @@ pub async fn status(profile: &ConnectionProfile, format: Format) -> i32 {
     if let Some(e) = state
         .ha
         .error()
-        .filter(|e| e.starts_with("permission denied"))
+        .filter(|e| matches!(e, VaultError::PermissionDenied { .. }))
     {
         eprintln!(
             "strongroom: note: other nodes of the cluster were not looked up (sys/ha-status: {}); \
              give a token, or one --addr per node",
-            sanitize(e)
+            sanitize(&e.to_string())
         );
     }
     if !state.discovery.is_empty() {

@@ -133,17 +133,17 @@ impl NodeState {
                 self.health.succeed(h, at);
             }
             Err(e) => {
-                self.health.fail(e.to_string(), at);
+                self.health.fail(e.clone(), at);
                 self.last_error = Some(e);
             }
         }
         match report.seal {
             Some(r) => self.seal.apply(r, at),
-            None => self.seal.fail("not asked: node unreachable", at),
+            None => self.seal.fail(VaultError::NotAsked("node unreachable"), at),
         }
         match report.leader {
             Some(r) => self.leader.apply(r, at),
-            None => self.leader.fail("not asked: node unreachable", at),
+            None => self.leader.fail(VaultError::NotAsked("node unreachable"), at),
         }
     }
 }

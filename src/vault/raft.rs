@@ -49,10 +49,9 @@ fn says_not_in_use(message: &str) -> bool {
     NOT_IN_USE_MARKERS.iter().any(|m| message.contains(m))
 }
 
-/// The message the UI shows for a failed raft read, from the error's `Display` (what
-/// [`crate::remote::Remote`] keeps).
-pub fn describe_raft_error(e: &str) -> String {
-    if e.starts_with("not found") || says_not_in_use(e) {
+/// The message the UI shows for a failed raft read.
+pub fn describe_raft_error(e: &VaultError) -> String {
+    if is_raft_not_in_use(e) {
         "raft storage not in use".to_string()
     } else {
         e.to_string()
@@ -77,7 +76,7 @@ mod tests {
         assert!(is_raft_not_in_use(&e));
         assert_eq!(e.to_string(), "not found: unsupported path");
         assert_eq!(
-            describe_raft_error(&e.to_string()),
+            describe_raft_error(&e),
             "raft storage not in use"
         );
         let vault = VaultError::from_status(400, vec!["raft storage is not in use".into()]);
@@ -93,7 +92,7 @@ mod tests {
             VaultError::Timeout { secs: 5.0 },
         ] {
             assert!(!is_raft_not_in_use(&e), "{e:?}");
-            assert_eq!(describe_raft_error(&e.to_string()), e.to_string());
+            assert_eq!(describe_raft_error(&e), e.to_string());
         }
     }
 }

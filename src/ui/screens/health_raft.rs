@@ -147,7 +147,7 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         suffix.push(Span::styled(format!("stale {} ", age::short(a)), t.stale));
     }
     let empty = match (c.raft.error(), c.last_poll) {
-        (Some(e), _) => Line::styled(describe_raft_error(&sanitize(e)), t.muted),
+        (Some(e), _) => Line::styled(sanitize(&describe_raft_error(e)).into_owned(), t.muted),
         (None, Some(_)) if c.raft.value().is_none() => {
             Line::styled("no unsealed node to ask", t.status_warn)
         }
