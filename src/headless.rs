@@ -272,8 +272,8 @@ fn pad(s: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use crate::vault::error::VaultError;
+    use crate::vault::models::cluster::{ClusterPoll, ClusterReport, NodeReport};
     use crate::vault::models::sys::{Health, HealthResponse, NodeRole, SealStatus};
-    use crate::vault::worker::{ClusterPoll, ClusterReport, NodeReport};
 
     fn answered(addr: &str, status: u16) -> NodeReport {
         let body = HealthResponse {

@@ -43,11 +43,7 @@ impl<T> Remote<T> {
 
     pub fn fail(&mut self, error: VaultError, at: DateTime<Utc>) {
         let last = self.take_last();
-        *self = Remote::Failed {
-            error,
-            at,
-            last,
-        };
+        *self = Remote::Failed { error, at, last };
     }
 
     /// Apply a result.

@@ -6,14 +6,16 @@ use std::time::{Duration, Instant};
 
 use common::dev::DevServer;
 use strongroom::cluster::{ClusterState, NodeStatus};
-use strongroom::command::{Command, Request};
+use strongroom::command::{Command, Origin, Request, RequestKey, Ticket};
 use strongroom::event::Msg;
+use strongroom::reply::Reply;
+use strongroom::vault::cluster::{ClusterReply, ClusterRequest};
 use strongroom::vault::models::metrics::MetricsSummary;
 use strongroom::vault::models::sys::NodeRole;
 use strongroom::vault::raft::is_raft_not_in_use;
-use strongroom::vault::worker::{Reply, Worker, WorkerHandle};
+use strongroom::vault::worker::{Worker, WorkerHandle};
 use strongroom::vault::{VaultClient, VaultError};
-use strongroom::write_gate::Mutation;
+use strongroom::write_gate::{Mutation, Write};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -180,12 +182,19 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
 
     // Seal through the worker's write path.
     let out = w
-        .write(&Mutation::SealNode {
-            addr: dev.addr.clone(),
-        })
+        .write(
+            &Write::One(Mutation::SealNode {
+                addr: dev.addr.clone(),
+            }),
+            &mut |_| {},
+        )
         .await;
-    assert_eq!(out.result, Ok(()));
-    assert_eq!(out.summary, format!("sealed {}", dev.addr));
+    assert_eq!(out.first_error(), None, "{out:?}");
+    assert_eq!(out.items.len(), 1);
+    assert_eq!(
+        out.summary,
+        format!("seal {}", dev.addr.trim_start_matches("http://"))
+    );
 
     let poll = w.poll_cluster(&state.node_addrs()).await;
     // Nothing unsealed: the cluster-wide reads are not asked.
@@ -220,9 +229,14 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // A write to an unreachable node: a typed error in the outcome, no panic.
-    let out = w.write(&Mutation::StepDown { addr: dead.clone() }).await;
+    let out = w
+        .write(
+            &Write::One(Mutation::StepDown { addr: dead.clone() }),
+            &mut |_| {},
+        )
+        .await;
     assert!(
-        matches!(out.result, Err(VaultError::Connect { .. })),
+        matches!(out.first_error(), Some(VaultError::Connect { .. })),
         "{out:?}"
     );
 }
@@ -262,17 +276,22 @@ async fn the_worker_handle_answers_each_job_with_its_sequence_number() {
     let handle = WorkerHandle::spawn(worker(&addrs, Some(&dev.root_token)), tx, cancel.clone());
 
     handle.send(&Command::Quit); // not the worker's: ignored
+    let t = |seq: u64| Ticket {
+        seq,
+        epoch: 0,
+        key: RequestKey::new(Origin::Cluster, "poll"),
+    };
     handle.send(&Command::Fetch {
-        seq: 7,
-        request: Request::PollCluster {
+        ticket: t(7),
+        request: Request::Cluster(ClusterRequest::Poll {
             nodes: addrs.clone(),
-        },
+        }),
     });
     match next_msg(&mut rx).await {
         Some(Msg::Vault {
-            seq: 7,
-            reply: Reply::ClusterPoll(poll),
-        }) => {
+            ticket,
+            reply: Reply::Cluster(ClusterReply::Poll(poll)),
+        }) if ticket == t(7) => {
             assert_eq!(poll.nodes.len(), 1);
             assert_eq!(
                 poll.nodes[0].health.as_ref().map(|h| h.role),
@@ -285,24 +304,31 @@ async fn the_worker_handle_answers_each_job_with_its_sequence_number() {
 
     // A dev server has no HA: step-down is accepted and changes nothing.
     handle.send(&Command::Write {
-        seq: 8,
-        mutation: Mutation::StepDown {
+        ticket: t(8),
+        write: Write::One(Mutation::StepDown {
             addr: dev.addr.clone(),
-        },
+        }),
     });
-    match next_msg(&mut rx).await {
-        Some(Msg::Vault {
-            seq: 8,
-            reply: Reply::Write(out),
-        }) => assert_eq!(out.result, Ok(()), "{out:?}"),
-        other => panic!("expected the write reply with seq 8, got {other:?}"),
+    loop {
+        match next_msg(&mut rx).await {
+            // Progress of the write comes first.
+            Some(Msg::Job { ticket, .. }) if ticket == t(8) => continue,
+            Some(Msg::Vault {
+                ticket,
+                reply: Reply::Write(out),
+            }) if ticket == t(8) => {
+                assert_eq!(out.first_error(), None, "{out:?}");
+                break;
+            }
+            other => panic!("expected the write reply with seq 8, got {other:?}"),
+        }
     }
 
     // After cancel, jobs end without replying: once they are done the channel closes empty.
     cancel.cancel();
     handle.send(&Command::Fetch {
-        seq: 9,
-        request: Request::PollCluster { nodes: addrs },
+        ticket: t(9),
+        request: Request::Cluster(ClusterRequest::Poll { nodes: addrs }),
     });
     drop(handle);
     assert!(next_msg(&mut rx).await.is_none(), "no reply after cancel");

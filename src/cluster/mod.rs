@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 
 use crate::remote::Remote;
 use crate::vault::error::VaultError;
+use crate::vault::models::cluster::{ClusterPoll, NodeReport};
 use crate::vault::models::metrics::MetricsSummary;
 use crate::vault::models::raft::{AutopilotState, RaftConfiguration};
 use crate::vault::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, NodeRole, SealStatus};
-use crate::vault::worker::{ClusterPoll, NodeReport};
 
 /// The state of one node as the console shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +143,9 @@ impl NodeState {
         }
         match report.leader {
             Some(r) => self.leader.apply(r, at),
-            None => self.leader.fail(VaultError::NotAsked("node unreachable"), at),
+            None => self
+                .leader
+                .fail(VaultError::NotAsked("node unreachable"), at),
         }
     }
 }

@@ -14,16 +14,29 @@ pub enum KeyContext {
     Global,
     Health,
     Help,
+    /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
+    Confirm,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 3] = [KeyContext::Global, KeyContext::Health, KeyContext::Help];
+    pub const ALL: [KeyContext; 4] = [
+        KeyContext::Global,
+        KeyContext::Health,
+        KeyContext::Help,
+        KeyContext::Confirm,
+    ];
+
+    /// Overlays take no global key but `force_quit`.
+    pub fn is_overlay(self) -> bool {
+        matches!(self, KeyContext::Help | KeyContext::Confirm)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
             KeyContext::Global => "global",
             KeyContext::Health => "health",
             KeyContext::Help => "help",
+            KeyContext::Confirm => "confirm",
         }
     }
 
@@ -201,7 +214,7 @@ impl Keymap {
                 .find(|(k, _, a)| k.as_slice() == keys && *a != action)
         };
         match ctx {
-            KeyContext::Help => None,
+            KeyContext::Help | KeyContext::Confirm => None,
             KeyContext::Global => SCREENS.iter().find_map(|&screen| {
                 let (_, other, other_action) = on(screen)?;
                 Some(format!(
@@ -261,10 +274,7 @@ impl Keymap {
         let mut prefix = false;
         for c in Self::contexts(ctx) {
             for (keys, _, action) in self.maps.get(&c).into_iter().flatten() {
-                if c == KeyContext::Global
-                    && ctx == KeyContext::Help
-                    && *action != Action::ForceQuit
-                {
+                if c == KeyContext::Global && ctx.is_overlay() && *action != Action::ForceQuit {
                     continue;
                 }
                 if keys.as_slice() == seq {

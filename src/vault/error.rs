@@ -122,7 +122,10 @@ mod tests {
             vec!["1 error occurred:\n\t* permission denied\n\n".into()],
         );
         assert_eq!(e.to_string(), "permission denied");
-        let e = VaultError::from_status(403, vec!["permission denied".into(), "no policy for x".into()]);
+        let e = VaultError::from_status(
+            403,
+            vec!["permission denied".into(), "no policy for x".into()],
+        );
         assert_eq!(e.to_string(), "permission denied: no policy for x");
         assert_eq!(
             VaultError::from_status(503, vec!["Vault is sealed".into()]),

@@ -1,6 +1,7 @@
 //! The Vault/OpenBao client: a thin typed layer over reqwest, one file per API area.
 
 pub mod client;
+pub mod cluster;
 pub mod error;
 pub mod metrics;
 pub mod models;

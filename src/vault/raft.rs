@@ -75,10 +75,7 @@ mod tests {
         let e = dev_server_answer();
         assert!(is_raft_not_in_use(&e));
         assert_eq!(e.to_string(), "not found: unsupported path");
-        assert_eq!(
-            describe_raft_error(&e),
-            "raft storage not in use"
-        );
+        assert_eq!(describe_raft_error(&e), "raft storage not in use");
         let vault = VaultError::from_status(400, vec!["raft storage is not in use".into()]);
         assert!(is_raft_not_in_use(&vault));
     }

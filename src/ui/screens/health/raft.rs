@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::health::{HealthView, Panel};
+use super::{HealthView, Panel};
 use crate::cluster::ClusterState;
 use crate::sanitize::sanitize;
 use crate::ui::widgets::age;
