@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+pub mod cli_extras;
 pub mod cluster;
 pub mod command;
 pub mod config;
