@@ -1,6 +1,7 @@
 //! strongroom: a terminal operations console for HashiCorp Vault and OpenBao.
 
 pub mod action;
+pub mod addr;
 pub mod app;
 pub mod cli;
 pub mod cli_extras;
@@ -18,6 +19,7 @@ pub mod sandbox;
 pub mod sanitize;
 pub mod secret;
 pub mod theme;
+pub mod toml_pos;
 pub mod tui;
 pub mod ui;
 pub mod vault;
