@@ -64,6 +64,13 @@ pub enum Sub {
         #[command(subcommand)]
         action: Option<SandboxAction>,
     },
+    /// Print a shell completion script: `strongroom completions bash > /etc/bash_completion.d/strongroom`.
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::cli_extras::CompletionShell,
+    },
+    /// Print the man page (roff): `strongroom man > strongroom.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -115,7 +115,11 @@ impl Sandbox {
         let mut out = Vec::new();
         for addr in st.addrs() {
             let c = init::client(&addr, None).expect("client");
-            out.push(init::health(&c).await.ok().map(|(r, _)| r));
+            out.push(
+                init::answer(c.health().await, &addr)
+                    .expect("decodes")
+                    .map(|h| h.role),
+            );
         }
         out
     }

@@ -7,6 +7,7 @@ use std::path::Path;
 use crossterm::event::KeyEvent;
 
 use crate::action::Action;
+use crate::toml_pos::{line_of, toml_error};
 
 /// Where a key is pressed. Lookups fall back from a screen context to `global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,10 +81,6 @@ type Use = (String, Action, usize);
 /// A keymap file: sections of `chord = "action"`, with the spans of the values for line numbers.
 type KeymapFile = BTreeMap<String, toml::Spanned<BTreeMap<String, toml::Spanned<toml::Value>>>>;
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
 /// Parse a keymap file into (context, chord text, keys, action, line); errors name file, line, value.
 fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
     let mut out = Vec::new();
@@ -91,7 +88,7 @@ fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
     let doc: KeymapFile = match toml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
-            let (line, message) = crate::config::toml_error(text, &e);
+            let (line, message) = toml_error(text, &e);
             return (out, vec![format!("{origin}, line {line}: {message}")]);
         }
     };

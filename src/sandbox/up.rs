@@ -147,7 +147,7 @@ async fn seed_once(cluster: &RunningCluster) -> Result<(), SandboxError> {
     if state::is_seeded(&cluster.dir) {
         return Ok(());
     }
-    let active = cluster.active_index().await.ok_or_else(|| {
+    let active = cluster.active_index().await?.ok_or_else(|| {
         SandboxError::Unexpected("no active node to seed the demo data through".into())
     })?;
     let root = cluster

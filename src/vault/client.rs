@@ -158,10 +158,6 @@ impl VaultClient {
         &self.addr
     }
 
-    pub fn has_token(&self) -> bool {
-        self.settings.token.is_some()
-    }
-
     /// Send a request to `v1/<path>` and return status + JSON body, whatever the status.
     pub async fn raw(
         &self,
@@ -303,16 +299,7 @@ pub fn check(raw: RawResponse) -> Result<Value, VaultError> {
 
 /// The server's `errors[]`.
 pub fn errors_of(body: &Value) -> Vec<String> {
-    strings_at(body, "errors")
-}
-
-/// The server's `warnings[]`.
-pub fn warnings_of(body: &Value) -> Vec<String> {
-    strings_at(body, "warnings")
-}
-
-fn strings_at(body: &Value, key: &str) -> Vec<String> {
-    body.get(key)
+    body.get("errors")
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()

@@ -1,10 +1,12 @@
-//! `sys/storage/raft/configuration` and `sys/storage/raft/autopilot/state`.
+//! `sys/storage/raft/configuration`, `sys/storage/raft/autopilot/state` and
+//! `sys/storage/raft/autopilot/configuration`.
 
+use reqwest::Method;
 use serde_json::Value;
 
 use super::client::{VaultClient, decode};
 use super::error::VaultError;
-use super::models::raft::{AutopilotState, RaftConfiguration};
+use super::models::raft::{AutopilotConfigUpdate, AutopilotState, RaftConfiguration};
 
 impl VaultClient {
     /// `GET sys/storage/raft/configuration` → `data.config`.
@@ -19,6 +21,24 @@ impl VaultClient {
     /// `GET sys/storage/raft/autopilot/state` → `data`.
     pub async fn autopilot_state(&self) -> Result<AutopilotState, VaultError> {
         self.get_data("sys/storage/raft/autopilot/state").await
+    }
+
+    /// `POST sys/storage/raft/autopilot/configuration` (204; only the fields that are set change).
+    pub async fn set_autopilot_configuration(
+        &self,
+        update: &AutopilotConfigUpdate,
+    ) -> Result<(), VaultError> {
+        let body = serde_json::to_value(update).map_err(|e| {
+            VaultError::Decode(format!("sys/storage/raft/autopilot/configuration: {e}"))
+        })?;
+        self.request(
+            Method::POST,
+            "sys/storage/raft/autopilot/configuration",
+            &[],
+            Some(&body),
+        )
+        .await
+        .map(|_| ())
     }
 }
 
