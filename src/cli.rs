@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::secret::SecretArg;
+
 #[derive(Debug, Clone, Default, Parser)]
 #[command(
     name = "strongroom",
@@ -17,7 +19,7 @@ pub struct Cli {
     pub addr: Vec<String>,
     /// Token. Env: BAO_TOKEN, VAULT_TOKEN; else ~/.vault-token.
     #[arg(long, global = true)]
-    pub token: Option<String>,
+    pub token: Option<SecretArg>,
     /// Namespace. Env: BAO_NAMESPACE, VAULT_NAMESPACE.
     #[arg(long, global = true)]
     pub namespace: Option<String>,

@@ -22,6 +22,8 @@
 //!   }]
 //! }
 //! ```
+// Headless subcommand: its job is to print results to stdout and errors to stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use serde::Serialize;
 

@@ -1,4 +1,6 @@
 //! strongroom: parse the command line, start logging, run the console or a headless subcommand.
+// The binary reports fatal start-up errors on stderr before (or instead of) the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
 

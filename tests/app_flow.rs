@@ -1,5 +1,7 @@
 //! Update-flow tests: `Msg` sequences into `App::update`, asserting the returned `Command`s and
 //! the state. No terminal, no server.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,4 +1,6 @@
 //! End-to-end: the release binary in a real terminal (tmux) against a real OpenBao server.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 

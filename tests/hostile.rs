@@ -3,6 +3,8 @@
 //! bodies; long fields and terminal escapes) and a capture server that records every header.
 //! The token must never reach an address the user did not configure; fan-out, reply sizes and
 //! cell widths stay bounded; the console keeps running and says what happened.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 

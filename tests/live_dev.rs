@@ -1,4 +1,6 @@
 //! The Vault client and worker against a real `bao server -dev` (and an uninitialised server).
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 

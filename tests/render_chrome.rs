@@ -1,6 +1,8 @@
 //! Chrome and overlays with hostile or odd input: the token warning badge in the status bar, the
 //! confirmation dialog for a server-given address, footer hints from the effective key
 //! bindings, and out-of-range values on the health screen.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 #[path = "common/health_fixtures.rs"]
