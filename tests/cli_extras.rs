@@ -1,4 +1,6 @@
 //! `strongroom completions bash|zsh|fish` and `strongroom man`, as the real binary prints them.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 use std::process::{Command, Output};
 
