@@ -1,7 +1,7 @@
 //! Keys → actions (through the keymap) → state changes and commands. `App` handles the global
 //! actions; the screen on top of the stack gets the rest.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::{App, Mode, ToastLevel};
 use crate::action::Action;
@@ -147,7 +147,9 @@ impl App {
             self.mode = Mode::Normal;
             return Vec::new();
         };
-        if matches!(pending.confirmation, Confirmation::Typed { .. }) && is_text_key(&key) {
+        if matches!(pending.confirmation, Confirmation::Typed { .. })
+            && crate::input::is_text_key(&key)
+        {
             if let Some(input) = self.gate.typed_input() {
                 input.handle_key(key);
             }
@@ -220,21 +222,5 @@ impl App {
             self.dirty = true;
         }
         Vec::new()
-    }
-}
-
-/// Keys a text input takes: printable characters (no ctrl/alt) and its editing keys.
-fn is_text_key(key: &KeyEvent) -> bool {
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    match key.code {
-        KeyCode::Char(_) => plain,
-        KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right => true,
-        KeyCode::Home | KeyCode::End => true,
-        _ => {
-            key.modifiers.contains(KeyModifiers::CONTROL)
-                && matches!(key.code, KeyCode::Char('u' | 'w' | 'a' | 'e'))
-        }
     }
 }
