@@ -9,6 +9,7 @@ pub mod config;
 pub mod event;
 pub mod headless;
 pub mod input;
+pub mod jobs;
 pub mod keymap;
 pub mod logging;
 pub mod remote;

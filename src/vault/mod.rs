@@ -2,8 +2,10 @@
 
 pub mod client;
 pub mod error;
+pub mod kv;
 pub mod metrics;
 pub mod models;
+pub mod mounts;
 pub mod raft;
 pub mod sys;
 pub mod worker;
