@@ -21,10 +21,10 @@ use futures::stream::FuturesUnordered;
 use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
+use crate::vault::VaultClient;
 use crate::vault::error::VaultError;
 use crate::vault::kv::KV_REPLY_LIMIT;
 use crate::vault::models::kv::KvVersion;
-use crate::vault::VaultClient;
 
 /// Default number of LIST requests in flight.
 pub const DEFAULT_CONCURRENCY: usize = 32;

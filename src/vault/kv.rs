@@ -109,7 +109,10 @@ mod tests {
 
     #[test]
     fn list_paths() {
-        assert_eq!(list_path("secret/", KvVersion::V2, "apps/"), "secret/metadata/apps/");
+        assert_eq!(
+            list_path("secret/", KvVersion::V2, "apps/"),
+            "secret/metadata/apps/"
+        );
         assert_eq!(list_path("secret", KvVersion::V2, ""), "secret/metadata/");
         assert_eq!(list_path("kv1/", KvVersion::V1, "a/b/"), "kv1/a/b/");
         assert_eq!(method(b"LIST").as_str(), "LIST");

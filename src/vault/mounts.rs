@@ -77,5 +77,17 @@ pub async fn find_secret_mount(client: &VaultClient, path: &str) -> Result<Mount
         Ok(l) => l,
         Err(_) => return Err(first),
     };
-    list.secret_mount_for(path).cloned().ok_or(first)
+    if let Some(m) = list.secret_mount_for(path) {
+        return Ok(m.clone());
+    }
+    if list.source == MountSource::SysMounts {
+        // The whole list, and nothing holds the path: say so rather than "preflight 403".
+        return Err(VaultError::NotFound {
+            errors: vec![format!(
+                "no secret engine is mounted at {}",
+                path.trim_matches('/')
+            )],
+        });
+    }
+    Err(first)
 }

@@ -158,7 +158,11 @@ impl MountEntry {
 }
 
 /// KV version of a secret engine: `kv` with `version: "2"` is 2, other `kv` and `generic` are 1.
-fn kv_version_of(kind: MountKind, mount_type: &str, options: &BTreeMap<String, String>) -> Option<u8> {
+fn kv_version_of(
+    kind: MountKind,
+    mount_type: &str,
+    options: &BTreeMap<String, String>,
+) -> Option<u8> {
     if kind != MountKind::Secret {
         return None;
     }
@@ -206,16 +210,23 @@ mod tests {
         assert_eq!(m[1].kv_version, None);
         assert_eq!(m[1].options.get("x").map(String::as_str), Some("5"));
         assert_eq!(m[2].kv_version, Some(2));
-        assert_eq!((m[2].default_lease_ttl, m[2].max_lease_ttl), (Some(0), Some(3600)));
+        assert_eq!(
+            (m[2].default_lease_ttl, m[2].max_lease_ttl),
+            (Some(0), Some(3600))
+        );
         let list = MountList {
             mounts: m,
             source: MountSource::SysMounts,
         };
         assert_eq!(
-            list.secret_mount_for("secret/apps/x").map(|m| m.path.as_str()),
+            list.secret_mount_for("secret/apps/x")
+                .map(|m| m.path.as_str()),
             Some("secret/")
         );
-        assert_eq!(list.secret_mount_for("secret").map(|m| m.path.as_str()), Some("secret/"));
+        assert_eq!(
+            list.secret_mount_for("secret").map(|m| m.path.as_str()),
+            Some("secret/")
+        );
         assert!(list.secret_mount_for("secretx/a").is_none());
     }
 }

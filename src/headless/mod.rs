@@ -23,6 +23,8 @@
 //! }
 //! ```
 
+pub mod kv_find;
+
 use serde::Serialize;
 
 use crate::cli::Format;
