@@ -16,9 +16,8 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
 use regex::Regex;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::vault::VaultClient;
@@ -203,14 +202,9 @@ async fn list_walk(
     let limit = spec.concurrency.max(1);
     let version = spec.kv_version;
     let mut frontier: VecDeque<String> = VecDeque::from([start.clone()]);
-    let mut in_flight = FuturesUnordered::new();
-    let list_one = |folder: String| {
-        let mount = mount.as_str();
-        async move {
-            let r = client.kv_list(mount, version, &folder).await;
-            (folder, r)
-        }
-    };
+    // Each LIST is its own task, so that answers are read and parsed on every worker thread;
+    // dropping the set (cancel, error) aborts the requests in flight.
+    let mut in_flight: JoinSet<(String, Result<Vec<String>, VaultError>)> = JoinSet::new();
     let mut started: u64 = 0;
     // Bounded: every turn takes one answer, and at most MAX_LISTS are ever started.
     loop {
@@ -219,7 +213,12 @@ async fn list_walk(
                 break;
             };
             started += 1;
-            in_flight.push(list_one(folder));
+            let client = client.clone();
+            let mount = mount.clone();
+            in_flight.spawn(async move {
+                let r = client.kv_list(&mount, version, &folder).await;
+                (folder, r)
+            });
         }
         if started >= MAX_LISTS && !frontier.is_empty() {
             out.truncated = true;
@@ -241,7 +240,14 @@ async fn list_walk(
                 out.flush();
                 continue;
             }
-            n = in_flight.next() => n,
+            n = in_flight.join_next() => n,
+        };
+        let next = match next {
+            Some(Ok(answer)) => Some(answer),
+            Some(Err(e)) => {
+                return Err(VaultError::Transport(format!("a LIST task ended: {e}")));
+            }
+            None => None,
         };
         let Some((folder, result)) = next else {
             break;
