@@ -1,92 +1,24 @@
 //! Mounts and the KV walker against a real `bao server -dev`: KV v2 (`secret/`) and a KV v1
-//! mount, tokens with `list` only, with `scan`, and with a denied folder; cancel; namespaces;
-//! the `strongroom kv find` binary.
+//! mount, tokens with `list` only, with `scan`, and with a denied folder; cancel; namespaces.
+//! The binary is in `live_kv_find.rs`.
 
 mod common;
+mod kv_support;
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::{Command, Output};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::dev::DevServer;
 use futures::StreamExt;
+use kv_support::{TREE, call, client, expected, seed_v2, token_with_policy};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use strongroom::jobs::walk::{WalkEvent, WalkMode, WalkProgress, WalkSpec, WalkSummary, walk};
 use strongroom::vault::models::kv::KvVersion;
 use strongroom::vault::models::mounts::{MountKind, MountSource};
 use strongroom::vault::mounts::{find_secret_mount, list_mounts};
-use strongroom::vault::{ClientSettings, VaultClient, VaultError};
+use strongroom::vault::{VaultClient, VaultError};
 use tokio_util::sync::CancellationToken;
-
-fn client(addr: &str, token: &str, namespace: Option<&str>) -> VaultClient {
-    let settings = ClientSettings {
-        token: Some(Arc::new(strongroom::secret::token_from(token))),
-        namespace: namespace.map(str::to_string),
-        ..ClientSettings::default()
-    };
-    VaultClient::connect(addr, settings).expect("client")
-}
-
-async fn call(c: &VaultClient, method: Method, path: &str, body: Value) -> Value {
-    c.request(method, path, &[], Some(&body))
-        .await
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// A policy and a token holding only it (and `default`).
-async fn token_with_policy(root: &VaultClient, name: &str, hcl: &str) -> String {
-    call(
-        root,
-        Method::PUT,
-        &format!("sys/policies/acl/{name}"),
-        json!({ "policy": hcl }),
-    )
-    .await;
-    let v = call(
-        root,
-        Method::POST,
-        "auth/token/create",
-        json!({ "policies": [name] }),
-    )
-    .await;
-    v["auth"]["client_token"]
-        .as_str()
-        .expect("client_token")
-        .to_string()
-}
-
-/// Paths below `tree/` of `secret/` (KV v2); `tree/hidden/` is the folder one policy denies.
-const TREE: &[&str] = &[
-    "tree/a/1",
-    "tree/a/2",
-    "tree/a/deep/x/y",
-    "tree/b/1",
-    "tree/hidden/s1",
-    "tree/hidden/sub/s2",
-    "tree/top",
-];
-
-async fn seed_v2(root: &VaultClient) {
-    for p in TREE.iter().chain(&["outside/z"]) {
-        call(
-            root,
-            Method::POST,
-            &format!("secret/data/{p}"),
-            json!({"data": {"k": "v"}}),
-        )
-        .await;
-    }
-}
-
-fn expected(mount: &str, exclude: &str) -> BTreeSet<String> {
-    TREE.iter()
-        .filter(|p| exclude.is_empty() || !p.starts_with(exclude))
-        .map(|p| format!("{mount}{p}"))
-        .collect()
-}
 
 /// Walk and collect everything the sink got, checking the events on the way.
 async fn run_walk(
@@ -430,156 +362,4 @@ async fn lists_mounts_with_root_restricted_token_and_namespace() {
         .await
         .expect("namespace scan");
     assert_eq!((found.len(), s.used), (1, WalkMode::Scan));
-
-    // Headless, in the namespace.
-    let home = tempfile::tempdir().expect("tempdir");
-    let o = kv_find(
-        home.path(),
-        &dev,
-        &dev.root_token,
-        &["--namespace", "team-a", "nskv/"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "nskv/a/b\n");
-}
-
-/// `strongroom kv find` with a clean environment.
-fn kv_find(home: &Path, dev: &DevServer, token: &str, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strongroom"));
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy();
-        if k.starts_with("BAO_") || k.starts_with("VAULT_") || k.starts_with("STRONGROOM_") {
-            cmd.env_remove(&*k);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("STRONGROOM_CONFIG_DIR", home.join("config"))
-        .env("STRONGROOM_STATE_DIR", home.join("state"))
-        .args(["kv", "find", "--addr", &dev.addr, "--token", token])
-        .args(args)
-        .output()
-        .expect("run strongroom kv find")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn lines(o: &Output) -> BTreeSet<String> {
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-#[tokio::test]
-async fn kv_find_prints_paths_and_exits_like_a_tool() {
-    let dev = DevServer::start();
-    let root = client(&dev.addr, &dev.root_token, None);
-    seed_v2(&root).await;
-    let home = tempfile::tempdir().expect("tempdir");
-    let h = home.path();
-    let all = expected("secret/", "");
-
-    let o = kv_find(h, &dev, &dev.root_token, &["secret/tree"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(lines(&o), all);
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("7 found (one SCAN"),
-        "{}",
-        text(&o)
-    );
-    assert!(
-        !text(&o).contains(&dev.root_token),
-        "the token is never printed"
-    );
-
-    let o = kv_find(
-        h,
-        &dev,
-        &dev.root_token,
-        &[
-            "secret/tree/",
-            "--format",
-            "json",
-            "--mode",
-            "list",
-            "--concurrency",
-            "2",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let from_json: BTreeSet<String> = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"));
-            v["path"].as_str().expect("path").to_string()
-        })
-        .collect();
-    assert_eq!(from_json, all);
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("LIST walk, 7 LISTs"),
-        "{}",
-        text(&o)
-    );
-
-    let o = kv_find(
-        h,
-        &dev,
-        &dev.root_token,
-        &["secret/", "--match", "/a/[0-9]$"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(
-        lines(&o),
-        BTreeSet::from(["secret/tree/a/1".to_string(), "secret/tree/a/2".to_string()])
-    );
-
-    // A denied folder: skipped, counted on stderr, still a success.
-    let denier = token_with_policy(
-        &root,
-        "denier",
-        r#"path "secret/metadata/*" { capabilities = ["list"] }
-path "secret/metadata/tree/hidden/*" { capabilities = ["deny"] }
-path "sys/internal/ui/mounts/*" { capabilities = ["read"] }"#,
-    )
-    .await;
-    let o = kv_find(h, &dev, &denier, &["secret/tree"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(lines(&o), expected("secret/", "tree/hidden/"));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("1 denied folder(s) skipped: secret/tree/hidden/"),
-        "{}",
-        text(&o)
-    );
-
-    // Errors: exit 1 with a message.
-    for (args, want) in [
-        (
-            &["secret/", "--match", "("][..],
-            "invalid --match expression",
-        ),
-        (
-            &["nomount/x"][..],
-            "no secret engine is mounted at nomount/x",
-        ),
-        (&["sys/x"][..], "not a KV mount"),
-    ] {
-        let o = kv_find(h, &dev, &dev.root_token, args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
-        assert!(
-            String::from_utf8_lossy(&o.stderr).contains(want),
-            "{}",
-            text(&o)
-        );
-        assert!(o.stdout.is_empty());
-    }
-    let o = kv_find(h, &dev, "not-a-token", &["secret/tree", "--mode", "list"]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
