@@ -344,3 +344,53 @@ impl<'a> Output<'a> {
         (self.sink)(WalkEvent::Progress(self.progress));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_is_normalised() {
+        let s = WalkSpec::new("secret", KvVersion::V2, "/apps/x/");
+        assert_eq!(s.normalised(), ("secret/".into(), "apps/x/".into()));
+        let s = WalkSpec::new("kv1/", KvVersion::V1, "");
+        assert_eq!(s.normalised(), ("kv1/".into(), String::new()));
+    }
+
+    #[test]
+    fn paths_go_out_in_batches_with_the_counters() {
+        let mut events = Vec::new();
+        let mut sink = |e: WalkEvent| events.push(e);
+        let mut spec = WalkSpec::new("secret/", KvVersion::V2, "");
+        spec.pattern = Regex::new("/keep").ok();
+        let mut out = Output::new(&spec, &mut sink);
+        for i in 0..(BATCH + 10) {
+            out.leaf("secret/a/", &format!("keep{i}"));
+            out.leaf("secret/a/", "drop");
+            out.maybe_flush();
+        }
+        out.flush();
+        let (leaves, found) = (out.leaves, out.progress.found);
+        assert_eq!(
+            (leaves, found),
+            (2 * (BATCH as u64 + 10), BATCH as u64 + 10)
+        );
+        let batches: Vec<usize> = events
+            .iter()
+            .filter_map(|e| match e {
+                WalkEvent::Found(b) => Some(b.len()),
+                WalkEvent::Progress(_) => None,
+            })
+            .collect();
+        // A full batch goes out at once (a slow machine may flush earlier, by time).
+        assert!(
+            batches.len() >= 2 && batches.iter().all(|&n| n <= BATCH),
+            "{batches:?}"
+        );
+        assert_eq!(batches.iter().sum::<usize>(), BATCH + 10);
+        assert!(matches!(
+            events.last(),
+            Some(WalkEvent::Progress(p)) if p.found == BATCH as u64 + 10
+        ));
+    }
+}
