@@ -61,6 +61,11 @@ pub enum Sub {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Key/value secrets engines (KV v1 and v2).
+    Kv {
+        #[command(subcommand)]
+        action: KvAction,
+    },
     /// The local 3-node practice cluster: start (or reuse) it and open the console on it.
     Sandbox {
         #[command(subcommand)]
@@ -93,4 +98,39 @@ pub enum SandboxAction {
     Down,
     /// Stop the nodes and delete all sandbox data.
     Reset,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum KvAction {
+    /// Print every secret path below <mount>/<prefix>, one per line as results arrive. Denied
+    /// folders are skipped and counted on stderr. Exit 0 on success, 1 on error.
+    Find {
+        /// Where to look: a KV mount and an optional folder, e.g. `secret/apps`.
+        target: String,
+        /// Keep only paths (`secret/apps/x`) this regular expression matches.
+        #[arg(long = "match", value_name = "REGEX")]
+        pattern: Option<String>,
+        /// `plain`: one path per line; `json`: one `{"path":"…"}` object per line (JSON lines).
+        #[arg(long, value_enum, default_value_t = FindFormat::Plain)]
+        format: FindFormat,
+        /// LIST requests in flight during a LIST walk.
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        concurrency: u16,
+        /// `auto`: one SCAN when the token has the `scan` capability, else a LIST walk.
+        #[arg(long, value_enum, default_value_t = FindMode::Auto)]
+        mode: FindMode,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindFormat {
+    Plain,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindMode {
+    Auto,
+    Scan,
+    List,
 }

@@ -6,6 +6,7 @@
 //! batches.
 
 pub mod throttle;
+pub mod walk;
 
 pub use throttle::Throttle;
 

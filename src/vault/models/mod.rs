@@ -2,6 +2,8 @@
 
 pub mod ceremony;
 pub mod cluster;
+pub mod kv;
 pub mod metrics;
+pub mod mounts;
 pub mod raft;
 pub mod sys;

@@ -25,6 +25,8 @@
 // Headless subcommand: its job is to print results to stdout and errors to stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod kv_find;
+
 use serde::Serialize;
 
 use crate::cli::Format;

@@ -1,0 +1,396 @@
+//! The KV walker: every secret path below a folder of a KV mount, as fast as the server allows.
+//!
+//! - `Scan` asks once with OpenBao's SCAN (every leaf below, one request; needs the `scan`
+//!   capability).
+//! - `List` walks the tree with LIST requests, at most `concurrency` in flight; a folder the
+//!   token may not list (403) is skipped and counted, not an error (the start folder is the
+//!   exception: nothing could be listed at all).
+//! - `Auto` tries one SCAN and falls back to the LIST walk on 403 (no `scan` capability) or
+//!   405 (a server or engine without SCAN).
+//!
+//! Results go to the sink as they arrive, in batches (`Found`), with `Progress` beside them:
+//! at most one flush per [`FLUSH_EVERY`] or per [`BATCH`] paths, never one event per key.
+//! Cancelling stops at once: requests in flight are dropped and the summary says `cancelled`.
+//! Memory holds the frontier (folders not yet listed) and one batch.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::vault::VaultClient;
+use crate::vault::error::VaultError;
+use crate::vault::kv::KV_REPLY_LIMIT;
+use crate::vault::models::kv::KvVersion;
+
+/// Default number of LIST requests in flight.
+pub const DEFAULT_CONCURRENCY: usize = 32;
+/// Most paths in one `Found` event.
+pub const BATCH: usize = 2048;
+/// Longest a found path waits in a batch; also the pace of `Progress` events.
+pub const FLUSH_EVERY: Duration = Duration::from_millis(50);
+/// Bound on LIST requests of one walk (a tree larger than this is cut and marked `truncated`).
+pub const MAX_LISTS: u64 = 5_000_000;
+
+/// How to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkMode {
+    Auto,
+    Scan,
+    List,
+}
+
+/// What to walk.
+#[derive(Debug, Clone)]
+pub struct WalkSpec {
+    /// The mount, e.g. `secret/`.
+    pub mount: String,
+    pub kv_version: KvVersion,
+    /// The folder below the mount to start from (`""` for the whole mount).
+    pub prefix: String,
+    /// Keep only full paths (`secret/apps/x`) this matches.
+    pub pattern: Option<Regex>,
+    /// LIST requests in flight (at least 1).
+    pub concurrency: usize,
+    pub mode: WalkMode,
+}
+
+impl WalkSpec {
+    pub fn new(mount: &str, kv_version: KvVersion, prefix: &str) -> WalkSpec {
+        WalkSpec {
+            mount: mount.to_string(),
+            kv_version,
+            prefix: prefix.to_string(),
+            pattern: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            mode: WalkMode::Auto,
+        }
+    }
+
+    /// `secret/` + `apps` → (`secret/`, `apps/`): the mount with one trailing `/`, the folder
+    /// relative to it, ending in `/` unless empty.
+    fn normalised(&self) -> (String, String) {
+        let mount = format!("{}/", self.mount.trim_matches('/'));
+        let p = self.prefix.trim_matches('/');
+        let folder = if p.is_empty() {
+            String::new()
+        } else {
+            format!("{p}/")
+        };
+        (mount, folder)
+    }
+}
+
+/// Counters, as sent in `Progress` and kept in the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WalkProgress {
+    /// LIST (or SCAN) answers received.
+    pub listed: u64,
+    /// Paths that matched (all leaves without a pattern).
+    pub found: u64,
+    /// Folders skipped because the token may not list them.
+    pub denied: u64,
+    pub in_flight: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkEvent {
+    /// Full secret paths (`secret/apps/payments/prod`), a batch at a time.
+    Found(Vec<String>),
+    Progress(WalkProgress),
+}
+
+/// How a walk ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkSummary {
+    /// `Scan` or `List`: the way actually taken.
+    pub used: WalkMode,
+    pub progress: WalkProgress,
+    /// Leaves seen, matched or not.
+    pub leaves: u64,
+    /// The first denied folders (full paths), at most [`MAX_DENIED_SHOWN`].
+    pub denied_paths: Vec<String>,
+    pub cancelled: bool,
+    /// Stopped at [`MAX_LISTS`].
+    pub truncated: bool,
+    pub elapsed: Duration,
+}
+
+/// How many denied folders the summary names.
+pub const MAX_DENIED_SHOWN: usize = 20;
+
+/// Walk `spec`, sending results to `sink` as they arrive.
+pub async fn walk(
+    client: &VaultClient,
+    spec: &WalkSpec,
+    cancel: &CancellationToken,
+    sink: &mut (dyn FnMut(WalkEvent) + Send),
+) -> Result<WalkSummary, VaultError> {
+    let started = Instant::now();
+    let client = client.with_reply_limit(KV_REPLY_LIMIT);
+    let mut out = Output::new(spec, sink);
+    match spec.mode {
+        WalkMode::List => list_walk(&client, spec, cancel, &mut out).await?,
+        WalkMode::Scan => scan(&client, spec, cancel, &mut out).await?,
+        WalkMode::Auto => match scan(&client, spec, cancel, &mut out).await {
+            Ok(()) => {}
+            Err(e) if matches!(e.status(), Some(403 | 405)) => {
+                out.progress.listed = 0;
+                list_walk(&client, spec, cancel, &mut out).await?;
+            }
+            Err(e) => return Err(e),
+        },
+    }
+    out.flush();
+    Ok(WalkSummary {
+        used: out.used,
+        progress: out.progress,
+        leaves: out.leaves,
+        denied_paths: out.denied_paths,
+        cancelled: out.cancelled,
+        truncated: out.truncated,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// One SCAN of the start folder.
+async fn scan(
+    client: &VaultClient,
+    spec: &WalkSpec,
+    cancel: &CancellationToken,
+    out: &mut Output<'_>,
+) -> Result<(), VaultError> {
+    let (mount, folder) = spec.normalised();
+    out.used = WalkMode::Scan;
+    out.progress.in_flight = 1;
+    let keys = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => {
+            out.cancelled = true;
+            out.progress.in_flight = 0;
+            return Ok(());
+        }
+        r = client.kv_scan(&mount, spec.kv_version, &folder) => r?,
+    };
+    out.progress.in_flight = 0;
+    out.progress.listed = 1;
+    let base = format!("{mount}{folder}");
+    for chunk in keys.chunks(BATCH) {
+        if cancel.is_cancelled() {
+            out.cancelled = true;
+            return Ok(());
+        }
+        for k in chunk {
+            out.leaf(&base, k);
+        }
+        out.flush();
+    }
+    Ok(())
+}
+
+/// The LIST walk: a frontier of folders, at most `concurrency` LISTs in flight.
+async fn list_walk(
+    client: &VaultClient,
+    spec: &WalkSpec,
+    cancel: &CancellationToken,
+    out: &mut Output<'_>,
+) -> Result<(), VaultError> {
+    let (mount, start) = spec.normalised();
+    out.used = WalkMode::List;
+    let limit = spec.concurrency.max(1);
+    let version = spec.kv_version;
+    let mut frontier: VecDeque<String> = VecDeque::from([start.clone()]);
+    // Each LIST is its own task, so that answers are read and parsed on every worker thread;
+    // dropping the set (cancel, error) aborts the requests in flight.
+    let mut in_flight: JoinSet<(String, Result<Vec<String>, VaultError>)> = JoinSet::new();
+    let mut started: u64 = 0;
+    // Bounded: every turn takes one answer, and at most MAX_LISTS are ever started.
+    loop {
+        while in_flight.len() < limit && started < MAX_LISTS {
+            let Some(folder) = frontier.pop_front() else {
+                break;
+            };
+            started += 1;
+            let client = client.clone();
+            let mount = mount.clone();
+            in_flight.spawn(async move {
+                let r = client.kv_list(&mount, version, &folder).await;
+                (folder, r)
+            });
+        }
+        if started >= MAX_LISTS && !frontier.is_empty() {
+            out.truncated = true;
+            frontier.clear();
+        }
+        out.progress.in_flight = in_flight.len() as u64;
+        if in_flight.is_empty() {
+            break;
+        }
+        let flush_at = out.flush_at();
+        let next = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => {
+                out.cancelled = true;
+                out.progress.in_flight = 0;
+                return Ok(());
+            }
+            _ = tokio::time::sleep_until(flush_at.into()), if out.has_pending() => {
+                out.flush();
+                continue;
+            }
+            n = in_flight.join_next() => n,
+        };
+        let next = match next {
+            Some(Ok(answer)) => Some(answer),
+            Some(Err(e)) => {
+                return Err(VaultError::Transport(format!("a LIST task ended: {e}")));
+            }
+            None => None,
+        };
+        let Some((folder, result)) = next else {
+            break;
+        };
+        out.progress.listed += 1;
+        match result {
+            Ok(keys) => {
+                let base = format!("{mount}{folder}");
+                for k in keys {
+                    if k.ends_with('/') {
+                        frontier.push_back(format!("{folder}{k}"));
+                    } else {
+                        out.leaf(&base, &k);
+                    }
+                }
+            }
+            Err(VaultError::PermissionDenied { .. }) if folder != start => {
+                out.progress.denied += 1;
+                if out.denied_paths.len() < MAX_DENIED_SHOWN {
+                    out.denied_paths.push(format!("{mount}{folder}"));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        out.progress.in_flight = in_flight.len() as u64;
+        out.maybe_flush();
+    }
+    Ok(())
+}
+
+/// The walk's counters and the batch waiting for the sink.
+struct Output<'a> {
+    sink: &'a mut (dyn FnMut(WalkEvent) + Send),
+    pattern: Option<Regex>,
+    batch: Vec<String>,
+    last_emit: Instant,
+    progress: WalkProgress,
+    leaves: u64,
+    denied_paths: Vec<String>,
+    used: WalkMode,
+    cancelled: bool,
+    truncated: bool,
+}
+
+impl<'a> Output<'a> {
+    fn new(spec: &WalkSpec, sink: &'a mut (dyn FnMut(WalkEvent) + Send)) -> Output<'a> {
+        Output {
+            sink,
+            pattern: spec.pattern.clone(),
+            batch: Vec::new(),
+            last_emit: Instant::now(),
+            progress: WalkProgress::default(),
+            leaves: 0,
+            denied_paths: Vec::new(),
+            used: spec.mode,
+            cancelled: false,
+            truncated: false,
+        }
+    }
+
+    fn leaf(&mut self, base: &str, key: &str) {
+        self.leaves += 1;
+        let path = format!("{base}{key}");
+        if self.pattern.as_ref().is_some_and(|re| !re.is_match(&path)) {
+            return;
+        }
+        self.progress.found += 1;
+        self.batch.push(path);
+    }
+
+    fn has_pending(&self) -> bool {
+        !self.batch.is_empty()
+    }
+
+    /// When the next flush is due.
+    fn flush_at(&self) -> Instant {
+        self.last_emit + FLUSH_EVERY
+    }
+
+    /// Flush when the batch is full or the last flush is [`FLUSH_EVERY`] old.
+    fn maybe_flush(&mut self) {
+        if self.batch.len() >= BATCH || Instant::now() >= self.flush_at() {
+            self.flush();
+        }
+    }
+
+    /// Hand the batch (if any) and the counters to the sink.
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::take(&mut self.batch);
+            (self.sink)(WalkEvent::Found(batch));
+        }
+        self.last_emit = Instant::now();
+        (self.sink)(WalkEvent::Progress(self.progress));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_is_normalised() {
+        let s = WalkSpec::new("secret", KvVersion::V2, "/apps/x/");
+        assert_eq!(s.normalised(), ("secret/".into(), "apps/x/".into()));
+        let s = WalkSpec::new("kv1/", KvVersion::V1, "");
+        assert_eq!(s.normalised(), ("kv1/".into(), String::new()));
+    }
+
+    #[test]
+    fn paths_go_out_in_batches_with_the_counters() {
+        let mut events = Vec::new();
+        let mut sink = |e: WalkEvent| events.push(e);
+        let mut spec = WalkSpec::new("secret/", KvVersion::V2, "");
+        spec.pattern = Regex::new("/keep").ok();
+        let mut out = Output::new(&spec, &mut sink);
+        for i in 0..(BATCH + 10) {
+            out.leaf("secret/a/", &format!("keep{i}"));
+            out.leaf("secret/a/", "drop");
+            out.maybe_flush();
+        }
+        out.flush();
+        let (leaves, found) = (out.leaves, out.progress.found);
+        assert_eq!(
+            (leaves, found),
+            (2 * (BATCH as u64 + 10), BATCH as u64 + 10)
+        );
+        let batches: Vec<usize> = events
+            .iter()
+            .filter_map(|e| match e {
+                WalkEvent::Found(b) => Some(b.len()),
+                WalkEvent::Progress(_) => None,
+            })
+            .collect();
+        // A full batch goes out at once (a slow machine may flush earlier, by time).
+        assert!(
+            batches.len() >= 2 && batches.iter().all(|&n| n <= BATCH),
+            "{batches:?}"
+        );
+        assert_eq!(batches.iter().sum::<usize>(), BATCH + 10);
+        assert!(matches!(
+            events.last(),
+            Some(WalkEvent::Progress(p)) if p.found == BATCH as u64 + 10
+        ));
+    }
+}

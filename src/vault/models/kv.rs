@@ -1,0 +1,36 @@
+//! KV LIST / SCAN answers and `sys/capabilities-self`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// `data` of a LIST or SCAN answer: `keys` (folders end in `/` in a LIST; a SCAN gives only
+/// leaves, relative to the scanned folder, unsorted).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct KeyList {
+    pub keys: Vec<String>,
+}
+
+/// `data` of `sys/capabilities-self`: path → capabilities (sorted by the server).
+pub type Capabilities = BTreeMap<String, Vec<String>>;
+
+/// Major version of a KV engine: where its LIST and SCAN go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvVersion {
+    /// `LIST <mount>/<path>`.
+    V1,
+    /// `LIST <mount>/metadata/<path>`.
+    V2,
+}
+
+impl KvVersion {
+    /// From a mount's `options.version` (see `Mount::kv_version`).
+    pub fn from_number(n: u8) -> Option<KvVersion> {
+        match n {
+            1 => Some(KvVersion::V1),
+            2 => Some(KvVersion::V2),
+            _ => None,
+        }
+    }
+}
