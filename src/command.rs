@@ -6,12 +6,15 @@
 use crate::config::ConnectionProfile;
 use crate::jobs::JobSpec;
 use crate::vault::cluster::ClusterRequest;
+use crate::vault::mounts::MountsRequest;
 use crate::write_gate::Write;
 
 /// A screen, as an origin of requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScreenKind {
     Health,
+    Mounts,
+    MountDetail,
 }
 
 /// Who asked: the reply goes back there.
@@ -55,6 +58,7 @@ pub struct Ticket {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     Cluster(ClusterRequest),
+    Mounts(MountsRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,10 +3,12 @@
 
 use crate::vault::VaultError;
 use crate::vault::cluster::ClusterReply;
+use crate::vault::mounts::MountsReply;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Cluster(ClusterReply),
+    Mounts(MountsReply),
     Write(WriteOutcome),
 }
 

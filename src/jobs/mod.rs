@@ -11,10 +11,21 @@ pub mod walk;
 pub use throttle::Throttle;
 
 use crate::vault::VaultError;
+use crate::vault::models::kv::KvVersion;
 
 /// What a job is asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobSpec {}
+pub enum JobSpec {
+    /// Count the secrets of a KV mount with the walker (SCAN when allowed, else a LIST walk);
+    /// denied folders are skipped and counted.
+    CountSecrets {
+        /// A configured node.
+        addr: String,
+        /// `secret/`.
+        mount: String,
+        kv_version: KvVersion,
+    },
+}
 
 /// Counters of a running job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -2,6 +2,7 @@
 
 pub mod ceremony;
 pub mod client;
+pub mod jobs;
 pub mod cluster;
 pub mod error;
 pub mod kv;

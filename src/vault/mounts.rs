@@ -91,3 +91,28 @@ pub async fn find_secret_mount(client: &VaultClient, path: &str) -> Result<Mount
     }
     Err(first)
 }
+
+/// What the mounts area is asked (of one configured node).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MountsRequest {
+    /// Every secret engine and auth method (falling back to the UI endpoint on 403).
+    List { addr: String },
+}
+
+/// What it answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MountsReply {
+    List(Result<MountList, VaultError>),
+}
+
+impl super::worker::Worker {
+    /// Run one mounts request.
+    pub async fn mounts(&self, r: MountsRequest) -> MountsReply {
+        match r {
+            MountsRequest::List { addr } => MountsReply::List(match self.client(&addr) {
+                Ok(c) => list_mounts(&c).await,
+                Err(e) => Err(e),
+            }),
+        }
+    }
+}

@@ -238,7 +238,28 @@ impl WorkerHandle {
                     }
                 });
             }
-            Command::StartJob { spec, .. } => match *spec {},
+            Command::StartJob { ticket, spec } => {
+                let (worker, tx) = (self.worker.clone(), self.tx.clone());
+                let (ticket, spec) = (ticket.clone(), spec.clone());
+                let cancel = self.job_token(ticket.seq);
+                let jobs = self.jobs.clone();
+                tokio::spawn(async move {
+                    let event_tx = tx.clone();
+                    let event_ticket = ticket.clone();
+                    let mut emit = move |event: JobEvent| {
+                        let _ = event_tx.send(Msg::Job {
+                            ticket: event_ticket.clone(),
+                            event,
+                        });
+                    };
+                    // The job stops at its next await once cancelled; nothing more is sent.
+                    let last = super::jobs::run(&worker, spec, &cancel, &mut emit).await;
+                    forget(&jobs, ticket.seq);
+                    if !cancel.is_cancelled() {
+                        emit(last);
+                    }
+                });
+            }
             Command::CancelJob { id } => {
                 if let Some(t) = self.jobs_map().remove(id) {
                     t.cancel();
@@ -273,5 +294,6 @@ fn forget(jobs: &Mutex<HashMap<u64, CancellationToken>>, id: u64) {
 async fn read(worker: &Worker, request: Request) -> Reply {
     match request {
         Request::Cluster(r) => Reply::Cluster(worker.cluster(r).await),
+        Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
     }
 }

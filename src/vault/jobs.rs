@@ -1,0 +1,58 @@
+//! The worker side of jobs: each `JobSpec` runs here, reporting through `emit` with progress
+//! coalesced by a [`Throttle`]; the last event (done or failed) is returned for the caller to
+//! send unless the job was cancelled.
+
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use super::worker::Worker;
+use crate::jobs::walk::{WalkEvent, WalkProgress, WalkSpec, walk};
+use crate::jobs::{JobEvent, JobProgress, JobSpec, Throttle};
+
+/// Run one job to its end (or until `cancel`).
+pub async fn run(
+    worker: &Worker,
+    spec: JobSpec,
+    cancel: &CancellationToken,
+    emit: &mut (dyn FnMut(JobEvent) + Send),
+) -> JobEvent {
+    match spec {
+        JobSpec::CountSecrets {
+            addr,
+            mount,
+            kv_version,
+        } => {
+            let client = match worker.client(&addr) {
+                Ok(c) => c,
+                Err(e) => return JobEvent::Failed(e),
+            };
+            let walk_spec = WalkSpec::new(&mount, kv_version, "");
+            let mut throttle = Throttle::default();
+            let mut sink = |e: WalkEvent| {
+                if let WalkEvent::Progress(p) = e
+                    && let Some(p) = throttle.offer(p, Instant::now())
+                {
+                    emit(JobEvent::Progress(progress_of(&p)));
+                }
+            };
+            let result = walk(&client, &walk_spec, cancel, &mut sink).await;
+            if let Some(p) = throttle.flush() {
+                emit(JobEvent::Progress(progress_of(&p)));
+            }
+            match result {
+                Ok(summary) => JobEvent::Done(progress_of(&summary.progress)),
+                Err(e) => JobEvent::Failed(e),
+            }
+        }
+    }
+}
+
+fn progress_of(p: &WalkProgress) -> JobProgress {
+    JobProgress {
+        done: p.found,
+        failed: 0,
+        skipped: p.denied,
+        total: None,
+    }
+}
