@@ -14,6 +14,7 @@
 //! Every figure is the median of several interleaved runs. All counts must agree (asserted).
 //! The baselines are in `kv_walk_support/baselines.rs`.
 //! Run: `cargo bench --bench kv_walk` (needs `bao` on PATH). Takes well under a minute.
+#![allow(clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 #[path = "kv_walk_support/baselines.rs"]
 mod baselines;

@@ -52,6 +52,9 @@ actions! {
     NextTheme => "next_theme", "cycle through the themes";
     StepDown => "step_down", "ask the active node to step down";
     SealNode => "seal_node", "seal the selected node (typed confirmation)";
+    SealAll => "seal_all", "seal every configured unsealed node, as one batch (typed confirmation)";
+    Confirm => "confirm", "confirm the write (a typed one when the phrase matches)";
+    Cancel => "cancel", "cancel the write";
 }
 
 #[cfg(test)]

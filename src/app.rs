@@ -4,6 +4,7 @@
 mod actions;
 mod command_line;
 mod poll;
+pub mod requests;
 
 use std::time::Duration;
 
@@ -11,18 +12,22 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::cluster::ClusterState;
-use crate::command::Command;
+use crate::command::{Command, Origin, Request, RequestKey, Ticket};
 use crate::config::ConnectionProfile;
 use crate::event::Msg;
 use crate::input::LineInput;
+use crate::jobs::{JobEvent, JobProgress};
 use crate::keymap::Keymap;
+use crate::reply::Reply;
 use crate::theme::{Theme, ThemeRegistry};
 use crate::ui::screens::health::HealthScreen;
-use crate::vault::worker::Reply;
-use crate::write_gate::WriteGate;
+use crate::ui::screens::{Effect, Screen, ScreenCtx};
+use crate::vault::cluster::{ClusterReply, ClusterRequest};
+use crate::write_gate::{Submitted, Write, WriteGate};
 
 pub use command_line::{COMMANDS, complete};
 pub use poll::PollState;
+pub use requests::Requests;
 
 /// How long a toast stays.
 const TOAST_SECS: i64 = 6;
@@ -56,10 +61,12 @@ pub struct Toast {
     pub until: DateTime<Utc>,
 }
 
-/// The screens. One today; later issues add theirs (secrets, ceremonies, leases, audit…).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScreenId {
-    Health,
+/// A job (a batch write) running in the background, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunningJob {
+    pub ticket: Ticket,
+    pub label: String,
+    pub progress: JobProgress,
 }
 
 /// Everything `App::new` needs, resolved by `main` before the terminal is taken.
@@ -81,8 +88,8 @@ pub struct App {
     pub profile: ConnectionProfile,
     pub contexts: Vec<ConnectionProfile>,
     pub cluster: ClusterState,
-    pub screen: ScreenId,
-    pub health: HealthScreen,
+    /// The navigation stack; the last one is on screen. Never empty.
+    pub screens: Vec<Screen>,
     pub themes: ThemeRegistry,
     pub theme_name: String,
     pub keymap: Keymap,
@@ -97,11 +104,14 @@ pub struct App {
     pub command_history: Vec<String>,
     pub now: DateTime<Utc>,
     pub poll: PollState,
+    /// Requests in flight, by key, with their origins.
+    pub requests: Requests,
+    /// Batch writes in progress.
+    pub jobs: Vec<RunningJob>,
     pub size: (u16, u16),
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
-    next_seq: u64,
 }
 
 impl App {
@@ -111,8 +121,7 @@ impl App {
             cluster: ClusterState::new(&init.profile.addrs),
             profile: init.profile,
             contexts: init.contexts,
-            screen: ScreenId::Health,
-            health: HealthScreen::default(),
+            screens: vec![Screen::Health(HealthScreen::default())],
             themes: init.themes,
             theme_name: init.theme,
             keymap: init.keymap,
@@ -125,10 +134,11 @@ impl App {
             command_history: Vec::new(),
             now: init.now,
             poll: PollState::new(init.poll_interval),
+            requests: Requests::default(),
+            jobs: Vec::new(),
             size: (0, 0),
             quit: false,
             dirty: true,
-            next_seq: 0,
         };
         if app.themes.get(&app.theme_name).is_none() {
             let wanted = std::mem::replace(&mut app.theme_name, "default".into());
@@ -200,9 +210,121 @@ impl App {
         Vec::new()
     }
 
-    fn next_seq(&mut self) -> u64 {
-        self.next_seq += 1;
-        self.next_seq
+    /// The screen on top of the navigation stack.
+    pub fn screen(&self) -> &Screen {
+        // The stack is never empty; the fallback only keeps this total.
+        self.screens.last().unwrap_or(&FALLBACK_SCREEN)
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        if self.screens.is_empty() {
+            self.screens.push(Screen::Health(HealthScreen::default()));
+        }
+        let last = self.screens.len() - 1;
+        &mut self.screens[last]
+    }
+
+    /// The health screen's state, wherever it is on the stack.
+    // (A `find_map` for when other screens are on the stack too.)
+    #[allow(clippy::unnecessary_find_map)]
+    pub fn health(&self) -> Option<&HealthScreen> {
+        self.screens.iter().find_map(|s| match s {
+            Screen::Health(h) => Some(h),
+        })
+    }
+
+    /// What screens may read, and the top screen, at once.
+    pub(crate) fn with_screen<R>(&mut self, f: impl FnOnce(&mut Screen, &ScreenCtx) -> R) -> R {
+        let ctx = ScreenCtx {
+            cluster: &self.cluster,
+            now: self.now,
+            body: crate::ui::layout::body_area(self.size.0, self.size.1),
+        };
+        let last = self.screens.len().saturating_sub(1);
+        match self.screens.get_mut(last) {
+            Some(screen) => f(screen, &ctx),
+            None => {
+                let mut screen = Screen::Health(HealthScreen::default());
+                f(&mut screen, &ctx)
+            }
+        }
+    }
+
+    /// Open a screen on top of the stack.
+    pub fn push_screen(&mut self, s: Screen) {
+        self.screens.push(s);
+        self.dirty = true;
+    }
+
+    /// `:health`: back down the stack to the health screen, as it was.
+    pub(crate) fn go_to_health(&mut self) {
+        while self.screens.len() > 1 && !matches!(self.screen(), Screen::Health(_)) {
+            self.screens.pop();
+        }
+        self.dirty = true;
+    }
+
+    /// Back to the previous screen, as it was; false on the bottom screen.
+    pub fn pop_screen(&mut self) -> bool {
+        if self.screens.len() > 1 {
+            self.screens.pop();
+            self.dirty = true;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Turn a screen's effects into commands.
+    pub(crate) fn apply_effects(&mut self, effects: Vec<Effect>) -> Vec<Command> {
+        let mut out = Vec::new();
+        let origin = Origin::Screen(self.screen().kind());
+        for e in effects {
+            match e {
+                Effect::Fetch { what, request } => {
+                    let ticket = self.requests.issue(RequestKey::new(origin, what), self.now);
+                    out.push(Command::Fetch { ticket, request });
+                }
+                Effect::Write(w) => out.extend(self.submit_write(w)),
+                Effect::Toast(text, level) => self.toast(text, level),
+                Effect::RefreshCluster => {
+                    self.poll.force();
+                    out.extend(self.poll_now());
+                }
+                Effect::Open(s) => self.push_screen(*s),
+            }
+        }
+        out
+    }
+
+    /// Every write goes through the gate: refused in read-only mode, confirmed by the user, or
+    /// (a safe one) sent at once.
+    pub(crate) fn submit_write(&mut self, w: Write) -> Vec<Command> {
+        match self.gate.submit(w) {
+            Ok(Submitted::Pending) => {
+                self.mode = Mode::Confirm;
+                Vec::new()
+            }
+            Ok(Submitted::Go(w)) => {
+                let ticket = self.write_ticket(&w.spec().summary);
+                match self.gate.go(ticket, w) {
+                    Ok(cmd) => vec![cmd],
+                    Err(e) => {
+                        self.toast(e.to_string(), ToastLevel::Warn);
+                        Vec::new()
+                    }
+                }
+            }
+            Err(e) => {
+                self.toast(e.to_string(), ToastLevel::Warn);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A ticket for a write: each write is its own key, named after what it does.
+    pub(crate) fn write_ticket(&mut self, summary: &str) -> Ticket {
+        self.requests.issue_unique(Origin::Gate, summary, self.now)
     }
 
     pub fn toast(&mut self, text: impl Into<String>, level: ToastLevel) {
@@ -237,7 +359,8 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::Vault { seq, reply } => self.on_vault(seq, reply),
+            Msg::Vault { ticket, reply } => self.on_vault(ticket, reply),
+            Msg::Job { ticket, event } => self.on_job(ticket, event),
             Msg::Resumed => {
                 self.dirty = true;
                 Vec::new()
@@ -264,53 +387,94 @@ impl App {
 
     /// Send a cluster poll now (unless one is in flight).
     pub(crate) fn poll_now(&mut self) -> Vec<Command> {
-        if self.poll.in_flight(self.now) {
+        let key = poll_key();
+        if self.requests.in_flight(&key, self.now) {
             return Vec::new();
         }
-        let seq = self.next_seq();
-        self.poll.sent(seq, self.now);
+        let ticket = self.requests.issue(key, self.now);
+        self.poll.sent(self.now);
         self.cluster.start_poll();
         vec![Command::Fetch {
-            seq,
-            request: crate::command::Request::PollCluster {
+            ticket,
+            request: Request::Cluster(ClusterRequest::Poll {
                 nodes: self.cluster.node_addrs(),
-            },
+            }),
         }]
     }
 
-    fn on_vault(&mut self, seq: u64, reply: Reply) -> Vec<Command> {
-        match reply {
-            Reply::ClusterPoll(poll) => {
-                if !self.poll.accept(seq) {
-                    tracing::debug!(seq, "dropping an outdated poll reply");
-                    return Vec::new();
-                }
+    /// A reply goes back to whoever asked; an outdated one (older than the latest applied for
+    /// its key, or from before a context switch) is dropped.
+    fn on_vault(&mut self, ticket: Ticket, reply: Reply) -> Vec<Command> {
+        if !self.requests.accept(&ticket) {
+            tracing::debug!(seq = ticket.seq, "dropping an outdated reply");
+            return Vec::new();
+        }
+        self.dirty = true;
+        match (ticket.key.origin, reply) {
+            (Origin::Cluster, Reply::Cluster(ClusterReply::Poll(poll))) => {
                 self.cluster.apply(*poll);
-                self.dirty = true;
                 Vec::new()
             }
-            Reply::Write(outcome) => {
-                if seq < self.poll.min_seq {
-                    return Vec::new();
-                }
-                match &outcome.result {
-                    Ok(()) => self.toast(outcome.summary.clone(), ToastLevel::Info),
-                    Err(e) => self.toast(
-                        format!("{} failed: {e}", outcome.summary),
-                        ToastLevel::Error,
-                    ),
-                }
+            (Origin::Gate, Reply::Write(outcome)) => {
+                self.jobs.retain(|j| j.ticket != ticket);
+                let level = if outcome.failed() > 0 {
+                    ToastLevel::Error
+                } else {
+                    ToastLevel::Info
+                };
+                self.toast(outcome.message(), level);
                 self.poll.force();
                 self.poll_now()
             }
+            (Origin::Screen(kind), reply) => {
+                // To the screen that asked, wherever it is on the stack.
+                let ctx = ScreenCtx {
+                    cluster: &self.cluster,
+                    now: self.now,
+                    body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                };
+                let mut effects = Vec::new();
+                if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
+                    effects = s.on_reply(reply, &ctx);
+                }
+                self.apply_effects(effects)
+            }
+            (origin, reply) => {
+                tracing::warn!(
+                    ?origin,
+                    ?reply,
+                    "a reply for an origin that did not ask for it"
+                );
+                Vec::new()
+            }
         }
+    }
+
+    /// Progress of a job (a batch write): shown until its reply arrives.
+    fn on_job(&mut self, ticket: Ticket, event: JobEvent) -> Vec<Command> {
+        if !self.requests.is_current(&ticket) {
+            return Vec::new();
+        }
+        self.dirty = true;
+        if let JobEvent::Progress(p) = event {
+            match self.jobs.iter_mut().find(|j| j.ticket == ticket) {
+                Some(j) => j.progress = p,
+                None => self.jobs.push(RunningJob {
+                    label: ticket.key.what.clone(),
+                    ticket,
+                    progress: p,
+                }),
+            }
+        }
+        Vec::new()
     }
 
     /// Switch to another cluster context.
     pub(crate) fn switch_context(&mut self, profile: ConnectionProfile) -> Vec<Command> {
         let name = profile.context.clone();
         self.cluster = ClusterState::new(&profile.addrs);
-        self.health = HealthScreen::default();
+        self.screens = vec![Screen::Health(HealthScreen::default())];
+        self.jobs.clear();
         self.gate =
             WriteGate::new(self.force_read_only || self.session_read_only || profile.read_only);
         if let Some(theme) = profile.theme.clone()
@@ -320,7 +484,8 @@ impl App {
         }
         self.profile = profile.clone();
         // Replies to requests sent before the switch belong to the old cluster.
-        self.poll.reset(self.next_seq + 1);
+        self.requests.new_epoch();
+        self.poll.reset();
         self.toast(format!("context {name}"), ToastLevel::Info);
         let mut cmds = vec![Command::Connect {
             profile: Box::new(profile),
@@ -329,5 +494,13 @@ impl App {
         cmds
     }
 }
+
+/// The key of the global cluster poll.
+fn poll_key() -> RequestKey {
+    RequestKey::new(Origin::Cluster, "poll")
+}
+
+static FALLBACK_SCREEN: std::sync::LazyLock<Screen> =
+    std::sync::LazyLock::new(|| Screen::Health(HealthScreen::default()));
 
 static FALLBACK_THEME: std::sync::LazyLock<Theme> = std::sync::LazyLock::new(Theme::default);

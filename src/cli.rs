@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::secret::SecretArg;
+
 #[derive(Debug, Clone, Default, Parser)]
 #[command(
     name = "strongroom",
@@ -17,7 +19,7 @@ pub struct Cli {
     pub addr: Vec<String>,
     /// Token. Env: BAO_TOKEN, VAULT_TOKEN; else ~/.vault-token.
     #[arg(long, global = true)]
-    pub token: Option<String>,
+    pub token: Option<SecretArg>,
     /// Namespace. Env: BAO_NAMESPACE, VAULT_NAMESPACE.
     #[arg(long, global = true)]
     pub namespace: Option<String>,
@@ -69,6 +71,13 @@ pub enum Sub {
         #[command(subcommand)]
         action: Option<SandboxAction>,
     },
+    /// Print a shell completion script: `strongroom completions bash > /etc/bash_completion.d/strongroom`.
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::cli_extras::CompletionShell,
+    },
+    /// Print the man page (roff): `strongroom man > strongroom.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,17 +1,60 @@
-//! `Command`: what `App::update` asks the outside world to do. Executed by the runtime
-//! (`ui::run`), the Vault worker and the terminal.
+//! `Command`: what `App::update` asks the outside world to do. Executed by the runtime, the Vault
+//! worker and the terminal. Requests are grouped by API area; each carries a [`Ticket`] saying who
+//! asked, so the reply goes back to its origin, and a reply older than the latest for its key, or
+//! from before a context switch (an earlier epoch), is dropped.
 
 use crate::config::ConnectionProfile;
-use crate::write_gate::Mutation;
+use crate::jobs::JobSpec;
+use crate::vault::cluster::ClusterRequest;
+use crate::write_gate::Write;
 
-/// A read the Vault worker performs. Every request carries a sequence number; replies come back
-/// as `Msg::Vault { seq, reply }` and a reply older than the latest applied one is dropped.
+/// A screen, as an origin of requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScreenKind {
+    Health,
+}
+
+/// Who asked: the reply goes back there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    /// The global cluster poll (every screen shows its status bar).
+    Cluster,
+    /// A screen.
+    Screen(ScreenKind),
+    /// The write gate.
+    Gate,
+}
+
+/// One stream of requests: a newer request of the same key makes older replies obsolete.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestKey {
+    pub origin: Origin,
+    /// What is asked, e.g. "poll" or "count secret/".
+    pub what: String,
+}
+
+impl RequestKey {
+    pub fn new(origin: Origin, what: impl Into<String>) -> Self {
+        Self {
+            origin,
+            what: what.into(),
+        }
+    }
+}
+
+/// Issued with every request, write and job; comes back with the reply.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Ticket {
+    pub seq: u64,
+    /// The context epoch it was issued in.
+    pub epoch: u64,
+    pub key: RequestKey,
+}
+
+/// A read the Vault worker performs, by API area.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    /// One health poll of the whole cluster: every known node's health, seal status and leader,
-    /// then raft configuration, autopilot state, HA status, metrics and host memory from the
-    /// active node (or the first unsealed one).
-    PollCluster { nodes: Vec<String> },
+    Cluster(ClusterRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,13 +64,22 @@ pub enum Command {
     Suspend,
     /// Send a read to the worker.
     Fetch {
-        seq: u64,
+        ticket: Ticket,
         request: Request,
     },
-    /// Perform a write that passed the write gate (and its confirmation).
+    /// Perform a write (one mutation or a batch) that passed the write gate.
     Write {
-        seq: u64,
-        mutation: Mutation,
+        ticket: Ticket,
+        write: Write,
+    },
+    /// Start long work with progress; the job's id is its ticket's `seq`.
+    StartJob {
+        ticket: Ticket,
+        spec: JobSpec,
+    },
+    /// Stop a job; its remaining events are never sent.
+    CancelJob {
+        id: u64,
     },
     /// Replace the connection (a context switch): the runtime builds a new worker client.
     Connect {

@@ -8,7 +8,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::vault::worker::Reply;
+use crate::command::Ticket;
+use crate::jobs::JobEvent;
+use crate::reply::Reply;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -18,10 +20,15 @@ pub enum Msg {
     Resize(u16, u16),
     /// Periodic tick carrying the current time (the only clock `update` sees).
     Tick(DateTime<Utc>),
-    /// A reply from the Vault worker.
+    /// A reply from the Vault worker, with the ticket of its request.
     Vault {
-        seq: u64,
+        ticket: Ticket,
         reply: Reply,
+    },
+    /// An event of a running job (or a batch write).
+    Job {
+        ticket: Ticket,
+        event: JobEvent,
     },
     /// The process came back from a suspend.
     Resumed,

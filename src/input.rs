@@ -137,6 +137,22 @@ pub fn yes_no(key: KeyEvent) -> InputOutcome {
     }
 }
 
+/// Keys a text input takes: printable characters (no ctrl/alt) and its editing keys.
+pub fn is_text_key(key: &KeyEvent) -> bool {
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char(_) => plain,
+        KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right => true,
+        KeyCode::Home | KeyCode::End => true,
+        _ => {
+            key.modifiers.contains(KeyModifiers::CONTROL)
+                && matches!(key.code, KeyCode::Char('u' | 'w' | 'a' | 'e'))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,6 @@
 //! strongroom: parse the command line, start logging, run the console or a headless subcommand.
+// The binary reports fatal start-up errors on stderr before (or instead of) the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
 
@@ -12,6 +14,10 @@ use strongroom::theme::ThemeRegistry;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `completions` and `man` print what clap knows, before any runtime, config or log file.
+    if let Some(code) = strongroom::cli_extras::run(&cli) {
+        return code;
+    }
     let env = Env::from_process();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
             settings.profile = profile;
             console(&runtime, &cli, &env, settings)
         }
+        Some(Sub::Completions { .. } | Sub::Man) => ExitCode::SUCCESS, // printed above
         None => {
             let settings = match config::load(&cli, &env) {
                 Ok(s) => s,

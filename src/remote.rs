@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::vault::VaultError;
+
 /// A value with the time it was fetched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stamped<T> {
@@ -21,7 +23,8 @@ pub enum Remote<T> {
     Ready(Stamped<T>),
     /// The latest request failed; `last` is the last good value, now stale.
     Failed {
-        error: String,
+        /// Typed until it is drawn: code decides on the variant, never on the text.
+        error: VaultError,
         at: DateTime<Utc>,
         last: Option<Stamped<T>>,
     },
@@ -38,20 +41,16 @@ impl<T> Remote<T> {
         *self = Remote::Ready(Stamped { value, at });
     }
 
-    pub fn fail(&mut self, error: impl Into<String>, at: DateTime<Utc>) {
+    pub fn fail(&mut self, error: VaultError, at: DateTime<Utc>) {
         let last = self.take_last();
-        *self = Remote::Failed {
-            error: error.into(),
-            at,
-            last,
-        };
+        *self = Remote::Failed { error, at, last };
     }
 
     /// Apply a result.
-    pub fn apply<E: std::fmt::Display>(&mut self, result: Result<T, E>, at: DateTime<Utc>) {
+    pub fn apply(&mut self, result: Result<T, VaultError>, at: DateTime<Utc>) {
         match result {
             Ok(v) => self.succeed(v, at),
-            Err(e) => self.fail(e.to_string(), at),
+            Err(e) => self.fail(e, at),
         }
     }
 
@@ -77,7 +76,7 @@ impl<T> Remote<T> {
     }
 
     /// The error of the latest request, if it failed.
-    pub fn error(&self) -> Option<&str> {
+    pub fn error(&self) -> Option<&VaultError> {
         match self {
             Remote::Failed { error, .. } => Some(error),
             _ => None,
@@ -114,7 +113,11 @@ mod tests {
         r.start_loading();
         assert_eq!(r.value(), Some(&7));
         assert!(!r.is_stale());
-        r.fail("connection refused", t0 + chrono::Duration::seconds(5));
+        r.fail(
+            VaultError::Timeout { secs: 5.0 },
+            t0 + chrono::Duration::seconds(5),
+        );
+        assert_eq!(r.error(), Some(&VaultError::Timeout { secs: 5.0 }));
         assert!(r.is_stale());
         assert_eq!(r.value(), Some(&7));
         assert_eq!(

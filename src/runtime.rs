@@ -63,7 +63,10 @@ pub async fn run_console(init: AppInit) -> std::io::Result<()> {
                         app.toast(format!("cannot connect: {e}"), ToastLevel::Error);
                     }
                 }
-                cmd @ (Command::Fetch { .. } | Command::Write { .. }) => match &worker {
+                cmd @ (Command::Fetch { .. }
+                | Command::Write { .. }
+                | Command::StartJob { .. }
+                | Command::CancelJob { .. }) => match &worker {
                     Ok(w) => w.send(&cmd),
                     Err(e) => app.toast(format!("not connected: {e}"), ToastLevel::Error),
                 },

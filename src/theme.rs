@@ -9,6 +9,8 @@ use std::str::FromStr;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
+use crate::toml_pos::{line_of, toml_error};
+
 /// Every slot the UI draws with.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Theme {
@@ -120,10 +122,6 @@ const BUILTIN: &[(&str, &str)] = &[
     ("mono", include_str!("../themes/mono.toml")),
 ];
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
 fn parse_color(name: &str, palette: &BTreeMap<String, Color>) -> Option<Color> {
     palette
         .get(name)
@@ -144,7 +142,7 @@ pub fn parse_theme(
         message,
     };
     let file: ThemeFile = toml::from_str(text).map_err(|e| {
-        let (line, message) = crate::config::toml_error(text, &e);
+        let (line, message) = toml_error(text, &e);
         err(line, message)
     })?;
     let mut palette = BTreeMap::new();

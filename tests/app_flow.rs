@@ -1,5 +1,7 @@
 //! Update-flow tests: `Msg` sequences into `App::update`, asserting the returned `Command`s and
 //! the state. No terminal, no server.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 use std::time::Duration;
 
@@ -10,15 +12,19 @@ use pretty_assertions::assert_eq;
 use strongroom::action::Action;
 use strongroom::app::{App, AppInit, Mode};
 use strongroom::cluster::NodeStatus;
+use strongroom::command::Ticket;
 use strongroom::command::{Command, Request};
 use strongroom::config::ConnectionProfile;
 use strongroom::event::Msg;
 use strongroom::keymap::Keymap;
+use strongroom::reply::{ItemResult, Reply, WriteOutcome, WriteResult};
 use strongroom::theme::ThemeRegistry;
 use strongroom::vault::VaultError;
+use strongroom::vault::cluster::{ClusterReply, ClusterRequest};
+use strongroom::vault::models::cluster::{ClusterPoll, ClusterReport, NodeReport};
 use strongroom::vault::models::sys::{Health, HealthResponse, NodeRole};
-use strongroom::vault::worker::{ClusterPoll, ClusterReport, NodeReport, Reply, WriteOutcome};
 use strongroom::write_gate::Mutation;
+use strongroom::write_gate::Write;
 
 const A: &str = "http://127.0.0.1:8210";
 const B: &str = "http://127.0.0.1:8220";
@@ -90,23 +96,23 @@ fn poll(at: DateTime<Utc>, a: Result<Health, VaultError>, b: Result<Health, Vaul
         health: h,
         latency_ms: Some(1),
     };
-    Reply::ClusterPoll(Box::new(ClusterPoll {
+    Reply::Cluster(ClusterReply::Poll(Box::new(ClusterPoll {
         at,
         nodes: vec![node(A, a), node(B, b)],
         cluster: ClusterReport::default(),
-    }))
+    })))
 }
 
-fn fetch_seq(cmds: &[Command]) -> u64 {
+fn fetch_seq(cmds: &[Command]) -> Ticket {
     match cmds {
         [
             Command::Fetch {
-                seq,
-                request: Request::PollCluster { nodes },
+                ticket,
+                request: Request::Cluster(ClusterRequest::Poll { nodes }),
             },
         ] => {
             assert_eq!(nodes, &vec![A.to_string(), B.to_string()]);
-            *seq
+            ticket.clone()
         }
         other => panic!("expected one poll, got {other:?}"),
     }
@@ -122,7 +128,7 @@ fn polls_at_start_then_on_interval_but_never_while_in_flight() {
         vec![]
     );
     app.update(Msg::Vault {
-        seq,
+        ticket: seq.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -133,7 +139,7 @@ fn polls_at_start_then_on_interval_but_never_while_in_flight() {
     assert_eq!(app.cluster.nodes[1].status(), NodeStatus::Standby);
     // Interval not yet over since the last send at t0+0? last send was at t0.
     let next = app.update(Msg::Tick(t0() + chrono::Duration::seconds(5)));
-    assert!(fetch_seq(&next) > seq);
+    assert!(fetch_seq(&next).seq > seq.seq);
 }
 
 #[test]
@@ -141,7 +147,7 @@ fn an_older_reply_never_overwrites_a_newer_one() {
     let mut app = app();
     let first = fetch_seq(&app.start());
     app.update(Msg::Vault {
-        seq: first,
+        ticket: first.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -150,7 +156,7 @@ fn an_older_reply_never_overwrites_a_newer_one() {
     });
     let second = fetch_seq(&app.update(Msg::Tick(t0() + chrono::Duration::seconds(3))));
     app.update(Msg::Vault {
-        seq: second,
+        ticket: second.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Sealed, 503)),
@@ -159,7 +165,7 @@ fn an_older_reply_never_overwrites_a_newer_one() {
     });
     // A late duplicate of the first reply arrives.
     app.update(Msg::Vault {
-        seq: first,
+        ticket: first.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -175,7 +181,7 @@ fn a_failed_poll_keeps_the_last_good_data_as_stale() {
     let mut app = app();
     let first = fetch_seq(&app.start());
     app.update(Msg::Vault {
-        seq: first,
+        ticket: first.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -188,7 +194,7 @@ fn a_failed_poll_keeps_the_last_good_data_as_stale() {
         reason: "connection refused".into(),
     };
     app.update(Msg::Vault {
-        seq: second,
+        ticket: second.clone(),
         reply: poll(
             t0() + chrono::Duration::seconds(3),
             Ok(health(NodeRole::Active, 200)),
@@ -253,12 +259,12 @@ fn filter_applies_live_and_esc_clears_it() {
     let mut app = app();
     app.update(key('/'));
     type_str(&mut app, "8220");
-    assert_eq!(app.health.filter(), "8220");
+    assert_eq!(app.screen().filter(), "8220");
     app.update(code(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.health.filter(), "8220");
+    assert_eq!(app.screen().filter(), "8220");
     app.update(code(KeyCode::Esc));
-    assert_eq!(app.health.filter(), "");
+    assert_eq!(app.screen().filter(), "");
 }
 
 #[test]
@@ -279,7 +285,7 @@ fn sealing_a_node_needs_the_typed_phrase() {
     let mut app = app();
     let seq = fetch_seq(&app.start());
     app.update(Msg::Vault {
-        seq,
+        ticket: seq.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -298,22 +304,25 @@ fn sealing_a_node_needs_the_typed_phrase() {
     type_str(&mut app, "seal 127.0.0.1:8210");
     let cmds = app.update(code(KeyCode::Enter));
     assert!(
-        matches!(&cmds[..], [Command::Write { mutation: Mutation::SealNode { addr }, .. }] if addr == A),
+        matches!(&cmds[..], [Command::Write { write: Write::One(Mutation::SealNode { addr }), .. }] if addr == A),
         "{cmds:?}"
     );
     assert_eq!(app.mode, Mode::Normal);
     // The outcome is reported and a poll follows at once.
-    let Command::Write { seq, .. } = &cmds[0] else {
+    let Command::Write { ticket, .. } = &cmds[0] else {
         unreachable!()
     };
     let after = app.update(Msg::Vault {
-        seq: *seq,
+        ticket: ticket.clone(),
         reply: Reply::Write(WriteOutcome {
-            summary: "sealed 127.0.0.1:8210".into(),
-            result: Ok(()),
+            summary: "seal 127.0.0.1:8210".into(),
+            items: vec![ItemResult {
+                item: "127.0.0.1:8210".into(),
+                result: Ok(WriteResult::Done),
+            }],
         }),
     });
-    assert!(app.toasts.iter().any(|t| t.text == "sealed 127.0.0.1:8210"));
+    assert!(app.toasts.iter().any(|t| t.text == "seal 127.0.0.1:8210"));
     assert!(matches!(&after[..], [Command::Fetch { .. }]));
 }
 
@@ -325,7 +334,7 @@ fn esc_cancels_a_confirmation() {
     assert_eq!(app.mode, Mode::Normal);
     let seq = fetch_seq(&app.start());
     app.update(Msg::Vault {
-        seq,
+        ticket: seq.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -348,12 +357,12 @@ fn switching_context_reconnects_and_drops_late_replies() {
     let cmds = app.update(code(KeyCode::Enter));
     assert!(matches!(&cmds[0], Command::Connect { profile } if profile.context == "other"));
     assert!(
-        matches!(&cmds[1], Command::Fetch { request: Request::PollCluster { nodes }, .. } if nodes == &vec!["http://127.0.0.1:8300".to_string()])
+        matches!(&cmds[1], Command::Fetch { request: Request::Cluster(ClusterRequest::Poll { nodes }), .. } if nodes == &vec!["http://127.0.0.1:8300".to_string()])
     );
     assert_eq!(app.profile.context, "other");
     // The old cluster's reply arrives late: dropped.
     app.update(Msg::Vault {
-        seq: old,
+        ticket: old.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -378,7 +387,7 @@ fn two_key_chord_goes_to_top() {
     let mut app = app();
     let seq = fetch_seq(&app.start());
     app.update(Msg::Vault {
-        seq,
+        ticket: seq.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -387,16 +396,16 @@ fn two_key_chord_goes_to_top() {
     });
     app.update(key('j'));
     assert_eq!(
-        app.health
-            .selected_node(&app.cluster)
+        app.health()
+            .and_then(|h| h.selected_node(&app.cluster))
             .map(|n| n.addr.as_str()),
         Some(B)
     );
     app.update(key('g'));
     app.update(key('g'));
     assert_eq!(
-        app.health
-            .selected_node(&app.cluster)
+        app.health()
+            .and_then(|h| h.selected_node(&app.cluster))
             .map(|n| n.addr.as_str()),
         Some(A)
     );
@@ -409,7 +418,7 @@ fn mouse_wheel_and_click_select_rows() {
     app.update(Msg::Resize(100, 30));
     let seq = fetch_seq(&app.start());
     app.update(Msg::Vault {
-        seq,
+        ticket: seq.clone(),
         reply: poll(
             t0(),
             Ok(health(NodeRole::Active, 200)),
@@ -426,23 +435,23 @@ fn mouse_wheel_and_click_select_rows() {
     };
     app.update(mouse(MouseEventKind::ScrollDown, 10, 5));
     assert_eq!(
-        app.health
-            .selected_node(&app.cluster)
+        app.health()
+            .and_then(|h| h.selected_node(&app.cluster))
             .map(|n| n.addr.as_str()),
         Some(B)
     );
     // Status bar (row 0), cluster line (row 1), nodes border (2), header (3), first node (4).
     app.update(mouse(MouseEventKind::Down(MouseButton::Left), 10, 4));
     assert_eq!(
-        app.health
-            .selected_node(&app.cluster)
+        app.health()
+            .and_then(|h| h.selected_node(&app.cluster))
             .map(|n| n.addr.as_str()),
         Some(A)
     );
     app.update(mouse(MouseEventKind::Down(MouseButton::Left), 10, 5));
     assert_eq!(
-        app.health
-            .selected_node(&app.cluster)
+        app.health()
+            .and_then(|h| h.selected_node(&app.cluster))
             .map(|n| n.addr.as_str()),
         Some(B)
     );
@@ -524,7 +533,7 @@ fn a_discovered_node_is_never_sealed() {
         Ok(health(NodeRole::Standby, 429)),
         Ok(health(NodeRole::Standby, 429)),
     );
-    if let Reply::ClusterPoll(p) = &mut reply {
+    if let Reply::Cluster(ClusterReply::Poll(p)) = &mut reply {
         p.cluster.ha = Some(Ok(HaStatus {
             nodes: vec![HaNode {
                 api_address: "http://127.0.0.1:8999".into(),
@@ -533,13 +542,15 @@ fn a_discovered_node_is_never_sealed() {
             }],
         }));
     }
-    app.update(Msg::Vault { seq, reply });
+    app.update(Msg::Vault { ticket: seq, reply });
     assert_eq!(app.cluster.nodes.len(), 3);
     assert!(app.cluster.nodes[2].discovered);
-    app.health.move_selection(2, &app.cluster);
+    for _ in 0..2 {
+        app.on_action(Action::Down);
+    }
     assert_eq!(
-        app.health
-            .selected_node(&app.cluster)
+        app.health()
+            .and_then(|h| h.selected_node(&app.cluster))
             .map(|n| n.addr.as_str()),
         Some("http://127.0.0.1:8999")
     );

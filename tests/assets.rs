@@ -1,5 +1,7 @@
 //! Every shipped theme and the keymap parse; every invalid fixture fails with its exact message
 //! (stored next to it as `<name>.expected`). Set `UPDATE_EXPECTED=1` to write the messages.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,4 +1,6 @@
 //! Config precedence: flags > env (BAO_* over VAULT_*) > config file > defaults; contexts.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 use std::path::Path;
 

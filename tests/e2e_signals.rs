@@ -2,6 +2,8 @@
 //! `sh`, as scripts and `ssh host cmd` do, so no shell puts the tty back for it) restore the
 //! terminal: main screen, mouse reporting off, cursor shown, tty cooked; and the exit status is
 //! the one for that signal (128 + signo).
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! End-to-end: the release binary in a real terminal (tmux) against a real OpenBao server.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 
@@ -170,21 +172,62 @@ fn small_terminal_still_renders() {
     assert_restored(&t);
 }
 
+/// Fail if any file below `dir` contains one of `needles`. A directory or file that cannot be read
+/// fails too (a check that cannot look must not pass), and so does a tree without a single file
+/// (the path is wrong, or the run left nothing to check). Symbolic links are not followed: they
+/// may lead outside the tree, and what the run wrote is in the tree.
 fn assert_no_file_contains(dir: &std::path::Path, needles: &[&str]) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.filter_map(Result::ok) {
+    let files = scan_for(dir, needles);
+    assert!(files > 0, "{}: no file to check", dir.display());
+}
+
+/// The number of files checked below `dir`.
+fn scan_for(dir: &std::path::Path, needles: &[&str]) -> usize {
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {} to check it for secrets: {e}", dir.display()));
+    let mut files = 0;
+    for e in entries {
+        let e = e.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
         let p = e.path();
-        if p.is_dir() {
-            assert_no_file_contains(&p, needles);
-        } else if let Ok(bytes) = std::fs::read(&p) {
+        let kind = e
+            .file_type()
+            .unwrap_or_else(|e| panic!("cannot stat {}: {e}", p.display()));
+        if kind.is_dir() {
+            files += scan_for(&p, needles);
+        } else if kind.is_file() {
+            let bytes = std::fs::read(&p).unwrap_or_else(|e| {
+                panic!("cannot read {} to check it for secrets: {e}", p.display())
+            });
             let text = String::from_utf8_lossy(&bytes);
             for n in needles {
                 assert!(!text.contains(n), "{} contains a secret", p.display());
             }
+            files += 1;
         }
     }
+    files
+}
+
+#[test]
+fn the_canary_check_fails_when_it_cannot_look_or_finds_the_canary() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let missing = tmp.path().join("nope");
+    let run = |dir: std::path::PathBuf| {
+        std::panic::catch_unwind(move || assert_no_file_contains(&dir, &["CANARY-123"]))
+    };
+    assert!(run(missing).is_err(), "an unreadable directory fails");
+    assert!(
+        run(tmp.path().to_path_buf()).is_err(),
+        "an empty tree fails"
+    );
+    std::fs::create_dir(tmp.path().join("sub")).expect("mkdir");
+    std::fs::write(tmp.path().join("sub/log"), "all fine").expect("write");
+    assert!(run(tmp.path().to_path_buf()).is_ok(), "a clean tree passes");
+    std::fs::write(tmp.path().join("sub/leak"), "x CANARY-123 y").expect("write");
+    assert!(
+        run(tmp.path().to_path_buf()).is_err(),
+        "the canary is found"
+    );
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! bodies; long fields and terminal escapes) and a capture server that records every header.
 //! The token must never reach an address the user did not configure; fan-out, reply sizes and
 //! cell widths stay bounded; the console keeps running and says what happened.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 
@@ -14,7 +16,7 @@ use common::hostile::{HostileServer, Reply, Seen, node_reply, token_of};
 use strongroom::cluster::{ClusterState, MAX_DISCOVERED};
 use strongroom::vault::VaultError;
 use strongroom::vault::worker::Worker;
-use strongroom::write_gate::Mutation;
+use strongroom::write_gate::{Mutation, Write};
 
 const TOKEN: &str = "s.hostile-canary-token-9f3a";
 
@@ -154,12 +156,15 @@ async fn a_discovered_node_is_never_written_to_and_drops_off_when_unlisted() {
     assert_eq!(state.nodes.len(), 2);
     assert!(state.nodes[1].discovered);
     let out = worker
-        .write(&Mutation::SealNode {
-            addr: b.addr.clone(),
-        })
+        .write(
+            &Write::One(Mutation::SealNode {
+                addr: b.addr.clone(),
+            }),
+            &mut |_| {},
+        )
         .await;
     assert!(
-        matches!(out.result, Err(VaultError::NotConfigured { .. })),
+        matches!(out.first_error(), Some(VaultError::NotConfigured { .. })),
         "{out:?}"
     );
     assert!(b.seen().iter().all(|s| s.path() != "/v1/sys/seal"));

@@ -1,6 +1,8 @@
 //! A real 3-node raft cluster seen through the console's worker and cluster state: one active
 //! node, two standbys, raft and autopilot listing three servers; then the active node is killed
 //! (SIGKILL) and the state must show another node active and the killed one unreachable.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 

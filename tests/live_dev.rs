@@ -1,4 +1,6 @@
 //! The Vault client and worker against a real `bao server -dev` (and an uninitialised server).
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 
@@ -6,14 +8,16 @@ use std::time::{Duration, Instant};
 
 use common::dev::DevServer;
 use strongroom::cluster::{ClusterState, NodeStatus};
-use strongroom::command::{Command, Request};
+use strongroom::command::{Command, Origin, Request, RequestKey, Ticket};
 use strongroom::event::Msg;
+use strongroom::reply::Reply;
+use strongroom::vault::cluster::{ClusterReply, ClusterRequest};
 use strongroom::vault::models::metrics::MetricsSummary;
 use strongroom::vault::models::sys::NodeRole;
 use strongroom::vault::raft::is_raft_not_in_use;
-use strongroom::vault::worker::{Reply, Worker, WorkerHandle};
+use strongroom::vault::worker::{Worker, WorkerHandle};
 use strongroom::vault::{VaultClient, VaultError};
-use strongroom::write_gate::Mutation;
+use strongroom::write_gate::{Mutation, Write};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -105,7 +109,7 @@ async fn a_bad_token_is_permission_denied() {
             matches!(err, VaultError::PermissionDenied { .. }),
             "{err:?}"
         );
-        assert_eq!(err.to_string(), "permission denied: permission denied");
+        assert_eq!(err.to_string(), "permission denied", "said once");
         assert!(!is_raft_not_in_use(&err));
     }
     let seal = c.seal().await.expect_err("a bad token cannot seal");
@@ -172,7 +176,7 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
     assert!(state.ha.value().is_some());
     assert!(state.host_memory.value().is_some());
     assert_eq!(
-        state.raft.error(),
+        state.raft.error().map(ToString::to_string).as_deref(),
         Some("not found: unsupported path"),
         "raft is not in use on a dev server"
     );
@@ -180,12 +184,19 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
 
     // Seal through the worker's write path.
     let out = w
-        .write(&Mutation::SealNode {
-            addr: dev.addr.clone(),
-        })
+        .write(
+            &Write::One(Mutation::SealNode {
+                addr: dev.addr.clone(),
+            }),
+            &mut |_| {},
+        )
         .await;
-    assert_eq!(out.result, Ok(()));
-    assert_eq!(out.summary, format!("sealed {}", dev.addr));
+    assert_eq!(out.first_error(), None, "{out:?}");
+    assert_eq!(out.items.len(), 1);
+    assert_eq!(
+        out.summary,
+        format!("seal {}", dev.addr.trim_start_matches("http://"))
+    );
 
     let poll = w.poll_cluster(&state.node_addrs()).await;
     // Nothing unsealed: the cluster-wide reads are not asked.
@@ -196,7 +207,7 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
     assert_eq!(n.health.value().map(|h| h.status), Some(503));
     assert_eq!(n.seal.value().map(|s| s.sealed), Some(true));
     // The poll reports a sealed node's leader as sealed without asking (see `Worker`).
-    assert_eq!(n.leader.error(), Some("node is sealed"));
+    assert_eq!(n.leader.error(), Some(&VaultError::Sealed));
     assert!(state.any_sealed());
 
     // What the sealed dev server itself answers: token-authenticated reads are refused...
@@ -220,9 +231,14 @@ async fn a_poll_shows_reachable_unreachable_and_then_sealed_nodes() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // A write to an unreachable node: a typed error in the outcome, no panic.
-    let out = w.write(&Mutation::StepDown { addr: dead.clone() }).await;
+    let out = w
+        .write(
+            &Write::One(Mutation::StepDown { addr: dead.clone() }),
+            &mut |_| {},
+        )
+        .await;
     assert!(
-        matches!(out.result, Err(VaultError::Connect { .. })),
+        matches!(out.first_error(), Some(VaultError::Connect { .. })),
         "{out:?}"
     );
 }
@@ -262,17 +278,22 @@ async fn the_worker_handle_answers_each_job_with_its_sequence_number() {
     let handle = WorkerHandle::spawn(worker(&addrs, Some(&dev.root_token)), tx, cancel.clone());
 
     handle.send(&Command::Quit); // not the worker's: ignored
+    let t = |seq: u64| Ticket {
+        seq,
+        epoch: 0,
+        key: RequestKey::new(Origin::Cluster, "poll"),
+    };
     handle.send(&Command::Fetch {
-        seq: 7,
-        request: Request::PollCluster {
+        ticket: t(7),
+        request: Request::Cluster(ClusterRequest::Poll {
             nodes: addrs.clone(),
-        },
+        }),
     });
     match next_msg(&mut rx).await {
         Some(Msg::Vault {
-            seq: 7,
-            reply: Reply::ClusterPoll(poll),
-        }) => {
+            ticket,
+            reply: Reply::Cluster(ClusterReply::Poll(poll)),
+        }) if ticket == t(7) => {
             assert_eq!(poll.nodes.len(), 1);
             assert_eq!(
                 poll.nodes[0].health.as_ref().map(|h| h.role),
@@ -285,24 +306,31 @@ async fn the_worker_handle_answers_each_job_with_its_sequence_number() {
 
     // A dev server has no HA: step-down is accepted and changes nothing.
     handle.send(&Command::Write {
-        seq: 8,
-        mutation: Mutation::StepDown {
+        ticket: t(8),
+        write: Write::One(Mutation::StepDown {
             addr: dev.addr.clone(),
-        },
+        }),
     });
-    match next_msg(&mut rx).await {
-        Some(Msg::Vault {
-            seq: 8,
-            reply: Reply::Write(out),
-        }) => assert_eq!(out.result, Ok(()), "{out:?}"),
-        other => panic!("expected the write reply with seq 8, got {other:?}"),
+    loop {
+        match next_msg(&mut rx).await {
+            // Progress of the write comes first.
+            Some(Msg::Job { ticket, .. }) if ticket == t(8) => continue,
+            Some(Msg::Vault {
+                ticket,
+                reply: Reply::Write(out),
+            }) if ticket == t(8) => {
+                assert_eq!(out.first_error(), None, "{out:?}");
+                break;
+            }
+            other => panic!("expected the write reply with seq 8, got {other:?}"),
+        }
     }
 
     // After cancel, jobs end without replying: once they are done the channel closes empty.
     cancel.cancel();
     handle.send(&Command::Fetch {
-        seq: 9,
-        request: Request::PollCluster { nodes: addrs },
+        ticket: t(9),
+        request: Request::Cluster(ClusterRequest::Poll { nodes: addrs }),
     });
     drop(handle);
     assert!(next_msg(&mut rx).await.is_none(), "no reply after cancel");
@@ -313,217 +341,6 @@ async fn api_fixtures_are_real_and_free_of_tokens() {
     fixtures::check_or_capture().await;
 }
 
-/// `tests/fixtures/api/*.json`: real answers of a dev server (and of an uninitialised server)
-/// for other tests' render snapshots. Captured when missing or when `STRONGROOM_UPDATE_FIXTURES=1`;
-/// otherwise compared with the live answers' shape (every key path and JSON type), so a server
-/// upgrade that changes a shape fails here with the command to refresh them. Addresses are
-/// rewritten to 127.0.0.1:8200/8201; no file may hold a token.
-mod fixtures {
-    use std::collections::BTreeSet;
-    use std::path::{Path, PathBuf};
-
-    use reqwest::Method;
-    use serde_json::Value;
-
-    use super::{DevServer, worker};
-
-    const UPDATE_VAR: &str = "STRONGROOM_UPDATE_FIXTURES";
-
-    fn dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api")
-    }
-
-    /// (file, path, expected status) read with the root token from a running server.
-    async fn read(srv: &DevServer, path: &str, status: u16) -> Value {
-        let token = (!srv.root_token.is_empty()).then_some(srv.root_token.as_str());
-        let w = worker(std::slice::from_ref(&srv.addr), token);
-        let raw = w
-            .client(&srv.addr)
-            .expect("a configured address")
-            .raw(Method::GET, path, &[], None)
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        assert_eq!(raw.status, status, "GET {path}: {}", raw.body);
-        // Addresses carry random test ports; fixtures use the default ones.
-        let text = raw
-            .body
-            .to_string()
-            .replace(&format!("127.0.0.1:{}", srv.port), "127.0.0.1:8200")
-            .replace(&format!("127.0.0.1:{}", srv.port + 1), "127.0.0.1:8201");
-        serde_json::from_str(&text).expect("JSON")
-    }
-
-    pub async fn check_or_capture() {
-        let mut live: Vec<(&str, Value)> = Vec::new();
-        let mut tokens = Vec::new();
-        {
-            let dev = DevServer::start();
-            tokens.push(dev.root_token.clone());
-            live.push((
-                "health_200_active.json",
-                read(&dev, "sys/health", 200).await,
-            ));
-            live.push((
-                "seal_status_unsealed.json",
-                read(&dev, "sys/seal-status", 200).await,
-            ));
-            live.push(("leader_dev.json", read(&dev, "sys/leader", 200).await));
-            live.push(("ha_status_dev.json", read(&dev, "sys/ha-status", 200).await));
-            let w = worker(std::slice::from_ref(&dev.addr), Some(&dev.root_token));
-            super::settled_metrics(&w.client(&dev.addr).expect("a configured address")).await;
-            live.push(("metrics_dev.json", read(&dev, "sys/metrics", 200).await));
-            live.push((
-                "raft_configuration_404_dev.json",
-                read(&dev, "sys/storage/raft/configuration", 404).await,
-            ));
-            dev.seal();
-            live.push((
-                "health_503_sealed.json",
-                read(&dev, "sys/health", 503).await,
-            ));
-            live.push((
-                "seal_status_sealed.json",
-                read(&dev, "sys/seal-status", 200).await,
-            ));
-        }
-        {
-            let srv = DevServer::start_uninitialized();
-            live.push((
-                "health_501_uninitialized.json",
-                read(&srv, "sys/health", 501).await,
-            ));
-            live.push((
-                "seal_status_uninitialized.json",
-                read(&srv, "sys/seal-status", 200).await,
-            ));
-        }
-
-        let update = std::env::var_os(UPDATE_VAR).is_some_and(|v| !v.is_empty());
-        std::fs::create_dir_all(dir()).expect("fixtures dir");
-        let mut stale = Vec::new();
-        for (file, value) in &live {
-            let text = serde_json::to_string_pretty(value).expect("JSON") + "\n";
-            assert_no_token(file, &text, &tokens);
-            let path = dir().join(file);
-            if update || !path.exists() {
-                std::fs::write(&path, text).expect("write fixture");
-                continue;
-            }
-            let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read"))
-                .unwrap_or_else(|e| panic!("{file}: {e}"));
-            let (want, got) = (shape(&saved), shape(value));
-            // Array items come and go with the server's state (a metrics window may hold no
-            // counters at all): new shapes, or missing fields outside arrays, mean a change.
-            let missing: Vec<&String> = want
-                .difference(&got)
-                .filter(|p| !p.contains("[]"))
-                .collect();
-            if got.difference(&want).next().is_some() || !missing.is_empty() {
-                stale.push(format!(
-                    "{file}: only in the fixture {:?}, only in the live answer {:?}",
-                    want.difference(&got).collect::<Vec<_>>(),
-                    got.difference(&want).collect::<Vec<_>>()
-                ));
-            }
-        }
-        assert!(
-            stale.is_empty(),
-            "the server's answers changed shape; refresh with `{UPDATE_VAR}=1 cargo test --test live_dev api_fixtures`:\n{}",
-            stale.join("\n")
-        );
-        // Every file in the directory, captured here or not, is free of tokens and parses.
-        for entry in std::fs::read_dir(dir()).expect("fixtures dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "json") {
-                let text = std::fs::read_to_string(&path).expect("read");
-                let name = path.display().to_string();
-                assert_no_token(&name, &text, &tokens);
-                serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-            }
-        }
-        parse_with_the_models();
-    }
-
-    /// The fixtures decode into the client's models the way the live answers do.
-    fn parse_with_the_models() {
-        use strongroom::vault::models::metrics::MetricsSummary;
-        use strongroom::vault::models::sys::{
-            HaStatus, HealthResponse, LeaderStatus, NodeRole, SealStatus,
-        };
-        fn load<T: serde::de::DeserializeOwned>(file: &str) -> T {
-            let text = std::fs::read_to_string(dir().join(file)).expect("fixture");
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
-        }
-        for (file, status, role) in [
-            ("health_200_active.json", 200, NodeRole::Active),
-            ("health_503_sealed.json", 503, NodeRole::Sealed),
-            (
-                "health_501_uninitialized.json",
-                501,
-                NodeRole::Uninitialized,
-            ),
-        ] {
-            let h: HealthResponse = load(file);
-            assert_eq!(NodeRole::from_status(status, &h), Some(role), "{file}");
-        }
-        let s: SealStatus = load("seal_status_sealed.json");
-        assert!(s.sealed && s.initialized);
-        let l: LeaderStatus = load("leader_dev.json");
-        assert!(!l.ha_enabled);
-        let ha: Value = load("ha_status_dev.json");
-        let ha: HaStatus = serde_json::from_value(ha["data"].clone()).expect("ha data");
-        assert_eq!(ha.nodes[0].api_address, "http://127.0.0.1:8200");
-        let m: MetricsSummary = load("metrics_dev.json");
-        assert_eq!(m.gauge("vault.core.unsealed"), Some(1.0));
-    }
-
-    /// Every key path with its JSON type. Arrays merge their elements' shapes; metric labels
-    /// (free-form keys) are not descended into.
-    fn shape(v: &Value) -> BTreeSet<String> {
-        fn walk(v: &Value, at: &str, out: &mut BTreeSet<String>) {
-            let kind = match v {
-                Value::Null => "null",
-                Value::Bool(_) => "bool",
-                Value::Number(_) => "number",
-                Value::String(_) => "string",
-                Value::Array(_) => "array",
-                Value::Object(_) => "object",
-            };
-            out.insert(format!("{at}: {kind}"));
-            match v {
-                Value::Array(items) => {
-                    for i in items {
-                        walk(i, &format!("{at}[]"), out);
-                    }
-                }
-                Value::Object(map) if !at.ends_with(".Labels") => {
-                    for (k, v) in map {
-                        walk(v, &format!("{at}.{k}"), out);
-                    }
-                }
-                _ => {}
-            }
-        }
-        let mut out = BTreeSet::new();
-        walk(v, "", &mut out);
-        out
-    }
-
-    /// No server token, and nothing shaped like one (`s.` or `hvs.` + 24 or more characters).
-    fn assert_no_token(name: &str, text: &str, tokens: &[String]) {
-        for t in tokens.iter().filter(|t| !t.is_empty()) {
-            assert!(!text.contains(t.as_str()), "{name} holds the root token");
-        }
-        let looks_like_token = |w: &str| {
-            let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
-            ["s.", "hvs.", "b."].iter().any(|p| {
-                w.strip_prefix(p)
-                    .is_some_and(|r| r.len() >= 24 && r.chars().all(|c| c.is_ascii_alphanumeric()))
-            })
-        };
-        assert!(
-            !text.split(['"', ' ', ',']).any(looks_like_token),
-            "{name} holds something that looks like a token"
-        );
-    }
-}
+/// `tests/fixtures/api/*.json`: see `live_dev/fixtures.rs`.
+#[path = "live_dev/fixtures.rs"]
+mod fixtures;

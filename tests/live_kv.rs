@@ -1,6 +1,7 @@
 //! Mounts and the KV walker against a real `bao server -dev`: KV v2 (`secret/`) and a KV v1
 //! mount, tokens with `list` only, with `scan`, and with a denied folder; cancel; namespaces.
 //! The binary is in `live_kv_find.rs`.
+#![allow(clippy::expect_used)]
 
 mod common;
 mod kv_support;

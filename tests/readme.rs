@@ -1,5 +1,7 @@
 //! The README stays in step with the code: it opens with the two set-up commands, and its key
 //! table names every action of the keymap and every `:` command.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 use strongroom::action::Action;
 use strongroom::app::COMMANDS;

@@ -1,5 +1,7 @@
 //! Render snapshots of the whole console on the health screen (chrome included), in each state,
 //! at 100×30 and 60×16, with a fixed clock. Cell asserts for the critical cues.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 #[path = "common/health_fixtures.rs"]

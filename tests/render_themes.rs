@@ -1,5 +1,7 @@
 //! One style snapshot per shipped theme on the health screen (one node sealed, one
 //! unreachable), plus cell asserts for the critical cues.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;

@@ -1,6 +1,8 @@
 //! `strongroom sandbox up|status|seal|up|down|reset` as a user runs them: the real binary with
 //! `STRONGROOM_SANDBOX_DIR` in a temporary directory, against real `bao server` processes.
 //! A guard stops every node on the way out, also when an assertion fails.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -115,7 +117,11 @@ impl Sandbox {
         let mut out = Vec::new();
         for addr in st.addrs() {
             let c = init::client(&addr, None).expect("client");
-            out.push(init::health(&c).await.ok().map(|(r, _)| r));
+            out.push(
+                init::answer(c.health().await, &addr)
+                    .expect("decodes")
+                    .map(|h| h.role),
+            );
         }
         out
     }

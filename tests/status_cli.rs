@@ -1,6 +1,8 @@
 //! `strongroom status` (the real binary) against real servers; exit codes as `bao status` has
 //! them: 0 unsealed, 2 sealed or uninitialised, 1 error (unreachable). The child gets no BAO_*,
 //! VAULT_* or STRONGROOM_* variables of ours, and HOME, config and state dirs in a tempdir.
+// Test crate: helpers outside #[test] fns fail the test with a message via expect.
+#![allow(clippy::expect_used)]
 
 mod common;
 

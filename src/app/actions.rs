@@ -1,13 +1,14 @@
-//! Keys → actions (through the keymap) → state changes and commands.
+//! Keys → actions (through the keymap) → state changes and commands. `App` handles the global
+//! actions; the screen on top of the stack gets the rest.
 
-use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::{App, Mode, ScreenId, ToastLevel};
+use super::{App, Mode, ToastLevel};
 use crate::action::Action;
 use crate::command::Command;
 use crate::input::{InputOutcome, LineInput};
 use crate::keymap::{KeyContext, KeyResult};
-use crate::write_gate::{Confirmation, Mutation};
+use crate::write_gate::Confirmation;
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -21,28 +22,25 @@ impl App {
                 match line.handle_key(key) {
                     InputOutcome::Submit => self.mode = Mode::Normal,
                     InputOutcome::Cancel => {
-                        self.health.set_filter(String::new());
+                        self.screen_mut().set_filter(String::new());
                         self.mode = Mode::Normal;
                     }
                     _ => {
-                        self.health.set_filter(line.text.clone());
+                        self.screen_mut().set_filter(line.text.clone());
                         self.mode = Mode::Filter(line);
                     }
                 }
                 Vec::new()
             }
-            Mode::Confirm => self.on_confirm_key(key),
+            Mode::Confirm => {
+                self.mode = Mode::Confirm;
+                self.on_confirm_key(key)
+            }
             Mode::Help { scroll } => {
                 self.mode = Mode::Help { scroll };
                 self.on_mapped_key(KeyContext::Help, key)
             }
-            Mode::Normal => self.on_mapped_key(self.key_context(), key),
-        }
-    }
-
-    fn key_context(&self) -> KeyContext {
-        match self.screen {
-            ScreenId::Health => KeyContext::Health,
+            Mode::Normal => self.on_mapped_key(self.screen().key_context(), key),
         }
     }
 
@@ -62,6 +60,9 @@ impl App {
         if let Mode::Help { scroll } = self.mode {
             return self.on_help_action(action, scroll);
         }
+        if self.mode == Mode::Confirm {
+            return self.on_confirm_action(action);
+        }
         match action {
             Action::Quit | Action::ForceQuit => {
                 self.quit = true;
@@ -76,39 +77,26 @@ impl App {
                 Vec::new()
             }
             Action::Filter => {
-                self.mode = Mode::Filter(LineInput::with_text(self.health.filter()));
+                self.mode = Mode::Filter(LineInput::with_text(self.screen().filter()));
                 Vec::new()
             }
             Action::Back => {
-                if !self.health.filter().is_empty() {
-                    self.health.set_filter(String::new());
+                // Clear the filter first; then back to the previous screen.
+                if !self.screen().filter().is_empty() {
+                    self.screen_mut().set_filter(String::new());
+                } else {
+                    self.pop_screen();
                 }
                 Vec::new()
             }
-            Action::Up => self.moved(-1),
-            Action::Down => self.moved(1),
-            Action::PageUp => self.moved(-10),
-            Action::PageDown => self.moved(10),
-            Action::Top => {
-                self.health.select_first();
-                Vec::new()
-            }
-            Action::Bottom => {
-                self.health.select_last(&self.cluster);
-                Vec::new()
-            }
-            Action::Select => Vec::new(),
             Action::Refresh => {
                 self.poll.force();
-                self.poll_now()
-            }
-            Action::FocusNext => {
-                self.health.focus_next();
-                Vec::new()
-            }
-            Action::FocusPrev => {
-                self.health.focus_prev();
-                Vec::new()
+                let mut cmds = self.poll_now();
+                let effects = self
+                    .with_screen(|s, ctx| s.on_action(Action::Refresh, ctx))
+                    .unwrap_or_default();
+                cmds.extend(self.apply_effects(effects));
+                cmds
             }
             Action::Suspend => vec![Command::Suspend],
             Action::NextTheme => {
@@ -123,143 +111,88 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::SealNode => match self.health.selected_node(&self.cluster) {
-                Some(n) if n.discovered => {
-                    let msg = format!(
-                        "{} was discovered, not configured: the token is only sent to \
-                         configured addresses (add it with --addr to seal it)",
-                        crate::sanitize::sanitize(n.short_addr())
-                    );
-                    self.toast(msg, ToastLevel::Warn);
-                    Vec::new()
-                }
-                Some(n) => {
-                    let addr = n.addr.clone();
-                    self.submit_write(Mutation::SealNode { addr })
-                }
-                None => {
-                    self.toast("select a node to seal", ToastLevel::Warn);
-                    Vec::new()
-                }
-            },
-            Action::StepDown => match self.cluster.active() {
-                Some(n) if n.discovered => {
-                    let msg = format!(
-                        "the active node {} was discovered, not configured: the token is only \
-                         sent to configured addresses (add it with --addr to step it down)",
-                        crate::sanitize::sanitize(n.short_addr())
-                    );
-                    self.toast(msg, ToastLevel::Warn);
-                    Vec::new()
-                }
-                Some(n) => {
-                    let addr = n.addr.clone();
-                    self.submit_write(Mutation::StepDown { addr })
-                }
-                None => {
-                    self.toast("no active node to step down", ToastLevel::Warn);
-                    Vec::new()
-                }
+            Action::Confirm | Action::Cancel => Vec::new(),
+            other => match self.with_screen(|s, ctx| s.on_action(other, ctx)) {
+                Some(effects) => self.apply_effects(effects),
+                None => Vec::new(),
             },
         }
     }
 
-    fn moved(&mut self, delta: isize) -> Vec<Command> {
-        self.health.move_selection(delta, &self.cluster);
-        Vec::new()
-    }
-
     fn on_help_action(&mut self, action: Action, scroll: u16) -> Vec<Command> {
-        match action {
-            Action::Help | Action::Back | Action::Quit => self.mode = Mode::Normal,
+        let scroll = match action {
+            Action::Help | Action::Back | Action::Quit => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
             Action::ForceQuit => {
                 self.quit = true;
                 return vec![Command::Quit];
             }
-            Action::Down => {
-                self.mode = Mode::Help {
-                    scroll: scroll.saturating_add(1),
-                }
-            }
-            Action::Up => {
-                self.mode = Mode::Help {
-                    scroll: scroll.saturating_sub(1),
-                }
-            }
-            Action::PageDown => {
-                self.mode = Mode::Help {
-                    scroll: scroll.saturating_add(10),
-                }
-            }
-            Action::PageUp => {
-                self.mode = Mode::Help {
-                    scroll: scroll.saturating_sub(10),
-                }
-            }
-            Action::Top => self.mode = Mode::Help { scroll: 0 },
-            _ => {}
-        }
+            Action::Down => scroll.saturating_add(1),
+            Action::Up => scroll.saturating_sub(1),
+            Action::PageDown => scroll.saturating_add(10),
+            Action::PageUp => scroll.saturating_sub(10),
+            Action::Top => 0,
+            _ => scroll,
+        };
+        self.mode = Mode::Help { scroll };
         Vec::new()
     }
 
-    /// Every write goes through the gate.
-    pub(crate) fn submit_write(&mut self, m: Mutation) -> Vec<Command> {
-        match self.gate.submit(m) {
-            Ok(_) => self.mode = Mode::Confirm,
-            Err(e) => self.toast(e.to_string(), ToastLevel::Warn),
-        }
-        Vec::new()
-    }
-
+    /// The dialog's keys: a typed confirmation's input takes printable characters and its
+    /// editing keys first; everything else goes through the keymap's `[confirm]` section.
     fn on_confirm_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let Some(pending) = self.gate.pending() else {
             self.mode = Mode::Normal;
             return Vec::new();
         };
-        let typed = matches!(pending.confirmation, Confirmation::Typed { .. });
-        let mut line = LineInput::with_text(&pending.typed);
-        let outcome = if typed {
-            line.handle_key(key)
-        } else {
-            crate::input::yes_no(key)
-        };
-        match outcome {
-            InputOutcome::Cancel => {
+        if matches!(pending.confirmation, Confirmation::Typed { .. })
+            && crate::input::is_text_key(&key)
+        {
+            if let Some(input) = self.gate.typed_input() {
+                input.handle_key(key);
+            }
+            self.dirty = true;
+            return Vec::new();
+        }
+        self.on_mapped_key(KeyContext::Confirm, key)
+    }
+
+    fn on_confirm_action(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::ForceQuit => {
+                self.quit = true;
+                vec![Command::Quit]
+            }
+            Action::Cancel => {
                 self.gate.cancel();
                 self.toast("cancelled", ToastLevel::Info);
                 self.mode = Mode::Normal;
                 Vec::new()
             }
-            InputOutcome::Submit => {
-                let seq = self.next_seq();
-                match self.gate.confirm(seq) {
+            Action::Confirm => {
+                let summary = self
+                    .gate
+                    .pending()
+                    .map(|p| p.spec.summary.clone())
+                    .unwrap_or_default();
+                let ticket = self.write_ticket(&summary);
+                match self.gate.confirm(ticket) {
                     Ok(cmd) => {
                         self.mode = Mode::Normal;
                         vec![cmd]
                     }
                     Err(e) => {
                         self.toast(e.to_string(), ToastLevel::Warn);
-                        self.mode = if self.gate.pending().is_some() {
-                            Mode::Confirm
-                        } else {
-                            Mode::Normal
-                        };
+                        if self.gate.pending().is_none() {
+                            self.mode = Mode::Normal;
+                        }
                         Vec::new()
                     }
                 }
             }
-            _ => {
-                if typed {
-                    while self.gate.pending().is_some_and(|p| !p.typed.is_empty()) {
-                        self.gate.backspace();
-                    }
-                    for c in line.text.chars() {
-                        self.gate.type_char(c);
-                    }
-                }
-                self.mode = Mode::Confirm;
-                Vec::new()
-            }
+            _ => Vec::new(),
         }
     }
 
@@ -270,11 +203,11 @@ impl App {
             Mode::Filter(line) => {
                 line.insert_str(text);
                 let f = line.text.clone();
-                self.health.set_filter(f);
+                self.screen_mut().set_filter(f);
             }
             Mode::Confirm => {
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    self.gate.type_char(c);
+                if let Some(input) = self.gate.typed_input() {
+                    input.insert_str(text);
                 }
             }
             _ => {}
@@ -285,25 +218,8 @@ impl App {
         if self.mode != Mode::Normal {
             return Vec::new();
         }
-        match m.kind {
-            MouseEventKind::ScrollDown => {
-                self.health.scroll(3, &self.cluster);
-                self.dirty = true;
-            }
-            MouseEventKind::ScrollUp => {
-                self.health.scroll(-3, &self.cluster);
-                self.dirty = true;
-            }
-            MouseEventKind::Down(MouseButton::Left) => {
-                let area = crate::ui::layout::body_area(self.size.0, self.size.1);
-                if let Some((panel, row)) =
-                    self.health.hit_test(area, &self.cluster, m.column, m.row)
-                {
-                    self.health.click(panel, row);
-                    self.dirty = true;
-                }
-            }
-            _ => {}
+        if self.with_screen(|s, ctx| s.on_mouse(m, ctx)) {
+            self.dirty = true;
         }
         Vec::new()
     }

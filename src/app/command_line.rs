@@ -133,7 +133,7 @@ impl App {
             "q" | "q!" | "quit" | "exit" => self.on_action(Action::Quit),
             "help" | "h" | "?" => self.on_action(Action::Help),
             "health" | "status" => {
-                self.screen = super::ScreenId::Health;
+                self.go_to_health();
                 Vec::new()
             }
             "refresh" | "r" => self.on_action(Action::Refresh),

@@ -230,7 +230,7 @@ fn raft_not_in_use(cluster: &ClusterState) -> bool {
     cluster
         .raft
         .error()
-        .is_some_and(|e| crate::vault::raft::describe_raft_error(e) == "raft storage not in use")
+        .is_some_and(crate::vault::raft::is_raft_not_in_use)
 }
 
 /// Why the heap share of host memory cannot be judged.

@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 
 use crate::remote::Remote;
 use crate::vault::error::VaultError;
+use crate::vault::models::cluster::{ClusterPoll, NodeReport};
 use crate::vault::models::metrics::MetricsSummary;
 use crate::vault::models::raft::{AutopilotState, RaftConfiguration};
 use crate::vault::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, NodeRole, SealStatus};
-use crate::vault::worker::{ClusterPoll, NodeReport};
 
 /// The state of one node as the console shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,17 +133,19 @@ impl NodeState {
                 self.health.succeed(h, at);
             }
             Err(e) => {
-                self.health.fail(e.to_string(), at);
+                self.health.fail(e.clone(), at);
                 self.last_error = Some(e);
             }
         }
         match report.seal {
             Some(r) => self.seal.apply(r, at),
-            None => self.seal.fail("not asked: node unreachable", at),
+            None => self.seal.fail(VaultError::NotAsked("node unreachable"), at),
         }
         match report.leader {
             Some(r) => self.leader.apply(r, at),
-            None => self.leader.fail("not asked: node unreachable", at),
+            None => self
+                .leader
+                .fail(VaultError::NotAsked("node unreachable"), at),
         }
     }
 }

@@ -12,8 +12,9 @@ mod file;
 mod resolve;
 mod token_warning;
 
+pub use crate::toml_pos::toml_error;
 pub use env::{Env, config_dir, state_dir};
-pub use file::{ConfigError, ConfigFile, ContextConfig, parse_config, toml_error};
+pub use file::{ConfigError, ConfigFile, ContextConfig, parse_config};
 pub use resolve::{DEFAULT_ADDR, Settings, load, resolve};
 pub use token_warning::TokenWarning;
 

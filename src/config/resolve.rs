@@ -13,7 +13,7 @@ use super::{
     config_dir, parse_config,
 };
 use crate::cli::Cli;
-use crate::secret::{Token, token_from};
+use crate::secret::{ExposeSecret, Token, token_from};
 
 /// The default address, as the CLI has it.
 pub const DEFAULT_ADDR: &str = "https://127.0.0.1:8200";
@@ -179,7 +179,7 @@ fn select(cli: &Cli, file: &ConfigFile) -> Result<Option<String>, ConfigError> {
 fn flag_or_env_token(cli: &Cli, env: &Env) -> Option<TokenChoice> {
     if let Some(t) = &cli.token {
         return Some((
-            Some(Arc::new(token_from(t))),
+            Some(Arc::new(token_from(t.secret().expose_secret()))),
             TokenSource::Flag,
             Some(TokenWarning::Flag),
         ));

@@ -22,6 +22,8 @@
 //!   }]
 //! }
 //! ```
+// Headless subcommand: its job is to print results to stdout and errors to stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod kv_find;
 
@@ -31,6 +33,7 @@ use crate::cli::Format;
 use crate::cluster::{ClusterState, NodeState, NodeStatus};
 use crate::config::ConnectionProfile;
 use crate::sanitize::sanitize;
+use crate::vault::VaultError;
 use crate::vault::worker::Worker;
 
 #[derive(Debug, Serialize)]
@@ -76,12 +79,12 @@ pub async fn status(profile: &ConnectionProfile, format: Format) -> i32 {
     if let Some(e) = state
         .ha
         .error()
-        .filter(|e| e.starts_with("permission denied"))
+        .filter(|e| matches!(e, VaultError::PermissionDenied { .. }))
     {
         eprintln!(
             "strongroom: note: other nodes of the cluster were not looked up (sys/ha-status: {}); \
              give a token, or one --addr per node",
-            sanitize(e)
+            sanitize(&e.to_string())
         );
     }
     if !state.discovery.is_empty() {
@@ -273,8 +276,8 @@ fn pad(s: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use crate::vault::error::VaultError;
+    use crate::vault::models::cluster::{ClusterPoll, ClusterReport, NodeReport};
     use crate::vault::models::sys::{Health, HealthResponse, NodeRole, SealStatus};
-    use crate::vault::worker::{ClusterPoll, ClusterReport, NodeReport};
 
     fn answered(addr: &str, status: u16) -> NodeReport {
         let body = HealthResponse {

@@ -1,3 +1,58 @@
-//! Long work with progress and cancel. The KV walker is independent of the job plumbing.
+//! Long work with progress: one shape for Vault walks, bulk writes and (later) file scans.
+//! A job is started with `Command::StartJob` (or a batch `Command::Write`), reports
+//! `Msg::Job { ticket, event }` with [`JobEvent`]s, and is stopped with `Command::CancelJob`.
+//! The producer coalesces progress with a [`Throttle`] (about 10 updates a second, the last one
+//! always sent), so a fast producer can never flood the UI loop; bulk results travel as owned
+//! batches.
 
+pub mod throttle;
 pub mod walk;
+
+pub use throttle::Throttle;
+
+use crate::vault::VaultError;
+
+/// What a job is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobSpec {}
+
+/// Counters of a running job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JobProgress {
+    /// Items done (secrets found, writes made).
+    pub done: u64,
+    /// Items that failed.
+    pub failed: u64,
+    /// Items skipped (denied subtrees).
+    pub skipped: u64,
+    /// The total, when known in advance (a batch).
+    pub total: Option<u64>,
+}
+
+impl JobProgress {
+    /// "12 of 40", "12 found · 2 skipped".
+    pub fn label(&self) -> String {
+        let mut s = match self.total {
+            Some(t) => format!("{} of {t}", self.done + self.failed),
+            None => format!("{}", self.done),
+        };
+        if self.failed > 0 {
+            s += &format!(" · {} failed", self.failed);
+        }
+        if self.skipped > 0 {
+            s += &format!(" · {} skipped", self.skipped);
+        }
+        s
+    }
+}
+
+/// What a job reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobEvent {
+    Progress(JobProgress),
+    /// A batch of results, in order of arrival.
+    Partial(Vec<String>),
+    /// Finished, with the final counters.
+    Done(JobProgress),
+    Failed(VaultError),
+}

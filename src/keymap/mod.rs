@@ -7,6 +7,7 @@ use std::path::Path;
 use crossterm::event::KeyEvent;
 
 use crate::action::Action;
+use crate::toml_pos::{line_of, toml_error};
 
 /// Where a key is pressed. Lookups fall back from a screen context to `global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14,16 +15,29 @@ pub enum KeyContext {
     Global,
     Health,
     Help,
+    /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
+    Confirm,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 3] = [KeyContext::Global, KeyContext::Health, KeyContext::Help];
+    pub const ALL: [KeyContext; 4] = [
+        KeyContext::Global,
+        KeyContext::Health,
+        KeyContext::Help,
+        KeyContext::Confirm,
+    ];
+
+    /// Overlays take no global key but `force_quit`.
+    pub fn is_overlay(self) -> bool {
+        matches!(self, KeyContext::Help | KeyContext::Confirm)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
             KeyContext::Global => "global",
             KeyContext::Health => "health",
             KeyContext::Help => "help",
+            KeyContext::Confirm => "confirm",
         }
     }
 
@@ -67,10 +81,6 @@ type Use = (String, Action, usize);
 /// A keymap file: sections of `chord = "action"`, with the spans of the values for line numbers.
 type KeymapFile = BTreeMap<String, toml::Spanned<BTreeMap<String, toml::Spanned<toml::Value>>>>;
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
 /// Parse a keymap file into (context, chord text, keys, action, line); errors name file, line, value.
 fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
     let mut out = Vec::new();
@@ -78,7 +88,7 @@ fn parse_entries(text: &str, origin: &str) -> (Entries, Vec<String>) {
     let doc: KeymapFile = match toml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
-            let (line, message) = crate::config::toml_error(text, &e);
+            let (line, message) = toml_error(text, &e);
             return (out, vec![format!("{origin}, line {line}: {message}")]);
         }
     };
@@ -201,7 +211,7 @@ impl Keymap {
                 .find(|(k, _, a)| k.as_slice() == keys && *a != action)
         };
         match ctx {
-            KeyContext::Help => None,
+            KeyContext::Help | KeyContext::Confirm => None,
             KeyContext::Global => SCREENS.iter().find_map(|&screen| {
                 let (_, other, other_action) = on(screen)?;
                 Some(format!(
@@ -261,10 +271,7 @@ impl Keymap {
         let mut prefix = false;
         for c in Self::contexts(ctx) {
             for (keys, _, action) in self.maps.get(&c).into_iter().flatten() {
-                if c == KeyContext::Global
-                    && ctx == KeyContext::Help
-                    && *action != Action::ForceQuit
-                {
+                if c == KeyContext::Global && ctx.is_overlay() && *action != Action::ForceQuit {
                     continue;
                 }
                 if keys.as_slice() == seq {

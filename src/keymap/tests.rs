@@ -136,7 +136,10 @@ fn user_conflicts_warn_and_help_ignores_global() {
         .into_iter()
         .map(|(c, a)| format!("{c}={}", a.name()))
         .collect();
-    assert_eq!(health, vec!["S=seal_node", "D=step_down"]);
+    assert_eq!(
+        health,
+        vec!["S=seal_node", "ctrl-s=seal_all", "D=step_down"]
+    );
     // A directory is not a readable file: a warning, defaults kept.
     let (_, w) = Keymap::load(Some(dir.path()));
     assert_eq!(w.len(), 1, "{w:?}");

@@ -1,5 +1,7 @@
 //! The headless sandbox subcommands: `up`, `status`, `seal`, `down`, `reset`. Each prints what it
 //! did and returns the process exit code.
+// Headless subcommands: their job is to print what they did to stdout/stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -7,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::cluster::RunningCluster;
 use super::error::SandboxError;
 use super::init;
-use super::ready::is_unsealed;
+use super::ready::role_of;
 use super::state::{self, SandboxState};
 use super::{files, lock, up};
 use crate::cli::SandboxAction;
@@ -90,10 +92,7 @@ async fn status() -> Result<i32, SandboxError> {
             .filter(|_| running)
             .map_or("-".to_string(), |p| p.to_string());
         let role = if running {
-            init::health(&init::client(&n.api_addr, None)?)
-                .await
-                .ok()
-                .map(|(r, _)| r)
+            role_of(&init::client(&n.api_addr, None)?).await?
         } else {
             None
         };
@@ -104,7 +103,7 @@ async fn status() -> Result<i32, SandboxError> {
             Some(NodeRole::Uninitialized) => ("uninitialised", "-"),
             Some(r) => ("unsealed", r.label()),
         };
-        all_ok &= role.is_some_and(is_unsealed);
+        all_ok &= role.is_some_and(NodeRole::is_unsealed);
         let process = if running { "running" } else { "stopped" };
         println!(
             "{:<6} {:<24} {pid:>8}  {process:<8} {seal:<14} {role_label}",
@@ -140,13 +139,13 @@ async fn seal() -> Result<i32, SandboxError> {
         }
         let c = cluster.root_client(i)?;
         if matches!(
-            init::health(&c).await,
-            Ok((NodeRole::Sealed | NodeRole::Uninitialized, _))
+            role_of(&c).await?,
+            Some(NodeRole::Sealed | NodeRole::Uninitialized)
         ) {
             println!("{id}: already sealed");
             continue;
         }
-        if init::seal(&c).await.is_ok() {
+        if c.seal().await.is_ok() {
             println!("{id}: sealed");
         } else {
             cluster.restart_node(i).await?;
@@ -166,7 +165,7 @@ async fn seal() -> Result<i32, SandboxError> {
 async fn wait_sealed(c: &crate::vault::VaultClient) -> Result<(), SandboxError> {
     let deadline = Instant::now() + SEAL_TIMEOUT;
     loop {
-        if matches!(init::health(c).await, Ok((NodeRole::Sealed, _))) {
+        if role_of(c).await? == Some(NodeRole::Sealed) {
             return Ok(());
         }
         if Instant::now() >= deadline {

@@ -1,17 +1,19 @@
-//! Node-level HTTP steps of bringing a cluster up: health, seal status, `sys/init` and unsealing.
-//! Unseal shares and the root token only ever live in [`SecretString`]s.
+//! The sandbox's side of bringing nodes up: clients for the local nodes, the credentials `sys/init`
+//! handed out, and submitting the shares. Every API call goes through [`crate::vault`]. Unseal
+//! shares and the root token only ever live in [`SecretString`]s.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
-use secrecy::{ExposeSecret, SecretString};
-use serde_json::{Value, json};
+use secrecy::SecretString;
+use serde_json::Value;
 
 use super::error::SandboxError;
-use crate::vault::client::{ClientSettings, VaultClient, check};
+use crate::vault::client::{ClientSettings, VaultClient};
 use crate::vault::error::VaultError;
-use crate::vault::models::sys::{HealthResponse, NodeRole, SealStatus};
+use crate::vault::models::ceremony::InitRequest;
+use crate::vault::models::raft::AutopilotConfigUpdate;
+use crate::vault::models::sys::SealStatus;
 
 /// What `sys/init` handed out: the unseal shares (base64) and the initial root token.
 /// `Debug` shows neither (SecretString redacts).
@@ -45,19 +47,15 @@ pub fn client(addr: &str, token: Option<&SecretString>) -> Result<VaultClient, S
         .map_err(|e| SandboxError::vault("cannot build HTTP client", e))
 }
 
-/// `GET sys/health`: the role from the status code (any code is an answer).
-pub async fn health(c: &VaultClient) -> Result<(NodeRole, HealthResponse), VaultError> {
-    let raw = c.raw(Method::GET, "sys/health", &[], None).await?;
-    let body: HealthResponse = serde_json::from_value(raw.body).unwrap_or_default();
-    let role = NodeRole::from_status(raw.status, &body).ok_or_else(|| {
-        VaultError::from_status(raw.status, vec!["unexpected sys/health answer".into()])
-    })?;
-    Ok((role, body))
-}
-
-/// `GET sys/seal-status`.
-pub async fn seal_status(c: &VaultClient) -> Result<SealStatus, VaultError> {
-    c.get_json("sys/seal-status").await
+/// A node's answer while the cluster forms: `None` when it gave none yet (not reachable, or an
+/// error status while it starts, elects or joins), an error when it answered something that does
+/// not decode — that is a bug or a foreign server, never something to wait out.
+pub fn answer<T>(r: Result<T, VaultError>, addr: &str) -> Result<Option<T>, SandboxError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e @ VaultError::Decode(_)) => Err(SandboxError::vault(addr.to_string(), e)),
+        Err(_) => Ok(None),
+    }
 }
 
 /// `PUT sys/init` with `shares` shares and `threshold`.
@@ -66,29 +64,19 @@ pub async fn init(
     shares: usize,
     threshold: usize,
 ) -> Result<Credentials, SandboxError> {
-    let body = json!({ "secret_shares": shares, "secret_threshold": threshold });
-    let mut v = c
-        .request(Method::PUT, "sys/init", &[], Some(&body))
+    let req = InitRequest {
+        secret_shares: shares,
+        secret_threshold: threshold,
+    };
+    let resp = c
+        .init(req)
         .await
         .map_err(|e| SandboxError::vault(format!("sys/init on {}", c.addr()), e))?;
-    let keys: Vec<SecretString> = match v.get_mut("keys_base64").map(Value::take) {
-        Some(Value::Array(a)) => a.into_iter().filter_map(into_secret).collect(),
-        _ => Vec::new(),
-    };
-    let root = v
-        .get_mut("root_token")
-        .map(Value::take)
-        .and_then(into_secret);
-    match root {
-        Some(root_token) if keys.len() == shares => Ok(Credentials {
-            shares: keys,
-            threshold,
-            root_token,
-        }),
-        _ => Err(SandboxError::Unexpected(
-            "sys/init did not return the expected shares and root token".into(),
-        )),
-    }
+    Ok(Credentials {
+        shares: resp.keys_base64,
+        threshold,
+        root_token: resp.root_token,
+    })
 }
 
 /// Move a JSON string into a secret without copying it.
@@ -106,22 +94,10 @@ pub async fn submit_shares(
     c: &VaultClient,
     creds: &Credentials,
 ) -> Result<SealStatus, SandboxError> {
-    let ctx = || format!("sys/unseal on {}", c.addr());
-    let reset = json!({ "reset": true });
-    c.request(Method::PUT, "sys/unseal", &[], Some(&reset))
-        .await
-        .map_err(|e| SandboxError::vault(ctx(), e))?;
-    let mut last = SealStatus::default();
+    let ctx = |e| SandboxError::vault(format!("sys/unseal on {}", c.addr()), e);
+    let mut last = c.unseal_reset().await.map_err(ctx)?;
     for share in creds.shares.iter().take(creds.threshold) {
-        let body = json!({ "key": share.expose_secret() });
-        let raw = c
-            .raw(Method::PUT, "sys/unseal", &[], Some(&body))
-            .await
-            .map_err(|e| SandboxError::vault(ctx(), e))?;
-        drop(body);
-        let v = check(raw).map_err(|e| SandboxError::vault(ctx(), e))?;
-        last = serde_json::from_value(v)
-            .map_err(|e| SandboxError::Unexpected(format!("{}: {e}", ctx())))?;
+        last = c.unseal(share).await.map_err(ctx)?;
         if !last.sealed {
             break;
         }
@@ -129,50 +105,70 @@ pub async fn submit_shares(
     Ok(last)
 }
 
-/// `PUT sys/seal` (needs a token; refused by standbys).
-pub async fn seal(c: &VaultClient) -> Result<(), VaultError> {
-    c.request(Method::PUT, "sys/seal", &[], None)
-        .await
-        .map(|_| ())
-}
-
-/// Number of servers in the raft configuration (token needed).
-pub async fn raft_server_count(c: &VaultClient) -> Result<usize, VaultError> {
-    let v = c
-        .request(Method::GET, "sys/storage/raft/configuration", &[], None)
-        .await?;
-    Ok(v.pointer("/data/config/servers")
-        .and_then(Value::as_array)
-        .map(Vec::len)
-        .unwrap_or(0))
-}
-
-/// Number of voters according to autopilot (token needed). The raft configuration already says
-/// `voter:true` for joiners that autopilot has not promoted yet, and such a cluster cannot fail
-/// over; autopilot's `voters` is the list that counts.
-pub async fn autopilot_voter_count(c: &VaultClient) -> Result<usize, VaultError> {
-    let v = c
-        .request(Method::GET, "sys/storage/raft/autopilot/state", &[], None)
-        .await?;
-    Ok(v.pointer("/data/voters")
-        .and_then(Value::as_array)
-        .map(Vec::len)
-        .unwrap_or(0))
-}
-
 /// Autopilot promotes a joiner after `server_stabilization_time` (10 s by default); the sandbox
 /// and the test clusters want voters quickly.
 pub async fn tune_autopilot(c: &VaultClient) -> Result<(), VaultError> {
-    let body = json!({ "server_stabilization_time": STABILIZATION });
-    c.request(
-        Method::POST,
-        "sys/storage/raft/autopilot/configuration",
-        &[],
-        Some(&body),
-    )
+    c.set_autopilot_configuration(&AutopilotConfigUpdate {
+        server_stabilization_time: Some(STABILIZATION.to_string()),
+    })
     .await
-    .map(|_| ())
 }
 
 /// The sandbox's autopilot `server_stabilization_time`.
 pub const STABILIZATION: &str = "1s";
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+    use crate::sandbox::ready::role_of;
+    use crate::vault::models::sys::NodeRole;
+
+    /// A one-connection HTTP server on 127.0.0.1 answering `status` with `body`.
+    fn serve_once(status: u16, body: &'static str) -> String {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = format!("http://{}", l.local_addr().expect("addr"));
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = l.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(reply.as_bytes());
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn no_answer_is_none_and_a_bad_answer_is_an_error() {
+        let unreachable = VaultError::Connect {
+            addr: "http://127.0.0.1:1".into(),
+            reason: "refused".into(),
+        };
+        assert!(matches!(answer::<()>(Err(unreachable), "a"), Ok(None)));
+        let starting = VaultError::from_status(500, vec!["not ready".into()]);
+        assert!(matches!(answer::<()>(Err(starting), "a"), Ok(None)));
+        let garbled = VaultError::Decode("sys/health: invalid type".into());
+        let e = answer::<()>(Err(garbled), "http://127.0.0.1:9").expect_err("an error");
+        assert!(e.to_string().contains("invalid type"), "{e}");
+        assert!(matches!(answer(Ok(3), "a"), Ok(Some(3))));
+    }
+
+    #[tokio::test]
+    async fn a_health_answer_that_does_not_decode_is_not_taken_for_a_role() {
+        // Before, the body fell back to its default and the status alone made a role.
+        let addr = serve_once(503, r#"{"initialized":"yes","sealed":1}"#);
+        let c = client(&addr, None).expect("client");
+        let e = role_of(&c).await.expect_err("a decode error");
+        assert!(e.to_string().contains("sys/health"), "{e}");
+
+        let addr = serve_once(503, r#"{"initialized":true,"sealed":true}"#);
+        let c = client(&addr, None).expect("client");
+        assert_eq!(role_of(&c).await.expect("decodes"), Some(NodeRole::Sealed));
+    }
+}

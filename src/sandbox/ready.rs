@@ -52,20 +52,20 @@ impl RunningCluster {
         }
     }
 
-    /// Health of every node, concurrently (`None` = no answer).
+    /// Health of every node, concurrently (`None` = no answer; an answer that does not decode is
+    /// an error).
     pub async fn roles(&self) -> Result<Vec<Option<NodeRole>>, SandboxError> {
         let clients = self.clients()?;
-        Ok(join_all(clients.iter().map(init::health))
+        join_all(clients.iter().map(role_of))
             .await
             .into_iter()
-            .map(|r| r.ok().map(|(role, _)| role))
-            .collect())
+            .collect()
     }
 
-    /// Index of the node that says it is active.
-    pub async fn active_index(&self) -> Option<usize> {
-        let roles = self.roles().await.ok()?;
-        roles.iter().position(|r| *r == Some(NodeRole::Active))
+    /// Index of the node that says it is active (`None`: no node does).
+    pub async fn active_index(&self) -> Result<Option<usize>, SandboxError> {
+        let roles = self.roles().await?;
+        Ok(roles.iter().position(|r| *r == Some(NodeRole::Active)))
     }
 
     /// Wait until node `i` answers `sys/health` (with any status).
@@ -77,11 +77,11 @@ impl RunningCluster {
         let c = init::client(&self.node_mut(i)?.api_addr, None)?;
         let deadline = Instant::now() + within;
         loop {
-            let answered = init::health(&c).await.is_ok();
+            let answered = role_of(&c).await;
             // Checked after the answer too: a node that lost its port to another server exits,
             // and the answer then came from that other server.
             self.check_alive(i)?;
-            if answered {
+            if answered?.is_some() {
                 return Ok(());
             }
             if Instant::now() >= deadline {
@@ -130,7 +130,7 @@ impl RunningCluster {
         let first = init::client(&self.node_mut(0)?.api_addr, None)?;
         init::submit_shares(&first, &creds).await?;
         loop {
-            if matches!(init::health(&first).await, Ok((NodeRole::Active, _))) {
+            if role_of(&first).await? == Some(NodeRole::Active) {
                 break;
             }
             self.check_alive(0)?;
@@ -163,13 +163,13 @@ impl RunningCluster {
         let mut submitted: Vec<Option<Instant>> = vec![None; clients.len()];
         let deadline = Instant::now() + within;
         loop {
-            let roles = join_all(clients.iter().map(init::health)).await;
+            let roles = join_all(clients.iter().map(role_of)).await;
             let mut done = true;
             let mut to_unseal = Vec::new();
-            for (i, r) in roles.iter().enumerate() {
-                match r {
-                    Ok((role, _)) if is_unsealed(*role) => {}
-                    Ok((NodeRole::Sealed, _)) => {
+            for (i, r) in roles.into_iter().enumerate() {
+                match r? {
+                    Some(role) if role.is_unsealed() => {}
+                    Some(NodeRole::Sealed) => {
                         done = false;
                         if submitted[i].is_none_or(|t| t.elapsed() >= RESUBMIT_AFTER) {
                             to_unseal.push(i);
@@ -220,8 +220,10 @@ impl RunningCluster {
                 && self.root_token().is_some()
             {
                 let c = self.root_client(a)?;
-                if init::raft_server_count(&c).await.ok() == Some(n)
-                    && init::autopilot_voter_count(&c).await.ok() == Some(n)
+                let servers = init::answer(c.raft_configuration().await, c.addr())?;
+                let voters = init::answer(c.autopilot_state().await, c.addr())?;
+                if servers.is_some_and(|s| s.servers.len() == n)
+                    && voters.is_some_and(|a| a.voters.len() == n)
                 {
                     return Ok(());
                 }
@@ -240,11 +242,9 @@ impl RunningCluster {
     }
 }
 
-pub fn is_unsealed(role: NodeRole) -> bool {
-    matches!(
-        role,
-        NodeRole::Active | NodeRole::Standby | NodeRole::PerfStandby | NodeRole::DrSecondary
-    )
+/// The role `sys/health` gives for a node (`None` = no answer yet, see [`init::answer`]).
+pub async fn role_of(c: &VaultClient) -> Result<Option<NodeRole>, SandboxError> {
+    Ok(init::answer(c.health().await, c.addr())?.map(|h| h.role))
 }
 
 fn timeout(what: String, within: Duration) -> SandboxError {

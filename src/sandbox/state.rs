@@ -202,7 +202,11 @@ pub fn read_credentials(dir: &Path) -> Result<Option<Credentials>, SandboxError>
         .and_then(into_secret)
         .ok_or_else(|| bad("no root_token"))?;
     let shares: Vec<SecretString> = match v.get_mut("unseal_keys_b64").map(Value::take) {
-        Some(Value::Array(a)) => a.into_iter().filter_map(into_secret).collect(),
+        Some(Value::Array(a)) => a
+            .into_iter()
+            .map(into_secret)
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad("an unseal key that is not a string"))?,
         _ => return Err(bad("no unseal_keys_b64")),
     };
     let threshold = v
@@ -262,6 +266,15 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_share_that_is_not_a_string_is_an_error_not_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"{"root_token":"t","unseal_threshold":2,"unseal_keys_b64":["a",7,"c"]}"#;
+        std::fs::write(credentials_path(dir.path()), text).unwrap();
+        let e = read_credentials(dir.path()).expect_err("refused");
+        assert!(e.to_string().contains("not a string"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `strongroom sandbox` / `sandbox up`: reuse the running sandbox, restart and unseal its stopped
 //! or sealed nodes, or create, initialise, unseal and seed a new one. Prints (to stderr) the
 //! addresses, and on creation the root token and unseal shares, with a practice-only warning.
+// Headless: prints the sandbox's addresses, token and shares to stderr for the user.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::Path;
 
@@ -147,7 +149,7 @@ async fn seed_once(cluster: &RunningCluster) -> Result<(), SandboxError> {
     if state::is_seeded(&cluster.dir) {
         return Ok(());
     }
-    let active = cluster.active_index().await.ok_or_else(|| {
+    let active = cluster.active_index().await?.ok_or_else(|| {
         SandboxError::Unexpected("no active node to seed the demo data through".into())
     })?;
     let root = cluster

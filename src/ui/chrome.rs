@@ -111,22 +111,8 @@ fn hints(app: &App) -> Line<'static> {
     let t = app.theme();
     let (ctx, actions): (KeyContext, &[Action]) = match app.mode {
         Mode::Help { .. } => (KeyContext::Help, &[Action::Back, Action::Down, Action::Up]),
-        Mode::Confirm => {
-            return Line::from(Span::styled(" enter confirm · esc cancel", t.key_hint));
-        }
-        _ => (
-            KeyContext::Health,
-            &[
-                Action::Help,
-                Action::CommandLine,
-                Action::Filter,
-                Action::FocusNext,
-                Action::Refresh,
-                Action::SealNode,
-                Action::StepDown,
-                Action::Quit,
-            ],
-        ),
+        Mode::Confirm => (KeyContext::Confirm, &[Action::Confirm, Action::Cancel]),
+        _ => (app.screen().key_context(), app.screen().hints()),
     };
     let mut spans = Vec::new();
     for a in actions {
@@ -135,9 +121,9 @@ fn hints(app: &App) -> Line<'static> {
             spans.push(Span::styled(format!(" {} ", short_desc(*a)), t.muted));
         }
     }
-    if !app.health.filter().is_empty() {
+    if !app.screen().filter().is_empty() {
         spans.push(Span::styled(
-            format!(" filter: {}", app.health.filter()),
+            format!(" filter: {}", sanitize(app.screen().filter())),
             t.key_hint,
         ));
     }
@@ -157,6 +143,8 @@ fn short_desc(a: Action) -> &'static str {
         Action::Back => "close",
         Action::Down => "down",
         Action::Up => "up",
+        Action::Confirm => "confirm",
+        Action::Cancel => "cancel",
         other => other.name(),
     }
 }

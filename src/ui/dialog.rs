@@ -17,7 +17,7 @@ pub fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let t = app.theme();
     let mut lines = vec![
-        Line::from(Span::styled(p.mutation.describe(), t.text)),
+        Line::from(Span::styled(p.spec.description.clone(), t.text)),
         Line::default(),
     ];
     let title = match &p.confirmation {
@@ -41,7 +41,7 @@ pub fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
             };
             lines.push(Line::from(vec![
                 Span::styled("> ", t.key_hint),
-                Span::styled(sanitize(&p.typed).into_owned(), style),
+                Span::styled(sanitize(&p.typed.text).into_owned(), style),
             ]));
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(

@@ -12,9 +12,11 @@ use crate::keymap::KeyContext;
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = app.theme();
     let mut out = Vec::new();
+    let screen = app.screen();
     for (title, ctx) in [
         ("Global", KeyContext::Global),
-        ("Health screen", KeyContext::Health),
+        (screen.title(), screen.key_context()),
+        ("Confirmation dialog", KeyContext::Confirm),
     ] {
         out.push(Line::from(Span::styled(title.to_string(), t.header)));
         // One line per action, its chords together ("j, down").

@@ -11,8 +11,8 @@ pub mod widgets;
 
 use ratatui::Frame;
 
-use crate::app::{App, Mode, ScreenId};
-use screens::health::HealthView;
+use crate::app::{App, Mode};
+use screens::ScreenCtx;
 
 /// Draw the whole console.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -22,18 +22,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     buf.set_style(area, theme.text);
     let parts = layout::split(area);
     chrome::render_status_bar(app, parts.status, buf);
-    match app.screen {
-        ScreenId::Health => {
-            let view = HealthView {
-                cluster: &app.cluster,
-                screen: &app.health,
-                theme,
-                now: app.now,
-            };
-            frame.render_widget(view, parts.body);
-        }
-    }
-    let buf = frame.buffer_mut();
+    let ctx = ScreenCtx {
+        cluster: &app.cluster,
+        now: app.now,
+        body: parts.body,
+    };
+    app.screen().render(&ctx, theme, parts.body, buf);
     chrome::render_footer(app, parts.footer, buf);
     toast::render(app, parts.body, buf);
     match &app.mode {

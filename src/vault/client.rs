@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::header::HeaderValue;
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
@@ -27,6 +28,19 @@ pub struct ClientSettings {
     pub connect_timeout: Duration,
     /// The most a reply body may hold; a larger one is an error of that node, read no further.
     pub max_reply_bytes: usize,
+}
+
+/// The header that carries the token.
+pub const TOKEN_HEADER: &str = "X-Vault-Token";
+
+/// The token as a header value marked sensitive: reqwest and hyper then never show it in
+/// `Debug` output or logs (and HTTP/2 keeps it out of the header compression table).
+pub fn token_header(token: &Token) -> Result<HeaderValue, VaultError> {
+    let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
+        VaultError::Config("the token has characters not allowed in an HTTP header".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Default bound on a reply: far above any health, status or metrics answer.
@@ -158,10 +172,6 @@ impl VaultClient {
         &self.addr
     }
 
-    pub fn has_token(&self) -> bool {
-        self.settings.token.is_some()
-    }
-
     /// Send a request to `v1/<path>` and return status + JSON body, whatever the status.
     pub async fn raw(
         &self,
@@ -176,7 +186,7 @@ impl VaultClient {
             req = req.query(query);
         }
         if let Some(token) = &self.settings.token {
-            req = req.header("X-Vault-Token", token.expose_secret());
+            req = req.header(TOKEN_HEADER, token_header(token)?);
         }
         if let Some(ns) = &self.settings.namespace {
             req = req.header("X-Vault-Namespace", ns);
@@ -303,16 +313,7 @@ pub fn check(raw: RawResponse) -> Result<Value, VaultError> {
 
 /// The server's `errors[]`.
 pub fn errors_of(body: &Value) -> Vec<String> {
-    strings_at(body, "errors")
-}
-
-/// The server's `warnings[]`.
-pub fn warnings_of(body: &Value) -> Vec<String> {
-    strings_at(body, "warnings")
-}
-
-fn strings_at(body: &Value, key: &str) -> Vec<String> {
-    body.get(key)
+    body.get("errors")
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
@@ -337,4 +338,33 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 /// rustls needs one process-wide crypto provider; we use ring (lighter to build than aws-lc).
 fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::token_from;
+
+    #[test]
+    fn token_header_is_sensitive_and_hidden_from_debug() {
+        let token = token_from("s.CanaryHeaderToken");
+        let http = VaultClient::build_http(&ClientSettings::default()).expect("client");
+        let req = http
+            .get("http://127.0.0.1:8200/v1/sys/health")
+            .header(TOKEN_HEADER, token_header(&token).expect("valid token"))
+            .build()
+            .expect("request builds");
+        let value = req.headers().get(TOKEN_HEADER).expect("token header");
+        assert!(value.is_sensitive());
+        assert_eq!(value.as_bytes(), b"s.CanaryHeaderToken");
+        let dbg = format!("{req:?} {:?}", req.headers());
+        assert!(!dbg.contains("CanaryHeaderToken"), "{dbg}");
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_is_a_config_error_without_the_token() {
+        let err = token_header(&token_from("s.bad\ntoken")).expect_err("newline in a header");
+        assert!(matches!(err, VaultError::Config(_)));
+        assert!(!err.to_string().contains("s.bad"), "{err}");
+    }
 }

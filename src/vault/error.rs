@@ -8,22 +8,22 @@ pub enum VaultError {
     #[error("node is sealed")]
     Sealed,
     /// 403: a bad or missing token, or a token without the right.
-    #[error("permission denied{}", join_errors(.errors))]
+    #[error("permission denied{}", join_errors("permission denied", .errors))]
     PermissionDenied { errors: Vec<String> },
     /// 404.
-    #[error("not found{}", join_errors(.errors))]
+    #[error("not found{}", join_errors("not found", .errors))]
     NotFound { errors: Vec<String> },
     /// 429 on a data path.
-    #[error("rate limited by the server{}", join_errors(.errors))]
+    #[error("rate limited by the server{}", join_errors("rate limited", .errors))]
     RateLimited { errors: Vec<String> },
     /// A standby answered with a redirect to the active node.
     #[error("standby node: redirected to the active node at {location}")]
     StandbyRedirect { location: String },
     /// 5xx other than sealed.
-    #[error("server error {status}{}", join_errors(.errors))]
+    #[error("server error {status}{}", join_errors("", .errors))]
     Server { status: u16, errors: Vec<String> },
     /// Any other non-success status (400, 405, ...).
-    #[error("request rejected ({status}){}", join_errors(.errors))]
+    #[error("request rejected ({status}){}", join_errors("", .errors))]
     Http { status: u16, errors: Vec<String> },
     #[error("timed out after {secs:.1} s")]
     Timeout { secs: f64 },
@@ -38,6 +38,9 @@ pub enum VaultError {
     /// The reply was larger than the console reads for that request.
     #[error("reply too large from {path} (over {} KiB)", .limit / 1024)]
     ReplyTooLarge { path: String, limit: usize },
+    /// A read that was not sent (the node could not be reached first).
+    #[error("not asked: {0}")]
+    NotAsked(&'static str),
     /// A write or an authenticated read aimed at an address the user did not configure (one
     /// found through `sys/ha-status`): the token only goes where the user sent it.
     #[error(
@@ -46,12 +49,15 @@ pub enum VaultError {
     NotConfigured { addr: String },
 }
 
-fn join_errors(errors: &[String]) -> String {
-    let cleaned: Vec<String> = errors
-        .iter()
-        .map(|e| clean_error(e))
-        .filter(|e| !e.is_empty())
-        .collect();
+/// The server's messages after the lead text, each said once: a message that only repeats the
+/// lead ("permission denied: permission denied") is left out.
+fn join_errors(lead: &str, errors: &[String]) -> String {
+    let mut cleaned: Vec<String> = Vec::new();
+    for e in errors.iter().map(|e| clean_error(e)) {
+        if !e.is_empty() && !e.eq_ignore_ascii_case(lead) && !cleaned.contains(&e) {
+            cleaned.push(e);
+        }
+    }
     if cleaned.is_empty() {
         String::new()
     } else {
@@ -115,7 +121,12 @@ mod tests {
             403,
             vec!["1 error occurred:\n\t* permission denied\n\n".into()],
         );
-        assert_eq!(e.to_string(), "permission denied: permission denied");
+        assert_eq!(e.to_string(), "permission denied");
+        let e = VaultError::from_status(
+            403,
+            vec!["permission denied".into(), "no policy for x".into()],
+        );
+        assert_eq!(e.to_string(), "permission denied: no policy for x");
         assert_eq!(
             VaultError::from_status(503, vec!["Vault is sealed".into()]),
             VaultError::Sealed

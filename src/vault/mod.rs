@@ -1,6 +1,8 @@
 //! The Vault/OpenBao client: a thin typed layer over reqwest, one file per API area.
 
+pub mod ceremony;
 pub mod client;
+pub mod cluster;
 pub mod error;
 pub mod kv;
 pub mod metrics;

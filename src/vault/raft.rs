@@ -1,10 +1,12 @@
-//! `sys/storage/raft/configuration` and `sys/storage/raft/autopilot/state`.
+//! `sys/storage/raft/configuration`, `sys/storage/raft/autopilot/state` and
+//! `sys/storage/raft/autopilot/configuration`.
 
+use reqwest::Method;
 use serde_json::Value;
 
 use super::client::{VaultClient, decode};
 use super::error::VaultError;
-use super::models::raft::{AutopilotState, RaftConfiguration};
+use super::models::raft::{AutopilotConfigUpdate, AutopilotState, RaftConfiguration};
 
 impl VaultClient {
     /// `GET sys/storage/raft/configuration` → `data.config`.
@@ -19,6 +21,24 @@ impl VaultClient {
     /// `GET sys/storage/raft/autopilot/state` → `data`.
     pub async fn autopilot_state(&self) -> Result<AutopilotState, VaultError> {
         self.get_data("sys/storage/raft/autopilot/state").await
+    }
+
+    /// `POST sys/storage/raft/autopilot/configuration` (204; only the fields that are set change).
+    pub async fn set_autopilot_configuration(
+        &self,
+        update: &AutopilotConfigUpdate,
+    ) -> Result<(), VaultError> {
+        let body = serde_json::to_value(update).map_err(|e| {
+            VaultError::Decode(format!("sys/storage/raft/autopilot/configuration: {e}"))
+        })?;
+        self.request(
+            Method::POST,
+            "sys/storage/raft/autopilot/configuration",
+            &[],
+            Some(&body),
+        )
+        .await
+        .map(|_| ())
     }
 }
 
@@ -49,10 +69,9 @@ fn says_not_in_use(message: &str) -> bool {
     NOT_IN_USE_MARKERS.iter().any(|m| message.contains(m))
 }
 
-/// The message the UI shows for a failed raft read, from the error's `Display` (what
-/// [`crate::remote::Remote`] keeps).
-pub fn describe_raft_error(e: &str) -> String {
-    if e.starts_with("not found") || says_not_in_use(e) {
+/// The message the UI shows for a failed raft read.
+pub fn describe_raft_error(e: &VaultError) -> String {
+    if is_raft_not_in_use(e) {
         "raft storage not in use".to_string()
     } else {
         e.to_string()
@@ -76,10 +95,7 @@ mod tests {
         let e = dev_server_answer();
         assert!(is_raft_not_in_use(&e));
         assert_eq!(e.to_string(), "not found: unsupported path");
-        assert_eq!(
-            describe_raft_error(&e.to_string()),
-            "raft storage not in use"
-        );
+        assert_eq!(describe_raft_error(&e), "raft storage not in use");
         let vault = VaultError::from_status(400, vec!["raft storage is not in use".into()]);
         assert!(is_raft_not_in_use(&vault));
     }
@@ -93,7 +109,7 @@ mod tests {
             VaultError::Timeout { secs: 5.0 },
         ] {
             assert!(!is_raft_not_in_use(&e), "{e:?}");
-            assert_eq!(describe_raft_error(&e.to_string()), e.to_string());
+            assert_eq!(describe_raft_error(&e), e.to_string());
         }
     }
 }

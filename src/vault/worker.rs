@@ -1,72 +1,30 @@
-//! The background Vault worker: executes `Request`s and `Mutation`s off the UI thread and sends
-//! back `Msg::Vault { seq, reply }`. Owns the clients; nothing here touches `App`.
+//! The background Vault worker: a dispatcher. It owns the clients of one connection profile and
+//! runs each `Command` as its own task: reads by API area (each `vault/<area>.rs` owns its calls),
+//! writes that passed the gate (a batch with bounded concurrency and per-item progress) and jobs;
+//! it answers with `Msg::Vault { ticket, reply }` and `Msg::Job { ticket, event }`. Nothing here
+//! touches `App`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::client::{ClientSettings, VaultClient};
 use super::error::VaultError;
-use super::models::metrics::MetricsSummary;
-use super::models::raft::{AutopilotState, RaftConfiguration};
-use super::models::sys::{HaStatus, Health, HostMemory, LeaderStatus, NodeRole, SealStatus};
 use crate::cluster::normalize_addr;
 use crate::command::{Command, Request};
 use crate::config::ConnectionProfile;
 use crate::event::Msg;
+use crate::jobs::{JobEvent, JobProgress, Throttle};
+use crate::reply::{ItemResult, Reply, WriteOutcome, WriteResult};
 use crate::sanitize::sanitize;
-use crate::write_gate::Mutation;
+use crate::write_gate::{Mutation, Write};
 
-/// What one node said during a poll.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeReport {
-    pub addr: String,
-    pub health: Result<Health, VaultError>,
-    /// `None` when not asked (the node was unreachable).
-    pub seal: Option<Result<SealStatus, VaultError>>,
-    pub leader: Option<Result<LeaderStatus, VaultError>>,
-    /// Round trip of the health request.
-    pub latency_ms: Option<u64>,
-}
-
-/// Cluster-wide reads, asked of one node (the active one when there is one). Each is `None` when
-/// it was not asked (no unsealed node reachable).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClusterReport {
-    /// The node that answered these.
-    pub source: Option<String>,
-    pub raft: Option<Result<RaftConfiguration, VaultError>>,
-    pub autopilot: Option<Result<AutopilotState, VaultError>>,
-    pub ha: Option<Result<HaStatus, VaultError>>,
-    pub metrics: Option<Result<MetricsSummary, VaultError>>,
-    pub host_memory: Option<Result<HostMemory, VaultError>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClusterPoll {
-    /// When the poll started.
-    pub at: DateTime<Utc>,
-    pub nodes: Vec<NodeReport>,
-    pub cluster: ClusterReport,
-}
-
-/// The outcome of a write.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WriteOutcome {
-    /// What was done, for the toast and the log ("sealed http://127.0.0.1:8200").
-    pub summary: String,
-    pub result: Result<(), VaultError>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
-    ClusterPoll(Box<ClusterPoll>),
-    Write(WriteOutcome),
-}
+/// Writes of one batch in flight at once.
+const BATCH_CONCURRENCY: usize = 4;
 
 /// Owns the HTTP client of one connection profile and performs reads and writes.
 ///
@@ -144,152 +102,84 @@ impl Worker {
             .clone()
     }
 
-    /// One poll of the whole cluster. Never fails as a whole: every part carries its own result.
-    pub async fn poll_cluster(&self, nodes: &[String]) -> ClusterPoll {
-        let at = Utc::now();
-        let reports =
-            futures::future::join_all(nodes.iter().map(|addr| self.poll_node(addr.clone()))).await;
-        // Cluster-wide reads need the token: only a configured node is asked.
-        let configured: Vec<&NodeReport> = reports
-            .iter()
-            .filter(|r| self.is_configured(&r.addr))
-            .collect();
-        let source = configured
-            .iter()
-            .find(|r| matches!(&r.health, Ok(h) if h.role == NodeRole::Active))
-            .or_else(|| {
-                configured
-                    .iter()
-                    .find(|r| matches!(&r.health, Ok(h) if is_unsealed(h.role)))
-            })
-            .map(|r| r.addr.clone());
-        let cluster = match source {
-            Some(src) => self.poll_cluster_wide(src).await,
-            None => ClusterReport::default(),
-        };
-        ClusterPoll {
-            at,
-            nodes: reports,
-            cluster,
-        }
-    }
-
-    async fn poll_node(&self, addr: String) -> NodeReport {
-        // health, seal-status and leader are unauthenticated: no node is sent the token here.
-        let c = self.anonymous_client(&addr);
-        let started = Instant::now();
-        let health = c.health().await;
-        let latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-        if let Err(e) = &health {
-            if e.is_unreachable() {
-                tracing::debug!(%addr, error = %e, "health poll: node unreachable");
-            } else {
-                tracing::warn!(%addr, error = %e, "health poll: unexpected answer");
-            }
-        }
-        let (seal, leader) = match &health {
-            Ok(h) => {
-                // A sealed node's leader is not asked: a sealed raft node answers 503 "Vault is
-                // sealed", a sealed dev server 200 `{"ha_enabled":false}`, which would read as
-                // "no HA". Both are reported the same way, as `Sealed`.
-                let unsealed = is_unsealed(h.role);
-                let (seal, leader) = futures::join!(c.seal_status(), async {
-                    if unsealed {
-                        c.leader().await
-                    } else {
-                        Err(VaultError::Sealed)
-                    }
-                });
-                for (what, r) in [
-                    ("seal-status", seal.as_ref().err()),
-                    ("leader", leader.as_ref().err()),
-                ] {
-                    if let Some(e) = r.filter(|e| **e != VaultError::Sealed) {
-                        tracing::debug!(%addr, what, error = %e, "node read failed");
-                    }
-                }
-                (Some(seal), Some(leader))
-            }
-            Err(_) => (None, None),
-        };
-        NodeReport {
-            addr,
-            health,
-            seal,
-            leader,
-            latency_ms,
-        }
-    }
-
-    async fn poll_cluster_wide(&self, src: String) -> ClusterReport {
-        let c = match self.client(&src) {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!(addr = %sanitize(&src), error = %e, "cluster reads skipped");
-                return ClusterReport::default();
-            }
-        };
-        let (raft, autopilot, ha, metrics, host_memory) = futures::join!(
-            c.raft_configuration(),
-            c.autopilot_state(),
-            c.ha_status(),
-            c.metrics(),
-            c.host_memory()
-        );
-        for (what, err) in [
-            ("raft configuration", raft.as_ref().err()),
-            ("autopilot", autopilot.as_ref().err()),
-            ("ha-status", ha.as_ref().err()),
-            ("metrics", metrics.as_ref().err()),
-            ("host-info", host_memory.as_ref().err()),
-        ] {
-            if let Some(e) = err {
-                tracing::debug!(addr = %src, what, error = %e, "cluster read failed");
-            }
-        }
-        ClusterReport {
-            source: Some(src),
-            raft: Some(raft),
-            autopilot: Some(autopilot),
-            ha: Some(ha),
-            metrics: Some(metrics),
-            host_memory: Some(host_memory),
-        }
-    }
-
-    /// Perform a write that passed the write gate.
-    pub async fn write(&self, m: &Mutation) -> WriteOutcome {
-        let (summary, result) = match m {
-            Mutation::SealNode { addr } => (
-                format!("sealed {}", sanitize(addr)),
-                match self.client(addr) {
-                    Ok(c) => c.seal().await,
-                    Err(e) => Err(e),
-                },
-            ),
-            Mutation::StepDown { addr } => (
-                format!("{} stepped down", sanitize(addr)),
-                match self.client(addr) {
-                    Ok(c) => c.step_down().await,
-                    Err(e) => Err(e),
-                },
-            ),
+    /// Perform one mutation that passed the write gate.
+    pub async fn write_one(&self, m: &Mutation) -> ItemResult {
+        let spec = m.spec();
+        let result = match m {
+            Mutation::SealNode { addr } => match self.client(addr) {
+                Ok(c) => c.seal().await.map(|()| WriteResult::Done),
+                Err(e) => Err(e),
+            },
+            Mutation::StepDown { addr } => match self.client(addr) {
+                Ok(c) => c.step_down().await.map(|()| WriteResult::Done),
+                Err(e) => Err(e),
+            },
         };
         match &result {
-            Ok(()) => tracing::info!(%summary, "write done"),
-            Err(e) => tracing::warn!(%summary, error = %e, "write failed"),
+            Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
+            Err(e) => tracing::warn!(summary = %spec.summary, error = %e, "write failed"),
         }
-        WriteOutcome { summary, result }
+        ItemResult {
+            item: spec.item,
+            result,
+        }
+    }
+
+    /// Perform a write: one mutation, or a batch with at most [`BATCH_CONCURRENCY`] in flight,
+    /// reporting throttled progress through `progress`. Results keep the batch's order.
+    pub async fn write(
+        &self,
+        w: &Write,
+        progress: &mut (dyn FnMut(JobProgress) + Send),
+    ) -> WriteOutcome {
+        let spec = w.spec();
+        let ms = w.mutations();
+        let total = ms.len() as u64;
+        let mut p = JobProgress {
+            total: Some(total),
+            ..JobProgress::default()
+        };
+        let mut throttle = Throttle::default();
+        let mut items: Vec<Option<ItemResult>> = vec![None; ms.len()];
+        // Owned futures: the task that runs this is spawned, so nothing may borrow across it.
+        let owned: Vec<(usize, Mutation)> = ms.iter().cloned().enumerate().collect();
+        let mut running = futures::stream::iter(owned)
+            .map(|(i, m)| {
+                let w = self.clone();
+                async move { (i, w.write_one(&m).await) }
+            })
+            .buffer_unordered(BATCH_CONCURRENCY);
+        while let Some((i, r)) = running.next().await {
+            if r.result.is_ok() {
+                p.done += 1;
+            } else {
+                p.failed += 1;
+            }
+            if let Some(slot) = items.get_mut(i) {
+                *slot = Some(r);
+            }
+            if let Some(v) = throttle.offer(p, Instant::now()) {
+                progress(v);
+            }
+        }
+        if let Some(v) = throttle.flush() {
+            progress(v);
+        }
+        WriteOutcome {
+            summary: spec.summary,
+            items: items.into_iter().flatten().collect(),
+        }
     }
 }
 
-/// The UI side's handle: sends jobs to the worker; every job runs as its own task and replies
-/// with `Msg::Vault { seq, reply }`.
+/// The UI side's handle: runs every command as its own task; replies come back as messages.
 #[derive(Debug)]
 pub struct WorkerHandle {
     worker: Worker,
     tx: mpsc::UnboundedSender<Msg>,
     cancel: CancellationToken,
+    /// Each job's own cancellation token, by job id.
+    jobs: Arc<Mutex<HashMap<u64, CancellationToken>>>,
 }
 
 impl WorkerHandle {
@@ -298,26 +188,75 @@ impl WorkerHandle {
         tx: mpsc::UnboundedSender<Msg>,
         cancel: CancellationToken,
     ) -> WorkerHandle {
-        WorkerHandle { worker, tx, cancel }
+        WorkerHandle {
+            worker,
+            tx,
+            cancel,
+            jobs: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
-    /// Run a `Fetch` or `Write` command; other commands are not the worker's.
+    /// Run a `Fetch`, `Write`, `StartJob` or `CancelJob`; other commands are not the worker's.
     pub fn send(&self, cmd: &Command) {
-        let (seq, job) = match cmd {
-            Command::Fetch { seq, request } => (*seq, Job::Read(request.clone())),
-            Command::Write { seq, mutation } => (*seq, Job::Write(mutation.clone())),
-            _ => return,
-        };
-        let worker = self.worker.clone();
-        let tx = self.tx.clone();
-        let cancel = self.cancel.clone();
-        tokio::spawn(async move {
-            let reply = tokio::select! {
-                _ = cancel.cancelled() => return,
-                r = run(&worker, job) => r,
-            };
-            let _ = tx.send(Msg::Vault { seq, reply });
-        });
+        match cmd {
+            Command::Fetch { ticket, request } => {
+                let (worker, tx) = (self.worker.clone(), self.tx.clone());
+                let (ticket, request) = (ticket.clone(), request.clone());
+                let cancel = self.cancel.clone();
+                tokio::spawn(async move {
+                    let reply = tokio::select! {
+                        _ = cancel.cancelled() => return,
+                        r = read(&worker, request) => r,
+                    };
+                    let _ = tx.send(Msg::Vault { ticket, reply });
+                });
+            }
+            Command::Write { ticket, write } => {
+                let (worker, tx) = (self.worker.clone(), self.tx.clone());
+                let (ticket, write) = (ticket.clone(), write.clone());
+                let cancel = self.job_token(ticket.seq);
+                let jobs = self.jobs.clone();
+                tokio::spawn(async move {
+                    let progress_tx = tx.clone();
+                    let progress_ticket = ticket.clone();
+                    let mut progress = move |p: JobProgress| {
+                        let _ = progress_tx.send(Msg::Job {
+                            ticket: progress_ticket.clone(),
+                            event: JobEvent::Progress(p),
+                        });
+                    };
+                    let outcome = tokio::select! {
+                        _ = cancel.cancelled() => None,
+                        o = worker.write(&write, &mut progress) => Some(o),
+                    };
+                    forget(&jobs, ticket.seq);
+                    if let Some(outcome) = outcome {
+                        let _ = tx.send(Msg::Vault {
+                            ticket,
+                            reply: Reply::Write(outcome),
+                        });
+                    }
+                });
+            }
+            Command::StartJob { spec, .. } => match *spec {},
+            Command::CancelJob { id } => {
+                if let Some(t) = self.jobs_map().remove(id) {
+                    t.cancel();
+                }
+            }
+            Command::Quit | Command::Suspend | Command::Connect { .. } => {}
+        }
+    }
+
+    fn jobs_map(&self) -> std::sync::MutexGuard<'_, HashMap<u64, CancellationToken>> {
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A child token of the worker's, kept under the job's id for `CancelJob`.
+    fn job_token(&self, id: u64) -> CancellationToken {
+        let t = self.cancel.child_token();
+        self.jobs_map().insert(id, t.clone());
+        t
     }
 
     /// Stop every job in flight (a context switch); their replies are never sent.
@@ -326,21 +265,13 @@ impl WorkerHandle {
     }
 }
 
-/// Active, standby, performance standby or DR secondary: the node serves reads.
-fn is_unsealed(role: NodeRole) -> bool {
-    !matches!(role, NodeRole::Sealed | NodeRole::Uninitialized)
+fn forget(jobs: &Mutex<HashMap<u64, CancellationToken>>, id: u64) {
+    jobs.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
 }
 
-enum Job {
-    Read(Request),
-    Write(Mutation),
-}
-
-async fn run(worker: &Worker, job: Job) -> Reply {
-    match job {
-        Job::Read(Request::PollCluster { nodes }) => {
-            Reply::ClusterPoll(Box::new(worker.poll_cluster(&nodes).await))
-        }
-        Job::Write(m) => Reply::Write(worker.write(&m).await),
+/// Dispatch a read to its API area.
+async fn read(worker: &Worker, request: Request) -> Reply {
+    match request {
+        Request::Cluster(r) => Reply::Cluster(worker.cluster(r).await),
     }
 }

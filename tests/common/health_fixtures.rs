@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 
 use strongroom::cluster::ClusterState;
 use strongroom::vault::VaultError;
+use strongroom::vault::models::cluster::{ClusterPoll, ClusterReport, NodeReport};
 use strongroom::vault::models::sys::{Health, HealthResponse, NodeRole};
-use strongroom::vault::worker::{ClusterPoll, ClusterReport, NodeReport};
 
 pub const ADDRS: [&str; 3] = [
     "http://127.0.0.1:21480",

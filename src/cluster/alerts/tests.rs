@@ -1,8 +1,8 @@
 use super::*;
 use crate::vault::error::VaultError;
+use crate::vault::models::cluster::{ClusterPoll, ClusterReport};
 use crate::vault::models::metrics::{Gauge, Sampled};
 use crate::vault::models::sys::HostMemory;
-use crate::vault::worker::{ClusterPoll, ClusterReport};
 use chrono::TimeZone;
 
 fn t(s: i64) -> DateTime<Utc> {

@@ -1,7 +1,129 @@
-//! One file per screen (and its parts).
+//! The screens, one folder each (state, view and actions of that screen). A screen owns its
+//! behaviour: its actions, key context, footer hints and help section; it answers with
+//! [`Effect`]s that `App` turns into commands. `App` keeps them on a navigation stack, so `esc`
+//! comes back to a screen with its cursor and filter as they were.
 
 pub mod health;
-mod health_layout;
-mod health_metrics;
-mod health_nodes;
-mod health_raft;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::MouseEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::action::Action;
+use crate::app::ToastLevel;
+use crate::cluster::ClusterState;
+use crate::command::{Request, ScreenKind};
+use crate::keymap::KeyContext;
+use crate::reply::Reply;
+use crate::theme::Theme;
+use crate::write_gate::Write;
+
+use health::HealthScreen;
+
+/// What a screen asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// A read, keyed by `what` under this screen's origin; the reply comes back to the screen.
+    Fetch {
+        what: String,
+        request: Request,
+    },
+    /// A write, through the gate.
+    Write(Write),
+    Toast(String, ToastLevel),
+    /// Poll the cluster now.
+    RefreshCluster,
+    /// Open another screen on top of this one.
+    Open(Box<Screen>),
+}
+
+/// What a screen may read of the app's state.
+pub struct ScreenCtx<'a> {
+    pub cluster: &'a ClusterState,
+    pub now: DateTime<Utc>,
+    /// The body area of the last draw, for mouse hit tests.
+    pub body: Rect,
+}
+
+/// The screens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Health(HealthScreen),
+}
+
+impl Screen {
+    pub fn kind(&self) -> ScreenKind {
+        match self {
+            Screen::Health(_) => ScreenKind::Health,
+        }
+    }
+
+    /// For `:` commands and the help title.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Screen::Health(_) => "Health screen",
+        }
+    }
+
+    pub fn key_context(&self) -> KeyContext {
+        match self {
+            Screen::Health(_) => KeyContext::Health,
+        }
+    }
+
+    /// The actions the footer offers on this screen, in order.
+    pub fn hints(&self) -> &'static [Action] {
+        match self {
+            Screen::Health(_) => health::HINTS,
+        }
+    }
+
+    /// Handle an action the app does not; `None` when the screen has no use for it.
+    pub fn on_action(&mut self, a: Action, ctx: &ScreenCtx) -> Option<Vec<Effect>> {
+        match self {
+            Screen::Health(s) => s.on_action(a, ctx),
+        }
+    }
+
+    /// A reply to a request this screen made.
+    pub fn on_reply(&mut self, reply: Reply, _ctx: &ScreenCtx) -> Vec<Effect> {
+        match self {
+            Screen::Health(_) => {
+                tracing::debug!(?reply, "health screen: unexpected reply");
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
+        match self {
+            Screen::Health(s) => s.on_mouse(m, ctx),
+        }
+    }
+
+    pub fn filter(&self) -> &str {
+        match self {
+            Screen::Health(s) => s.filter(),
+        }
+    }
+
+    pub fn set_filter(&mut self, f: String) {
+        match self {
+            Screen::Health(s) => s.set_filter(f),
+        }
+    }
+
+    pub fn render(&self, ctx: &ScreenCtx, theme: &Theme, area: Rect, buf: &mut Buffer) {
+        use ratatui::widgets::Widget;
+        match self {
+            Screen::Health(s) => health::HealthView {
+                cluster: ctx.cluster,
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
+        }
+    }
+}

@@ -1,4 +1,5 @@
 //! Reusable widgets and formatting helpers.
 
 pub mod age;
+pub mod secret_input;
 pub mod table;

@@ -1,5 +1,7 @@
 //! Serde types of the API, one file per area.
 
+pub mod ceremony;
+pub mod cluster;
 pub mod kv;
 pub mod metrics;
 pub mod mounts;

@@ -69,3 +69,12 @@ pub struct AutopilotServer {
     #[serde(default)]
     pub node_type: String,
 }
+
+/// Body of `POST sys/storage/raft/autopilot/configuration`: the settings to change.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct AutopilotConfigUpdate {
+    /// A Go duration such as `"1s"`: how long a joiner must be healthy before autopilot promotes
+    /// it to voter (10 s by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_stabilization_time: Option<String>,
+}

@@ -60,6 +60,11 @@ impl NodeRole {
         })
     }
 
+    /// True for every role of an unsealed node (active, standby, perf-standby, DR secondary).
+    pub fn is_unsealed(self) -> bool {
+        !matches!(self, NodeRole::Sealed | NodeRole::Uninitialized)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             NodeRole::Active => "active",

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
-use super::health::{HealthView, Panel};
+use super::{HealthView, Panel};
 use crate::cluster::ClusterState;
 use crate::cluster::alerts::{self, Level, MetricRow};
 use crate::sanitize::sanitize;

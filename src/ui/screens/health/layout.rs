@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 
-use super::health::{HealthScreen, Panel};
+use super::{HealthScreen, Panel};
 use crate::ui::widgets::table;
 
 /// How many rows each panel has to show (after the filter).

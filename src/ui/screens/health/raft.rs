@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::health::{HealthView, Panel};
+use super::{HealthView, Panel};
 use crate::cluster::ClusterState;
 use crate::sanitize::sanitize;
 use crate::ui::widgets::age;
@@ -147,7 +147,7 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         suffix.push(Span::styled(format!("stale {} ", age::short(a)), t.stale));
     }
     let empty = match (c.raft.error(), c.last_poll) {
-        (Some(e), _) => Line::styled(describe_raft_error(&sanitize(e)), t.muted),
+        (Some(e), _) => Line::styled(sanitize(&describe_raft_error(e)).into_owned(), t.muted),
         (None, Some(_)) if c.raft.value().is_none() => {
             Line::styled("no unsealed node to ask", t.status_warn)
         }

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::health::{HealthView, Panel};
+use super::{HealthView, Panel};
 use crate::cluster::alerts::Skew;
 use crate::cluster::{ClusterState, NodeState, NodeStatus};
 use crate::sanitize::sanitize;
@@ -109,7 +109,7 @@ pub fn render(v: &HealthView, area: Rect, buf: &mut Buffer) {
         .selected(Panel::Nodes)
         .min(nodes.len().saturating_sub(1));
     let footer = v.screen.selected_node(v.cluster).map(|n| detail(n, v));
-    let (counts, trouble) = super::health::node_counts(v.cluster);
+    let (counts, trouble) = super::node_counts(v.cluster);
     let title = table::title(
         "Nodes",
         t,

@@ -7,12 +7,23 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::health_layout::{self, HealthLayout, RowCounts};
-use super::{health_metrics, health_nodes, health_raft};
+mod actions;
+
+pub use actions::HINTS;
+mod layout;
+mod metrics;
+mod nodes;
+mod raft;
+
 use crate::cluster::{ClusterState, NodeState};
 use crate::sanitize::sanitize;
 use crate::theme::Theme;
 use crate::ui::widgets::table;
+use layout as health_layout;
+use layout::{HealthLayout, RowCounts};
+use metrics as health_metrics;
+use nodes as health_nodes;
+use raft as health_raft;
 
 /// The panels of the screen; `tab` cycles through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,0 +1,65 @@
+//! What comes back from the worker, by API area. Outcomes carry data: a write answers with its
+//! per-item results.
+
+use crate::vault::VaultError;
+use crate::vault::cluster::ClusterReply;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Cluster(ClusterReply),
+    Write(WriteOutcome),
+}
+
+/// What a successful write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteResult {
+    /// Done; nothing to hand back.
+    Done,
+}
+
+/// One item of a write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemResult {
+    /// The item, in words (sanitised): "127.0.0.1:8200".
+    pub item: String,
+    pub result: Result<WriteResult, VaultError>,
+}
+
+/// The outcome of a write: one item, or every item of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteOutcome {
+    /// What was done, for the toast and the log ("sealed 127.0.0.1:8200", "sealed 3 nodes").
+    pub summary: String,
+    pub items: Vec<ItemResult>,
+}
+
+impl WriteOutcome {
+    pub fn failed(&self) -> usize {
+        self.items.iter().filter(|i| i.result.is_err()).count()
+    }
+
+    /// The first error, for a one-item write.
+    pub fn first_error(&self) -> Option<&VaultError> {
+        self.items.iter().find_map(|i| i.result.as_ref().err())
+    }
+
+    /// One line for a toast.
+    pub fn message(&self) -> String {
+        let failed = self.failed();
+        match (self.items.len(), failed) {
+            (_, 0) => self.summary.clone(),
+            (1, _) => match self.first_error() {
+                Some(e) => format!("{} failed: {e}", self.summary),
+                None => self.summary.clone(),
+            },
+            (n, f) => {
+                let first = self
+                    .items
+                    .iter()
+                    .find_map(|i| i.result.as_ref().err().map(|e| format!("{}: {e}", i.item)))
+                    .unwrap_or_default();
+                format!("{}: {f} of {n} failed ({first})", self.summary)
+            }
+        }
+    }
+}

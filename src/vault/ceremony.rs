@@ -1,0 +1,102 @@
+//! Ceremonies on the seal: `sys/init` and `sys/unseal` (unauthenticated endpoints). Shares and the
+//! root token travel in [`SecretString`]s; the one request body that carries a share is wiped once
+//! it is sent.
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+use zeroize::Zeroize;
+
+use super::client::{VaultClient, decode};
+use super::error::VaultError;
+use super::models::ceremony::{InitRequest, InitResponse};
+use super::models::sys::SealStatus;
+
+impl VaultClient {
+    /// `PUT sys/init`: the unseal shares and the initial root token. An answer without as many
+    /// shares as asked for is a [`VaultError::Decode`].
+    pub async fn init(&self, req: InitRequest) -> Result<InitResponse, VaultError> {
+        let body = serde_json::to_value(req)
+            .map_err(|e| VaultError::Decode(format!("sys/init request: {e}")))?;
+        let v = self
+            .request(Method::PUT, "sys/init", &[], Some(&body))
+            .await?;
+        let resp: InitResponse = decode("sys/init", v)?;
+        if resp.keys_base64.len() != req.secret_shares {
+            return Err(VaultError::Decode(format!(
+                "sys/init: {} shares returned, {} asked for",
+                resp.keys_base64.len(),
+                req.secret_shares
+            )));
+        }
+        Ok(resp)
+    }
+
+    /// `PUT sys/unseal {"key"}`: submit one share; the answer is the seal status after it. A
+    /// wrong share is only rejected when the threshold is reached (progress goes back to 0).
+    pub async fn unseal(&self, share: &SecretString) -> Result<SealStatus, VaultError> {
+        let mut body = json!({ "key": share.expose_secret() });
+        let res = self
+            .request(Method::PUT, "sys/unseal", &[], Some(&body))
+            .await;
+        wipe_strings(&mut body);
+        decode("sys/unseal", res?)
+    }
+
+    /// `PUT sys/unseal {"reset":true}`: forget the shares submitted so far.
+    pub async fn unseal_reset(&self) -> Result<SealStatus, VaultError> {
+        let body = json!({ "reset": true });
+        let v = self
+            .request(Method::PUT, "sys/unseal", &[], Some(&body))
+            .await?;
+        decode("sys/unseal", v)
+    }
+}
+
+/// Overwrite every string of a request body that carried a secret.
+fn wipe_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => s.zeroize(),
+        Value::Array(a) => a.iter_mut().for_each(wipe_strings),
+        Value::Object(o) => o.values_mut().for_each(wipe_strings),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_body_is_wiped() {
+        let mut body = json!({ "key": "c2hhcmU=", "nested": ["x"] });
+        wipe_strings(&mut body);
+        assert_eq!(body, json!({ "key": "", "nested": [""] }));
+    }
+
+    #[test]
+    fn init_answer_decodes_into_secrets_with_redacted_debug() {
+        // As a real OpenBao 2.7 answered `PUT sys/init` (values replaced).
+        let v = json!({
+            "keys": ["aa", "bb"],
+            "keys_base64": ["qg==", "uw=="],
+            "recovery_keys": null,
+            "recovery_keys_base64": null,
+            "root_token": "s.PRACTICEONLYTOKEN0000000"
+        });
+        let r: InitResponse = decode("sys/init", v).expect("decodes");
+        assert_eq!(r.keys_base64.len(), 2);
+        assert_eq!(r.keys_base64[1].expose_secret(), "uw==");
+        let dbg = format!("{r:?}");
+        assert!(
+            !dbg.contains("PRACTICEONLY") && !dbg.contains("qg=="),
+            "{dbg}"
+        );
+    }
+
+    #[test]
+    fn an_init_answer_without_a_token_is_a_decode_error() {
+        let e = decode::<InitResponse>("sys/init", json!({ "keys_base64": [] }));
+        assert!(matches!(e, Err(VaultError::Decode(_))), "{e:?}");
+    }
+}
