@@ -1,7 +1,6 @@
 //! Mounts and the KV walker against a real `bao server -dev`: KV v2 (`secret/`) and a KV v1
 //! mount, tokens with `list` only, with `scan`, and with a denied folder; cancel; namespaces.
 //! The binary is in `live_kv_find.rs`.
-// Test crate: helpers outside #[test] fns fail the test with a message via expect.
 #![allow(clippy::expect_used)]
 
 mod common;

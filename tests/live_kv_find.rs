@@ -1,7 +1,6 @@
 //! `strongroom kv find` (the real binary) against a real `bao server -dev`: paths as results
 //! arrive (plain and JSON lines), `--match`, denied folders counted on stderr, a namespace,
 //! exit 0 on success and 1 on error. The child gets a clean environment and HOME in a tempdir.
-// Test crate: helpers outside #[test] fns fail the test with a message via expect.
 #![allow(clippy::expect_used)]
 
 mod common;

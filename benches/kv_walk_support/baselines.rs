@@ -1,10 +1,12 @@
 //! The baselines of the KV walk benchmark, with no HTTP library: raw HTTP/1.1 keep-alive
 //! connections over std::net (Content-Length or chunked answers), a 32-way concurrent LIST walk
-//! sharing one queue of folders, and one raw SCAN.
+//! sharing one queue of folders, and one raw SCAN; and, where curl is installed, a curl walk.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -175,4 +177,73 @@ pub fn raw_scan_once(port: u16, token: &str) -> (Duration, usize) {
     let d = t.elapsed();
     assert_eq!(status, 200, "SCAN");
     (d, n)
+}
+
+/// The literal baseline, when `curl` is on PATH: a shell-style walk, level by level,
+/// `xargs -P <ways> curl` over the folders of each level (one curl process per LIST, the token
+/// in a header file, each answer in its own file). `None` without curl.
+pub fn curl_walk(
+    port: u16,
+    token: &str,
+    ways: usize,
+    dir: &Path,
+) -> Option<(Duration, usize, usize)> {
+    let has_curl = Command::new("curl")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_curl {
+        return None;
+    }
+    let header = dir.join("curl-headers");
+    std::fs::write(&header, format!("X-Vault-Token: {token}\n")).expect("header file");
+    let out = dir.join("curl-out");
+    let t = Instant::now();
+    let (mut level, mut leaves, mut lists) = (vec!["bench/".to_string()], 0, 0);
+    // Bounded by the depth of the tree.
+    for _ in 0..16 {
+        if level.is_empty() {
+            break;
+        }
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).expect("curl out dir");
+        let mut args = String::new();
+        for (i, f) in level.iter().enumerate() {
+            args.push_str(&format!(
+                "{} http://127.0.0.1:{port}/v1/secret/metadata/{f}?list=true\n",
+                out.join(i.to_string()).display()
+            ));
+        }
+        let mut child = Command::new("xargs")
+            .args(["-P", &ways.to_string(), "-n", "2", "curl", "-s", "-H"])
+            .arg(format!("@{}", header.display()))
+            .arg("-o")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("xargs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(args.as_bytes())
+            .expect("xargs input");
+        assert!(child.wait().expect("xargs").success(), "curl walk");
+        let mut next = Vec::new();
+        for (i, f) in level.iter().enumerate() {
+            let body = std::fs::read(out.join(i.to_string())).expect("curl answer");
+            let v: Value = serde_json::from_slice(&body).expect("curl JSON");
+            lists += 1;
+            for k in keys_of(&v) {
+                if k.ends_with('/') {
+                    next.push(format!("{f}{k}"));
+                } else {
+                    leaves += 1;
+                }
+            }
+        }
+        level = next;
+    }
+    Some((t.elapsed(), leaves, lists))
 }
