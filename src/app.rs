@@ -21,6 +21,7 @@ use crate::keymap::Keymap;
 use crate::reply::Reply;
 use crate::theme::{Theme, ThemeRegistry};
 use crate::ui::screens::health::HealthScreen;
+use crate::ui::screens::mounts::MountsScreen;
 use crate::ui::screens::{Effect, Screen, ScreenCtx};
 use crate::vault::cluster::{ClusterReply, ClusterRequest};
 use crate::write_gate::{Submitted, Write, WriteGate};
@@ -225,11 +226,10 @@ impl App {
     }
 
     /// The health screen's state, wherever it is on the stack.
-    // (A `find_map` for when other screens are on the stack too.)
-    #[allow(clippy::unnecessary_find_map)]
     pub fn health(&self) -> Option<&HealthScreen> {
         self.screens.iter().find_map(|s| match s {
             Screen::Health(h) => Some(h),
+            _ => None,
         })
     }
 
@@ -256,12 +256,54 @@ impl App {
         self.dirty = true;
     }
 
+    /// Open a screen and send what it asks for.
+    pub fn open_screen(&mut self, s: Screen) -> Vec<Command> {
+        self.push_screen(s);
+        let effects = self.with_screen(|s, ctx| s.on_open(ctx));
+        self.apply_effects(effects)
+    }
+
     /// `:health`: back down the stack to the health screen, as it was.
     pub(crate) fn go_to_health(&mut self) {
         while self.screens.len() > 1 && !matches!(self.screen(), Screen::Health(_)) {
             self.screens.pop();
         }
         self.dirty = true;
+    }
+
+    /// `:mounts`: back to the mounts screen if it is on the stack, else open it.
+    pub(crate) fn go_to_mounts(&mut self) -> Vec<Command> {
+        if let Some(i) = self
+            .screens
+            .iter()
+            .rposition(|s| matches!(s, Screen::Mounts(_)))
+        {
+            self.screens.truncate(i + 1);
+            self.dirty = true;
+            return Vec::new();
+        }
+        self.open_screen(Screen::Mounts(MountsScreen::default()))
+    }
+
+    /// `:ns NAME`: the same cluster in another namespace (every request carries it); `:ns`
+    /// alone goes back to the root namespace.
+    pub(crate) fn switch_namespace(&mut self, arg: &str) -> Vec<Command> {
+        let ns = arg.trim().trim_matches('/');
+        let mut profile = self.profile.clone();
+        profile.namespace = (!ns.is_empty()).then(|| ns.to_string());
+        let screens_before: Vec<crate::command::ScreenKind> =
+            self.screens.iter().map(Screen::kind).collect();
+        let mut cmds = self.switch_context(profile);
+        let label = if ns.is_empty() { "root" } else { ns };
+        self.toast(
+            format!("namespace {}", crate::sanitize::sanitize(label)),
+            ToastLevel::Info,
+        );
+        // Stay on the mounts screen, now listing the namespace's mounts.
+        if screens_before.contains(&crate::command::ScreenKind::Mounts) {
+            cmds.extend(self.go_to_mounts());
+        }
+        cmds
     }
 
     /// Back to the previous screen, as it was; false on the bottom screen.
@@ -277,8 +319,18 @@ impl App {
 
     /// Turn a screen's effects into commands.
     pub(crate) fn apply_effects(&mut self, effects: Vec<Effect>) -> Vec<Command> {
+        let kind = self.screen().kind();
+        self.apply_effects_for(kind, effects)
+    }
+
+    /// Turn the effects of the screen `kind` (wherever it is on the stack) into commands.
+    pub(crate) fn apply_effects_for(
+        &mut self,
+        kind: crate::command::ScreenKind,
+        effects: Vec<Effect>,
+    ) -> Vec<Command> {
         let mut out = Vec::new();
-        let origin = Origin::Screen(self.screen().kind());
+        let origin = Origin::Screen(kind);
         for e in effects {
             match e {
                 Effect::Fetch { what, request } => {
@@ -291,7 +343,16 @@ impl App {
                     self.poll.force();
                     out.extend(self.poll_now());
                 }
-                Effect::Open(s) => self.push_screen(*s),
+                Effect::StartJob { what, spec } => {
+                    let ticket = self.requests.issue(RequestKey::new(origin, what), self.now);
+                    out.push(Command::StartJob { ticket, spec });
+                }
+                Effect::CancelJob { what } => {
+                    if let Some(id) = self.requests.cancel(&RequestKey::new(origin, what)) {
+                        out.push(Command::CancelJob { id });
+                    }
+                }
+                Effect::Open(s) => out.extend(self.open_screen(*s)),
             }
         }
         out
@@ -437,7 +498,7 @@ impl App {
                 if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
                     effects = s.on_reply(reply, &ctx);
                 }
-                self.apply_effects(effects)
+                self.apply_effects_for(kind, effects)
             }
             (origin, reply) => {
                 tracing::warn!(
@@ -450,12 +511,28 @@ impl App {
         }
     }
 
-    /// Progress of a job (a batch write): shown until its reply arrives.
+    /// A job's event: to the screen that started it, or (a batch write) shown until its
+    /// reply arrives.
     fn on_job(&mut self, ticket: Ticket, event: JobEvent) -> Vec<Command> {
         if !self.requests.is_current(&ticket) {
             return Vec::new();
         }
         self.dirty = true;
+        if let Origin::Screen(kind) = ticket.key.origin {
+            if matches!(event, JobEvent::Done(_) | JobEvent::Failed(_)) {
+                self.requests.accept(&ticket);
+            }
+            let ctx = ScreenCtx {
+                cluster: &self.cluster,
+                now: self.now,
+                body: crate::ui::layout::body_area(self.size.0, self.size.1),
+            };
+            let mut effects = Vec::new();
+            if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
+                effects = s.on_job(&ticket.key.what, event, &ctx);
+            }
+            return self.apply_effects_for(kind, effects);
+        }
         if let JobEvent::Progress(p) = event {
             match self.jobs.iter_mut().find(|j| j.ticket == ticket) {
                 Some(j) => j.progress = p,

@@ -81,7 +81,10 @@ impl App {
                 Vec::new()
             }
             Action::Back => {
-                // Clear the filter first; then back to the previous screen.
+                // The screen first (a running count stops), then the filter, then back.
+                if let Some(effects) = self.with_screen(|s, ctx| s.on_action(Action::Back, ctx)) {
+                    return self.apply_effects(effects);
+                }
                 if !self.screen().filter().is_empty() {
                     self.screen_mut().set_filter(String::new());
                 } else {

@@ -8,6 +8,8 @@ use crate::input::{InputOutcome, LineInput};
 /// Command names with a one-line description (shown in help).
 pub const COMMANDS: &[(&str, &str)] = &[
     ("health", "the cluster health screen"),
+    ("mounts", "secret engines and auth methods, with a secret count per KV mount"),
+    ("ns", "switch namespace: :ns NAME (no name: the root namespace)"),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -136,6 +138,8 @@ impl App {
                 self.go_to_health();
                 Vec::new()
             }
+            "mounts" => self.go_to_mounts(),
+            "ns" | "namespace" => self.switch_namespace(arg),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),
             "theme" => {

@@ -79,6 +79,15 @@ impl Requests {
                 .is_none_or(|applied| ticket.seq > *applied)
     }
 
+    /// Stop tracking the request of `key` (cancelled): its id, if one was in flight. Its later
+    /// events are dropped.
+    pub fn cancel(&mut self, key: &RequestKey) -> Option<u64> {
+        let (seq, _) = self.in_flight.remove(key)?;
+        let applied = self.applied.entry(key.clone()).or_insert(0);
+        *applied = (*applied).max(seq);
+        Some(seq)
+    }
+
     /// A context switch: everything in flight belongs to the old cluster.
     pub fn new_epoch(&mut self) {
         self.epoch += 1;

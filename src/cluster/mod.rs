@@ -197,6 +197,17 @@ impl ClusterState {
         }
     }
 
+    /// The node to send authenticated reads to: a configured one (the token goes nowhere else),
+    /// the active one when known, else an unsealed one, else the first configured.
+    pub fn api_addr(&self) -> Option<String> {
+        let configured = || self.nodes.iter().filter(|n| !n.discovered);
+        configured()
+            .find(|n| n.status() == NodeStatus::Active)
+            .or_else(|| configured().find(|n| n.status().is_unsealed()))
+            .or_else(|| configured().next())
+            .map(|n| n.addr.clone())
+    }
+
     /// The active node, if any node says it is active.
     pub fn active(&self) -> Option<&NodeState> {
         self.nodes.iter().find(|n| n.status() == NodeStatus::Active)

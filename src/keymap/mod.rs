@@ -15,14 +15,17 @@ pub enum KeyContext {
     Global,
     Health,
     Help,
+    /// The mounts screen and a mount's configuration.
+    Mounts,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 4] = [
+    pub const ALL: [KeyContext; 5] = [
         KeyContext::Global,
         KeyContext::Health,
+        KeyContext::Mounts,
         KeyContext::Help,
         KeyContext::Confirm,
     ];
@@ -37,6 +40,7 @@ impl KeyContext {
             KeyContext::Global => "global",
             KeyContext::Health => "health",
             KeyContext::Help => "help",
+            KeyContext::Mounts => "mounts",
             KeyContext::Confirm => "confirm",
         }
     }
@@ -47,7 +51,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 1] = [KeyContext::Health];
+const SCREENS: [KeyContext; 2] = [KeyContext::Health, KeyContext::Mounts];
 
 mod chord;
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! comes back to a screen with its cursor and filter as they were.
 
 pub mod health;
+pub mod mounts;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::MouseEvent;
@@ -14,12 +15,14 @@ use crate::action::Action;
 use crate::app::ToastLevel;
 use crate::cluster::ClusterState;
 use crate::command::{Request, ScreenKind};
+use crate::jobs::{JobEvent, JobSpec};
 use crate::keymap::KeyContext;
 use crate::reply::Reply;
 use crate::theme::Theme;
 use crate::write_gate::Write;
 
 use health::HealthScreen;
+use mounts::{MountDetail, MountsScreen, MountsView};
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +37,10 @@ pub enum Effect {
     Toast(String, ToastLevel),
     /// Poll the cluster now.
     RefreshCluster,
+    /// Start a job, keyed by `what` under this screen's origin; its events come back here.
+    StartJob { what: String, spec: JobSpec },
+    /// Stop the job started under `what`.
+    CancelJob { what: String },
     /// Open another screen on top of this one.
     Open(Box<Screen>),
 }
@@ -50,12 +57,16 @@ pub struct ScreenCtx<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Health(HealthScreen),
+    Mounts(MountsScreen),
+    MountDetail(MountDetail),
 }
 
 impl Screen {
     pub fn kind(&self) -> ScreenKind {
         match self {
             Screen::Health(_) => ScreenKind::Health,
+            Screen::Mounts(_) => ScreenKind::Mounts,
+            Screen::MountDetail(_) => ScreenKind::MountDetail,
         }
     }
 
@@ -63,12 +74,15 @@ impl Screen {
     pub fn title(&self) -> &'static str {
         match self {
             Screen::Health(_) => "Health screen",
+            Screen::Mounts(_) => "Mounts screen",
+            Screen::MountDetail(_) => "Mount configuration",
         }
     }
 
     pub fn key_context(&self) -> KeyContext {
         match self {
             Screen::Health(_) => KeyContext::Health,
+            Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
         }
     }
 
@@ -76,6 +90,8 @@ impl Screen {
     pub fn hints(&self) -> &'static [Action] {
         match self {
             Screen::Health(_) => health::HINTS,
+            Screen::Mounts(_) => mounts::HINTS,
+            Screen::MountDetail(_) => mounts::detail_hints(),
         }
     }
 
@@ -83,14 +99,33 @@ impl Screen {
     pub fn on_action(&mut self, a: Action, ctx: &ScreenCtx) -> Option<Vec<Effect>> {
         match self {
             Screen::Health(s) => s.on_action(a, ctx),
+            Screen::Mounts(s) => s.on_action(a, ctx),
+            Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+        }
+    }
+
+    /// Just opened: what to ask for.
+    pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
+        match self {
+            Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+        }
+    }
+
+    /// An event of a job this screen started (under `what`).
+    pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
+        match self {
+            Screen::Mounts(s) => s.on_job(what, event, ctx),
+            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
 
     /// A reply to a request this screen made.
-    pub fn on_reply(&mut self, reply: Reply, _ctx: &ScreenCtx) -> Vec<Effect> {
+    pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
-            Screen::Health(_) => {
-                tracing::debug!(?reply, "health screen: unexpected reply");
+            Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Health(_) | Screen::MountDetail(_) => {
+                tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
         }
@@ -99,18 +134,23 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
+            Screen::Mounts(_) | Screen::MountDetail(_) => false,
         }
     }
 
     pub fn filter(&self) -> &str {
         match self {
             Screen::Health(s) => s.filter(),
+            Screen::Mounts(s) => s.filter(),
+            Screen::MountDetail(_) => "",
         }
     }
 
     pub fn set_filter(&mut self, f: String) {
         match self {
             Screen::Health(s) => s.set_filter(f),
+            Screen::Mounts(s) => s.set_filter(f),
+            Screen::MountDetail(_) => {}
         }
     }
 
@@ -124,6 +164,13 @@ impl Screen {
                 now: ctx.now,
             }
             .render(area, buf),
+            Screen::Mounts(s) => MountsView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
+            Screen::MountDetail(s) => s.render(theme, area, buf),
         }
     }
 }
