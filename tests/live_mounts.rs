@@ -156,8 +156,15 @@ async fn mounts_with_counts_fallback_cancel_and_back() {
     let m = h.mounts();
     let list = m.mounts.value().expect("mounts");
     assert_eq!(list.source, MountSource::SysMounts);
-    assert!(list.mounts.iter().any(|m| m.path == "kv1/" && m.kv_version == Some(1)));
-    assert!(list.mounts.iter().any(|m| m.path == "token/"), "auth methods listed");
+    assert!(
+        list.mounts
+            .iter()
+            .any(|m| m.path == "kv1/" && m.kv_version == Some(1))
+    );
+    assert!(
+        list.mounts.iter().any(|m| m.path == "token/"),
+        "auth methods listed"
+    );
     match count_of(&h.app, "secret/") {
         Some(Count::Done(p)) => assert_eq!(p.done, 8, "{p:?}"),
         other => panic!("secret/ count: {other:?}"),
@@ -192,7 +199,10 @@ async fn mounts_with_counts_fallback_cancel_and_back() {
         "{cmds:?}"
     );
     h.send(cmds);
-    assert!(matches!(h.app.screen(), Screen::Mounts(_)), "esc cancelled first");
+    assert!(
+        matches!(h.app.screen(), Screen::Mounts(_)),
+        "esc cancelled first"
+    );
     assert!(h.mounts().counting.is_none());
     assert!(
         h.mounts()

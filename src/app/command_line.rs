@@ -8,8 +8,14 @@ use crate::input::{InputOutcome, LineInput};
 /// Command names with a one-line description (shown in help).
 pub const COMMANDS: &[(&str, &str)] = &[
     ("health", "the cluster health screen"),
-    ("mounts", "secret engines and auth methods, with a secret count per KV mount"),
-    ("ns", "switch namespace: :ns NAME (no name: the root namespace)"),
+    (
+        "mounts",
+        "secret engines and auth methods, with a secret count per KV mount",
+    ),
+    (
+        "ns",
+        "switch namespace: :ns NAME (no name: the root namespace)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),

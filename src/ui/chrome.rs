@@ -140,7 +140,7 @@ fn short_desc(a: Action) -> &'static str {
         Action::SealNode => "seal",
         Action::StepDown => "step-down",
         Action::Quit => "quit",
-        Action::Back => "close",
+        Action::Back => "back",
         Action::Down => "down",
         Action::Up => "up",
         Action::Confirm => "confirm",

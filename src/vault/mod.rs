@@ -2,9 +2,9 @@
 
 pub mod ceremony;
 pub mod client;
-pub mod jobs;
 pub mod cluster;
 pub mod error;
+pub mod jobs;
 pub mod kv;
 pub mod metrics;
 pub mod models;

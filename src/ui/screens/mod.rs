@@ -38,9 +38,14 @@ pub enum Effect {
     /// Poll the cluster now.
     RefreshCluster,
     /// Start a job, keyed by `what` under this screen's origin; its events come back here.
-    StartJob { what: String, spec: JobSpec },
+    StartJob {
+        what: String,
+        spec: JobSpec,
+    },
     /// Stop the job started under `what`.
-    CancelJob { what: String },
+    CancelJob {
+        what: String,
+    },
     /// Open another screen on top of this one.
     Open(Box<Screen>),
 }

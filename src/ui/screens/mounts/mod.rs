@@ -99,7 +99,11 @@ impl MountsScreen {
         let Some(l) = self.mounts.value() else {
             return String::new();
         };
-        let secret = l.mounts.iter().filter(|m| m.kind == MountKind::Secret).count();
+        let secret = l
+            .mounts
+            .iter()
+            .filter(|m| m.kind == MountKind::Secret)
+            .count();
         let auth = l.mounts.len() - secret;
         format!(
             "{secret} secret engine{} · {auth} auth method{} · from {}",

@@ -117,7 +117,11 @@ impl Widget for MountsView<'_> {
             .iter()
             .map(|m| table::kept_row(cells(m, s, t), &keep))
             .collect();
-        let mut suffix = vec![Span::styled(format!("· {} ", s.summary()), t.muted)];
+        let summary = s.summary();
+        let mut suffix = Vec::new();
+        if !summary.is_empty() {
+            suffix.push(Span::styled(format!("· {summary} "), t.muted));
+        }
         if let Remote::Failed { error, .. } = &s.mounts {
             let stale = s
                 .mounts
@@ -133,7 +137,9 @@ impl Widget for MountsView<'_> {
         }
         let empty = match &s.mounts {
             Remote::NotAsked | Remote::Loading { last: None } => "loading mounts…".to_string(),
-            Remote::Failed { last: None, error, .. } => {
+            Remote::Failed {
+                last: None, error, ..
+            } => {
                 format!("cannot list mounts: {}", sanitize(&error.to_string()))
             }
             _ if !s.filter().is_empty() => "no mount matches the filter".into(),
