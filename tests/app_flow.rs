@@ -564,3 +564,130 @@ fn a_discovered_node_is_never_sealed() {
         app.toasts
     );
 }
+
+#[test]
+fn mounts_navigation_routed_replies_jobs_and_late_replies() {
+    use strongroom::command::{Origin, ScreenKind};
+    use strongroom::jobs::{JobEvent, JobProgress, JobSpec};
+    use strongroom::ui::screens::Screen;
+    use strongroom::ui::screens::mounts::Count;
+    use strongroom::vault::models::mounts::{Mount, MountKind, MountList, MountSource};
+    use strongroom::vault::mounts::{MountsReply, MountsRequest};
+
+    let mut app = app();
+    let seq = fetch_seq(&app.start());
+    app.update(Msg::Vault {
+        ticket: seq,
+        reply: poll(
+            t0(),
+            Ok(health(NodeRole::Standby, 429)),
+            Ok(health(NodeRole::Active, 200)),
+        ),
+    });
+    app.on_action(Action::Down);
+    let cmds = run(&mut app, "mounts");
+    // The list is asked of the active configured node, on behalf of the mounts screen.
+    let Some(Command::Fetch { ticket, request }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(ticket.key.origin, Origin::Screen(ScreenKind::Mounts));
+    assert_eq!(
+        request,
+        &Request::Mounts(MountsRequest::List { addr: B.into() })
+    );
+    let kv = |path: &str, v: u8| Mount {
+        kind: MountKind::Secret,
+        path: path.into(),
+        mount_type: "kv".into(),
+        kv_version: Some(v),
+        description: String::new(),
+        accessor: String::new(),
+        default_lease_ttl: None,
+        max_lease_ttl: None,
+        options: Default::default(),
+        seal_wrap: false,
+        local: false,
+        external_entropy_access: false,
+        plugin_version: String::new(),
+        running_plugin_version: String::new(),
+        uuid: String::new(),
+        deprecation_status: String::new(),
+    };
+    let list = MountList {
+        mounts: vec![kv("kv1/", 1), kv("secret/", 2)],
+        source: MountSource::SysMounts,
+    };
+    let cmds = app.update(Msg::Vault {
+        ticket: ticket.clone(),
+        reply: Reply::Mounts(MountsReply::List(Ok(list))),
+    });
+    // One count at a time: the first KV mount's job starts.
+    let Some(Command::StartJob { ticket: job, spec }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert!(matches!(spec, JobSpec::CountSecrets { mount, .. } if mount == "kv1/"));
+    let counts = |app: &App| match app.screen() {
+        Screen::Mounts(m) => m.counts.clone(),
+        _ => Default::default(),
+    };
+    let p = |done| JobProgress {
+        done,
+        ..JobProgress::default()
+    };
+    app.update(Msg::Job {
+        ticket: job.clone(),
+        event: JobEvent::Progress(p(3)),
+    });
+    assert_eq!(counts(&app).get("kv1/"), Some(&Count::Running(p(3))));
+    assert_eq!(counts(&app).get("secret/"), Some(&Count::Queued));
+    let cmds = app.update(Msg::Job {
+        ticket: job.clone(),
+        event: JobEvent::Done(p(5)),
+    });
+    assert_eq!(counts(&app).get("kv1/"), Some(&Count::Done(p(5))));
+    // A late event of the finished job changes nothing.
+    app.update(Msg::Job {
+        ticket: job.clone(),
+        event: JobEvent::Progress(p(1)),
+    });
+    assert_eq!(counts(&app).get("kv1/"), Some(&Count::Done(p(5))));
+    let Some(Command::StartJob { ticket: job2, .. }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    // esc cancels the running count (the screen stays), a second esc goes back to health with
+    // its selection as it was.
+    let cmds = app.update(code(KeyCode::Esc));
+    assert_eq!(cmds, vec![Command::CancelJob { id: job2.seq }]);
+    assert!(matches!(app.screen(), Screen::Mounts(_)));
+    app.update(Msg::Job {
+        ticket: job2.clone(),
+        event: JobEvent::Done(p(9)),
+    });
+    assert!(matches!(
+        counts(&app).get("secret/"),
+        Some(Count::Cancelled(_))
+    ));
+    app.update(code(KeyCode::Esc));
+    assert!(matches!(app.screen(), Screen::Health(_)));
+    assert_eq!(
+        app.health()
+            .and_then(|h| h.selected_node(&app.cluster))
+            .map(|n| n.addr.as_str()),
+        Some(B)
+    );
+    // Back on mounts, then a context switch: replies from before it are dropped.
+    let cmds = run(&mut app, "mounts");
+    let Some(Command::Fetch { ticket: old, .. }) = cmds.first().cloned() else {
+        panic!("{cmds:?}")
+    };
+    run(&mut app, "ctx other");
+    assert!(matches!(app.screen(), Screen::Health(_)));
+    let cmds = app.update(Msg::Vault {
+        ticket: old,
+        reply: Reply::Mounts(MountsReply::List(Ok(MountList {
+            mounts: vec![],
+            source: MountSource::SysMounts,
+        }))),
+    });
+    assert_eq!(cmds, vec![]);
+}

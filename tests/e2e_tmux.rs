@@ -310,3 +310,75 @@ fn session_read_only_survives_a_context_switch() {
     t.wait_for("__EXIT_0__", WAIT);
     assert_restored(&t);
 }
+
+/// `:mounts` shows the engines with a secret count filled in by a walk job; `enter` opens a
+/// mount's configuration; `esc` goes back, and back again to health with the selection kept.
+#[test]
+fn mounts_screen_counts_secrets_and_esc_goes_back() {
+    let server = DevServer::start();
+    for i in 0..25 {
+        server.put_secret(&format!("e2e/team{}/s{i}", i % 4), "k", "v");
+    }
+    let home = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start(
+        "mounts",
+        110,
+        30,
+        &env_for(home.path(), &server.addr, &server.root_token),
+        home.path(),
+    );
+    t.type_text(&format!("{}; echo __EXIT_$?__", bin()));
+    t.keys(&["Enter"]);
+    let host_port = server.addr.trim_start_matches("http://");
+    t.wait_until("the node shown as active", WAIT, |s| {
+        s.contains(host_port) && s.contains("active")
+    });
+    // Select the metrics panel's second row: the selection to find again.
+    t.keys(&["Tab", "Tab", "j"]);
+    let before = t.wait_until("the second metric selected", WAIT, |s| {
+        s.lines()
+            .any(|l| l.contains('▸') && l.contains("num_leases"))
+    });
+    t.type_text(":mounts");
+    t.keys(&["Enter"]);
+    let s = t.wait_until("secret/ counted", WAIT, |s| {
+        s.lines()
+            .any(|l| l.contains("secret/") && l.contains(" 25 "))
+    });
+    assert!(s.contains("from sys/mounts"), "{s}");
+    assert!(s.contains("auth/token/"), "{s}");
+    // Down to secret/ and open its configuration.
+    let rows: Vec<&str> = s.lines().collect();
+    let secret_row = rows
+        .iter()
+        .position(|l| l.contains("│secret/"))
+        .expect("secret/ row");
+    let first_row = rows
+        .iter()
+        .position(|l| l.contains("│cubbyhole/"))
+        .expect("first row");
+    for _ in first_row..secret_row {
+        t.keys(&["j"]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("Mount secret/", WAIT);
+    t.wait_for("kv version", WAIT);
+    t.keys(&["Escape"]);
+    t.wait_until("the list again", WAIT, |s| s.contains("from sys/mounts"));
+    t.keys(&["Escape"]);
+    let after = t.wait_until("health again", WAIT, |s| s.contains("Key metrics"));
+    let selected = |s: &str| {
+        s.lines()
+            .find(|l| l.contains('▸') && l.contains("num_leases"))
+            .map(|l| l.split('·').next().unwrap_or_default().trim().to_string())
+    };
+    assert!(selected(&before).is_some());
+    assert_eq!(
+        selected(&after),
+        selected(&before),
+        "selection kept:\n{after}"
+    );
+    t.type_text("q");
+    t.wait_for("__EXIT_0__", WAIT);
+    assert_restored(&t);
+}
