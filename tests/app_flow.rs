@@ -272,11 +272,33 @@ fn read_only_mode_refuses_writes_at_the_gate() {
     for (ctx_ro, flag_ro) in [(true, false), (false, true)] {
         let mut app = app_with(ctx_ro, flag_ro);
         assert!(app.read_only());
-        let cmds = app.on_action(Action::SealNode);
-        assert_eq!(cmds, vec![]);
-        let cmds = app.on_action(Action::StepDown);
-        assert_eq!(cmds, vec![]);
-        assert_eq!(app.mode, Mode::Normal);
+        // An active node and a selection: every write reaches the gate, which refuses it.
+        let seq = fetch_seq(&app.start());
+        app.update(Msg::Vault {
+            ticket: seq,
+            reply: poll(
+                t0(),
+                Ok(health(NodeRole::Active, 200)),
+                Ok(health(NodeRole::Standby, 429)),
+            ),
+        });
+        for (action, name) in [
+            (Action::SealNode, "sealing a node"),
+            (Action::StepDown, "stepping down"),
+            (Action::SealAll, "sealing a node"),
+        ] {
+            app.toasts.clear();
+            let cmds = app.on_action(action);
+            assert_eq!(cmds, vec![]);
+            assert_eq!(app.mode, Mode::Normal);
+            assert!(
+                app.toasts
+                    .iter()
+                    .any(|t| t.text == format!("read-only mode: {name} is not allowed")),
+                "{action:?} did not reach the gate: {:?}",
+                app.toasts
+            );
+        }
     }
 }
 

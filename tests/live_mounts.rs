@@ -47,6 +47,7 @@ fn app_for(addr: &str, token: &str) -> App {
 struct Harness {
     app: App,
     handle: WorkerHandle,
+    tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
 }
 
@@ -55,13 +56,26 @@ impl Harness {
         let app = app_for(addr, token);
         let worker = Worker::new(&app.profile).expect("worker");
         let (tx, rx) = mpsc::unbounded_channel();
-        let handle = WorkerHandle::spawn(worker, tx, CancellationToken::new());
-        Harness { app, handle, rx }
+        let handle = WorkerHandle::spawn(worker, tx.clone(), CancellationToken::new());
+        Harness {
+            app,
+            handle,
+            tx,
+            rx,
+        }
     }
 
-    fn send(&self, cmds: Vec<Command>) {
+    /// As the runtime does: a `Connect` (context or namespace switch) gets a new worker.
+    fn send(&mut self, cmds: Vec<Command>) {
         for c in cmds {
-            self.handle.send(&c);
+            if let Command::Connect { profile } = &c {
+                self.handle.cancel();
+                let worker = Worker::new(profile).expect("worker");
+                self.handle =
+                    WorkerHandle::spawn(worker, self.tx.clone(), CancellationToken::new());
+            } else {
+                self.handle.send(&c);
+            }
         }
     }
 
@@ -221,6 +235,49 @@ async fn mounts_with_counts_fallback_cancel_and_back() {
             .map(|n| n.addr.clone()),
         health_selected
     );
+
+    // :ns team-a: the same cluster in a namespace; the mounts screen lists its mounts.
+    kv_support::call(&root, Method::PUT, "sys/namespaces/team-a", json!({})).await;
+    let in_ns = kv_support::client(&dev.addr, &dev.root_token, Some("team-a"));
+    kv_support::call(
+        &in_ns,
+        Method::POST,
+        "sys/mounts/team-kv",
+        json!({"type": "kv", "options": {"version": "2"}}),
+    )
+    .await;
+    for i in 0..3 {
+        kv_support::call(
+            &in_ns,
+            Method::POST,
+            &format!("team-kv/data/app/s{i}"),
+            json!({"data": {"k": "v"}}),
+        )
+        .await;
+    }
+    h.command("mounts");
+    h.command("ns team-a");
+    assert_eq!(h.app.profile.namespace.as_deref(), Some("team-a"));
+    h.until("the namespace's counts", |a| {
+        all_counted(a) && count_of(a, "team-kv/").is_some()
+    })
+    .await;
+    let list = h.mounts().mounts.value().expect("mounts").clone();
+    assert!(list.mounts.iter().any(|m| m.path == "team-kv/"));
+    assert!(
+        !list.mounts.iter().any(|m| m.path == "kv1/"),
+        "root mounts are not in the namespace"
+    );
+    match count_of(&h.app, "team-kv/") {
+        Some(Count::Done(p)) => assert_eq!(p.done, 3, "{p:?}"),
+        other => panic!("team-kv/ count: {other:?}"),
+    }
+    assert!(
+        render(&h.app).contains("ns team-a"),
+        "the status bar shows the namespace"
+    );
+    h.command("ns");
+    assert_eq!(h.app.profile.namespace, None);
 
     // A restricted token: the UI endpoint, the denied folder skipped and counted.
     let token = kv_support::token_with_policy(

@@ -119,10 +119,7 @@ impl NodeState {
 
     /// host:port without the scheme, for narrow columns.
     pub fn short_addr(&self) -> &str {
-        self.addr
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
+        crate::addr::strip_scheme(&self.addr)
     }
 
     fn apply(&mut self, report: NodeReport, at: DateTime<Utc>) {
@@ -328,18 +325,9 @@ impl ClusterState {
     }
 }
 
-/// `127.0.0.1:8200` → `http://127.0.0.1:8200`; no trailing slash.
+/// `127.0.0.1:8200` → `https://127.0.0.1:8200`; no trailing slash (see [`crate::addr`]).
 pub fn normalize_addr(addr: &str) -> String {
-    let a = addr.trim().trim_end_matches('/');
-    if a.starts_with("http://") || a.starts_with("https://") {
-        a.to_string()
-    } else {
-        format!("https://{a}")
-    }
+    crate::addr::normalize(addr)
 }
 
-fn strip_scheme(a: &str) -> &str {
-    a.trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-}
+use crate::addr::strip_scheme;

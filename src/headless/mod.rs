@@ -181,10 +181,7 @@ pub fn render_table(r: &StatusReport) -> String {
         .iter()
         .map(|n| {
             vec![
-                n.addr
-                    .trim_start_matches("http://")
-                    .trim_start_matches("https://")
-                    .to_string(),
+                crate::addr::strip_scheme(&n.addr).to_string(),
                 n.state.to_string(),
                 yes_no(n.initialized).to_string(),
                 yes_no(n.sealed).to_string(),

@@ -53,7 +53,7 @@ impl Worker {
             .or_else(|| {
                 configured
                     .iter()
-                    .find(|r| matches!(&r.health, Ok(h) if is_unsealed(h.role)))
+                    .find(|r| matches!(&r.health, Ok(h) if h.role.is_unsealed()))
             })
             .map(|r| r.addr.clone());
         let cluster = match source {
@@ -85,7 +85,7 @@ impl Worker {
                 // A sealed node's leader is not asked: a sealed raft node answers 503 "Vault is
                 // sealed", a sealed dev server 200 `{"ha_enabled":false}`, which would read as
                 // "no HA". Both are reported the same way, as `Sealed`.
-                let unsealed = is_unsealed(h.role);
+                let unsealed = h.role.is_unsealed();
                 let (seal, leader) = futures::join!(c.seal_status(), async {
                     if unsealed {
                         c.leader().await
@@ -149,9 +149,4 @@ impl Worker {
             host_memory: Some(host_memory),
         }
     }
-}
-
-/// Active, standby, performance standby or DR secondary: the node serves reads.
-fn is_unsealed(role: NodeRole) -> bool {
-    !matches!(role, NodeRole::Sealed | NodeRole::Uninitialized)
 }

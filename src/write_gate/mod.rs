@@ -178,9 +178,7 @@ fn capitalise(s: &str) -> String {
 }
 
 fn host_port(addr: &str) -> &str {
-    addr.trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
+    crate::addr::strip_scheme(addr)
 }
 
 /// An address for a description: sanitised, at most `DESCRIBED_ADDR_MAX` characters.

@@ -4,7 +4,6 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
@@ -197,10 +196,6 @@ pub fn fit(s: &str, max: usize) -> String {
         out.push('…');
         out
     }
-}
-
-pub fn styled(s: impl Into<String>, style: Style) -> Span<'static> {
-    Span::styled(s.into(), style)
 }
 
 #[cfg(test)]

@@ -99,13 +99,7 @@ pub fn render(v: &HealthView, area: Rect, footer: bool, buf: &mut Buffer) {
     let mut suffix = Vec::new();
     if let Some(src) = &c.source {
         suffix.push(Span::styled(
-            format!(
-                "from {} ",
-                sanitize(
-                    src.trim_start_matches("http://")
-                        .trim_start_matches("https://")
-                )
-            ),
+            format!("from {} ", sanitize(crate::addr::strip_scheme(src))),
             t.muted,
         ));
     }

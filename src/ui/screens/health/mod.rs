@@ -243,9 +243,7 @@ fn cluster_line<'a>(v: &HealthView<'a>, width: u16) -> Line<'a> {
                 let addr = if wide {
                     addr.into_owned()
                 } else {
-                    addr.trim_start_matches("https://")
-                        .trim_start_matches("http://")
-                        .to_string()
+                    crate::addr::strip_scheme(&addr).to_string()
                 };
                 spans.push(Span::styled(addr, t.text));
             }
