@@ -81,51 +81,107 @@ pub struct MetricRow {
     /// The metric's name as the server sends it.
     pub metric: &'static str,
     pub value_text: String,
-    pub threshold_text: &'static str,
+    pub threshold_text: String,
     pub level: Level,
     /// Why unavailable, or how old the value is; empty when fresh and complete.
     pub note: String,
 }
 
-/// One watched metric: its names and its threshold.
+/// How a threshold is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Count,
+    Percent,
+    PercentOfRam,
+    Millis,
+}
+
+/// A metric's alert rule, written once: the judgement and the text both come from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Rule {
+    /// Critical when the value is 0 (`core.unsealed`).
+    ZeroIsCritical,
+    /// `level` when the value (in `unit`) is above `limit`.
+    Above {
+        limit: f64,
+        level: Level,
+        unit: Unit,
+    },
+}
+
+impl Rule {
+    fn text(self) -> String {
+        match self {
+            Rule::ZeroIsCritical => format!("= 0 {}", Level::Critical.label()),
+            Rule::Above { limit, level, unit } => {
+                let l = match unit {
+                    Unit::Count => thousands(limit),
+                    Unit::Percent => format!("{limit} %"),
+                    Unit::PercentOfRam => format!("{limit} % RAM"),
+                    Unit::Millis => format!("{limit} ms"),
+                };
+                format!("> {l} {}", level.label())
+            }
+        }
+    }
+
+    /// The level of a value (in the rule's unit).
+    fn level(self, v: f64) -> Level {
+        match self {
+            Rule::ZeroIsCritical if v == 0.0 => Level::Critical,
+            Rule::Above { limit, level, .. } if v > limit => level,
+            _ => Level::Ok,
+        }
+    }
+}
+
+/// One watched metric: its names and its rule.
 struct Watch {
     label: &'static str,
     metric: &'static str,
-    threshold_text: &'static str,
+    rule: Rule,
+}
+
+const fn above(limit: f64, level: Level, unit: Unit) -> Rule {
+    Rule::Above { limit, level, unit }
 }
 
 const WATCHES: [Watch; 6] = [
     Watch {
         label: "unsealed",
         metric: UNSEALED,
-        threshold_text: "= 0 critical",
+        rule: Rule::ZeroIsCritical,
     },
     Watch {
         label: "leases",
         metric: NUM_LEASES,
-        threshold_text: "> 10,000 warn",
+        rule: above(10_000.0, Level::Warn, Unit::Count),
     },
     Watch {
         label: "audit response failures",
         metric: AUDIT_FAILURE,
-        threshold_text: "> 1 % critical",
+        rule: above(1.0, Level::Critical, Unit::Percent),
     },
     Watch {
         label: "heap (alloc_bytes)",
         metric: ALLOC_BYTES,
-        threshold_text: "> 80 % RAM warn",
+        rule: above(80.0, Level::Warn, Unit::PercentOfRam),
     },
     Watch {
         label: "raft leader last contact",
         metric: LEADER_CONTACT,
-        threshold_text: "> 500 ms warn",
+        rule: above(500.0, Level::Warn, Unit::Millis),
     },
     Watch {
         label: "tokens",
         metric: TOKEN_COUNT,
-        threshold_text: "> 50,000 warn",
+        rule: above(50_000.0, Level::Warn, Unit::Count),
     },
 ];
+
+fn rule_of(metric: &str) -> Option<Rule> {
+    WATCHES.iter().find(|w| w.metric == metric).map(|w| w.rule)
+}
 
 /// Why a value cannot be what the server claims (a negative count, a ratio above 100 %,
 /// NaN, infinity, `unsealed` other than 0 or 1), or `None` when it is in its possible range.
@@ -162,30 +218,22 @@ pub fn judge(metric: &str, v: f64, host_total: Option<u64>) -> (Level, String) {
     if out_of_range(metric, v, host_total).is_some() {
         return (Level::Warn, format!("invalid {}", raw_number(v)));
     }
-    let warn_above = |limit: f64| if v > limit { Level::Warn } else { Level::Ok };
+    let level = |x: f64| rule_of(metric).map_or(Level::Ok, |r| r.level(x));
     match metric {
-        UNSEALED if v == 0.0 => (Level::Critical, "0 (sealed)".into()),
-        UNSEALED => (Level::Ok, format!("{v:.0}")),
-        NUM_LEASES => (warn_above(10_000.0), thousands(v)),
-        AUDIT_FAILURE => (
-            if v > 1.0 { Level::Critical } else { Level::Ok },
-            format!("{v:.2} %"),
-        ),
+        UNSEALED if v == 0.0 => (level(v), "0 (sealed)".into()),
+        UNSEALED => (level(v), format!("{v:.0}")),
+        NUM_LEASES | TOKEN_COUNT => (level(v), thousands(v)),
+        AUDIT_FAILURE => (level(v), format!("{v:.2} %")),
         ALLOC_BYTES => match host_total.filter(|t| *t > 0) {
             Some(t) => {
                 let pct = v * 100.0 / t as f64;
-                (warn_above_pct(pct), format!("{} ({pct:.1} %)", bytes(v)))
+                (level(pct), format!("{} ({pct:.1} %)", bytes(v)))
             }
             None => (Level::Unavailable, bytes(v)),
         },
-        LEADER_CONTACT => (warn_above(500.0), format!("{v:.0} ms")),
-        TOKEN_COUNT => (warn_above(50_000.0), thousands(v)),
+        LEADER_CONTACT => (level(v), format!("{v:.0} ms")),
         _ => (Level::Ok, format!("{v}")),
     }
-}
-
-fn warn_above_pct(pct: f64) -> Level {
-    if pct > 80.0 { Level::Warn } else { Level::Ok }
 }
 
 /// A watched value: from the latest window, or the last one seen with its age.
@@ -264,7 +312,7 @@ pub fn evaluate(cluster: &ClusterState, now: DateTime<Utc>) -> Vec<MetricRow> {
                     label: w.label,
                     metric: w.metric,
                     value_text,
-                    threshold_text: w.threshold_text,
+                    threshold_text: w.rule.text(),
                     level,
                     note: join_notes(notes),
                 }
@@ -273,7 +321,7 @@ pub fn evaluate(cluster: &ClusterState, now: DateTime<Utc>) -> Vec<MetricRow> {
                 label: w.label,
                 metric: w.metric,
                 value_text: "—".into(),
-                threshold_text: w.threshold_text,
+                threshold_text: w.rule.text(),
                 level: Level::Unavailable,
                 note: unavailable_reason(cluster, w.metric),
             },

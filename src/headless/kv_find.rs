@@ -210,14 +210,8 @@ fn report(s: &WalkSummary) {
 fn client_for(profile: &ConnectionProfile) -> Result<VaultClient, FindError> {
     let addr = profile.addrs.first().ok_or(FindError::NoAddress)?;
     let settings = ClientSettings {
-        token: profile.token.clone(),
-        namespace: profile.namespace.clone(),
-        ca_cert: profile.ca_cert.clone(),
-        client_cert: profile.client_cert.clone(),
-        client_key: profile.client_key.clone(),
-        skip_verify: profile.skip_verify,
         timeout: REQUEST_TIMEOUT,
-        ..ClientSettings::default()
+        ..ClientSettings::from_profile(profile)
     };
     let http = VaultClient::build_http(&settings)?;
     Ok(VaultClient::new(http, addr, Arc::new(settings)))

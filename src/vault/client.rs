@@ -46,6 +46,22 @@ pub fn token_header(token: &Token) -> Result<HeaderValue, VaultError> {
 /// Default bound on a reply: far above any health, status or metrics answer.
 pub const DEFAULT_MAX_REPLY_BYTES: usize = 4 * 1024 * 1024;
 
+impl ClientSettings {
+    /// A connection profile's token, namespace and TLS options, with the default timeouts and
+    /// reply bound.
+    pub fn from_profile(profile: &crate::config::ConnectionProfile) -> ClientSettings {
+        ClientSettings {
+            token: profile.token.clone(),
+            namespace: profile.namespace.clone(),
+            ca_cert: profile.ca_cert.clone(),
+            client_cert: profile.client_cert.clone(),
+            client_key: profile.client_key.clone(),
+            skip_verify: profile.skip_verify,
+            ..ClientSettings::default()
+        }
+    }
+}
+
 impl Default for ClientSettings {
     fn default() -> Self {
         Self {

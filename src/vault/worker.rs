@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::client::{ClientSettings, VaultClient};
 use super::error::VaultError;
 use crate::cluster::normalize_addr;
-use crate::command::{Command, Request};
+use crate::command::{Command, Request, Ticket};
 use crate::config::ConnectionProfile;
 use crate::event::Msg;
 use crate::jobs::{JobEvent, JobProgress, Throttle};
@@ -46,15 +46,7 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(profile: &ConnectionProfile) -> Result<Worker, VaultError> {
-        let settings = ClientSettings {
-            token: profile.token.clone(),
-            namespace: profile.namespace.clone(),
-            ca_cert: profile.ca_cert.clone(),
-            client_cert: profile.client_cert.clone(),
-            client_key: profile.client_key.clone(),
-            skip_verify: profile.skip_verify,
-            ..ClientSettings::default()
-        };
+        let settings = ClientSettings::from_profile(profile);
         let http = VaultClient::build_http(&settings)?;
         let anonymous = ClientSettings {
             token: None,
@@ -217,14 +209,8 @@ impl WorkerHandle {
                 let cancel = self.job_token(ticket.seq);
                 let jobs = self.jobs.clone();
                 tokio::spawn(async move {
-                    let progress_tx = tx.clone();
-                    let progress_ticket = ticket.clone();
-                    let mut progress = move |p: JobProgress| {
-                        let _ = progress_tx.send(Msg::Job {
-                            ticket: progress_ticket.clone(),
-                            event: JobEvent::Progress(p),
-                        });
-                    };
+                    let mut emit = emitter(&tx, &ticket);
+                    let mut progress = |p: JobProgress| emit(JobEvent::Progress(p));
                     let outcome = tokio::select! {
                         _ = cancel.cancelled() => None,
                         o = worker.write(&write, &mut progress) => Some(o),
@@ -244,14 +230,7 @@ impl WorkerHandle {
                 let cancel = self.job_token(ticket.seq);
                 let jobs = self.jobs.clone();
                 tokio::spawn(async move {
-                    let event_tx = tx.clone();
-                    let event_ticket = ticket.clone();
-                    let mut emit = move |event: JobEvent| {
-                        let _ = event_tx.send(Msg::Job {
-                            ticket: event_ticket.clone(),
-                            event,
-                        });
-                    };
+                    let mut emit = emitter(&tx, &ticket);
                     // The job stops at its next await once cancelled; nothing more is sent.
                     let last = super::jobs::run(&worker, spec, &cancel, &mut emit).await;
                     forget(&jobs, ticket.seq);
@@ -283,6 +262,20 @@ impl WorkerHandle {
     /// Stop every job in flight (a context switch); their replies are never sent.
     pub fn cancel(&self) {
         self.cancel.cancel();
+    }
+}
+
+/// Sends a job's events, each with the job's ticket.
+fn emitter(
+    tx: &mpsc::UnboundedSender<Msg>,
+    ticket: &Ticket,
+) -> impl FnMut(JobEvent) + Send + use<> {
+    let (tx, ticket) = (tx.clone(), ticket.clone());
+    move |event| {
+        let _ = tx.send(Msg::Job {
+            ticket: ticket.clone(),
+            event,
+        });
     }
 }
 

@@ -394,3 +394,26 @@ fn skew_uses_checked_arithmetic_and_rejects_absurd_times() {
     assert_eq!(skew(0, now), Skew::Invalid, "the epoch is no clock");
     assert_eq!(skew(i64::MIN, 0), Skew::Invalid, "abs would overflow");
 }
+
+#[test]
+fn each_threshold_is_written_once_and_its_text_follows() {
+    let texts: Vec<String> = WATCHES.iter().map(|w| w.rule.text()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "= 0 critical",
+            "> 10,000 warn",
+            "> 1 % critical",
+            "> 80 % RAM warn",
+            "> 500 ms warn",
+            "> 50,000 warn",
+        ]
+    );
+    // The judgement uses the same numbers.
+    assert_eq!(judge(NUM_LEASES, 10_000.0, None).0, Level::Ok);
+    assert_eq!(judge(NUM_LEASES, 10_001.0, None).0, Level::Warn);
+    assert_eq!(judge(AUDIT_FAILURE, 1.5, None).0, Level::Critical);
+    assert_eq!(judge(LEADER_CONTACT, 501.0, None).0, Level::Warn);
+    assert_eq!(judge(ALLOC_BYTES, 81.0, Some(100)).0, Level::Warn);
+    assert_eq!(judge(UNSEALED, 0.0, None).0, Level::Critical);
+}

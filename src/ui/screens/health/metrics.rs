@@ -89,7 +89,7 @@ pub fn render(v: &HealthView, area: Rect, footer: bool, buf: &mut Buffer) {
             let cells = vec![
                 Cell::from(name),
                 Cell::from(r.value_text.clone()),
-                Cell::from(r.threshold_text),
+                Cell::from(r.threshold_text.clone()),
                 Cell::from(Span::styled(r.level.label(), level_style(r.level, t))),
                 Cell::from(Span::styled(sanitize(&r.note).into_owned(), t.muted)),
             ];

@@ -271,18 +271,18 @@ pub(super) fn node_counts(c: &ClusterState) -> (String, bool) {
     let count = |s: S| c.nodes.iter().filter(|n| n.status() == s).count();
     let n = c.nodes.len();
     let mut parts = Vec::new();
-    for (s, label) in [
-        (S::Active, "active"),
-        (S::Standby, "standby"),
-        (S::PerfStandby, "perf-standby"),
-        (S::Sealed, "sealed"),
-        (S::Uninitialized, "uninitialised"),
-        (S::Unreachable, "unreachable"),
-        (S::Error, "error"),
+    for s in [
+        S::Active,
+        S::Standby,
+        S::PerfStandby,
+        S::Sealed,
+        S::Uninitialized,
+        S::Unreachable,
+        S::Error,
     ] {
         let k = count(s);
         if k > 0 {
-            parts.push(format!("{k} {label}"));
+            parts.push(format!("{k} {}", s.label()));
         }
     }
     let trouble =

@@ -126,7 +126,7 @@ impl Widget for MountsView<'_> {
             let stale = s
                 .mounts
                 .age(self.now)
-                .map(|a| format!(" (showing data {}s old)", a.num_seconds()))
+                .map(|a| format!(" (showing data {} old)", crate::ui::widgets::age::short(a)))
                 .unwrap_or_default();
             suffix.push(Span::styled(
                 format!("· {}{stale} ", sanitize(&error.to_string())),
