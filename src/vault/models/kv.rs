@@ -12,6 +12,14 @@ pub struct KeyList {
     pub keys: Vec<String>,
 }
 
+/// A whole LIST or SCAN answer, only the part we read: `{"data":{"keys":[…]},…}`. `data`
+/// missing or `null` is an empty list; every other field is skipped unread.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListReply {
+    #[serde(default)]
+    pub data: Option<KeyList>,
+}
+
 /// `data` of `sys/capabilities-self`: path → capabilities (sorted by the server).
 pub type Capabilities = BTreeMap<String, Vec<String>>;
 
