@@ -238,6 +238,9 @@ async fn list_walk(
     // drops the requests in flight.
     let mut in_flight = FuturesUnordered::new();
     let mut started: u64 = 0;
+    // One timer and one cancel waiter for the whole walk, not one of each per answer.
+    let mut flush_timer = std::pin::pin!(tokio::time::sleep_until(out.flush_at().into()));
+    let mut cancelled = std::pin::pin!(cancel.cancelled());
     // Bounded: every turn takes one answer, and at most MAX_LISTS are ever started.
     loop {
         while in_flight.len() < limit && started < MAX_LISTS {
@@ -255,15 +258,18 @@ async fn list_walk(
         if in_flight.is_empty() {
             break;
         }
-        let flush_at = out.flush_at();
+        let flush_at = tokio::time::Instant::from_std(out.flush_at());
+        if flush_timer.deadline() != flush_at {
+            flush_timer.as_mut().reset(flush_at);
+        }
         let next = tokio::select! {
             biased;
-            _ = cancel.cancelled() => {
+            _ = &mut cancelled => {
                 out.cancelled = true;
                 out.progress.in_flight = 0;
                 return Ok(());
             }
-            _ = tokio::time::sleep_until(flush_at.into()), if out.has_pending() => {
+            _ = &mut flush_timer, if out.has_pending() => {
                 out.flush();
                 out.deliver().await;
                 continue;
