@@ -99,12 +99,7 @@ fn main() {
     for _ in 0..RUNS {
         let s0 = cpu_seconds_of(server.id());
         let c0 = cpu_seconds();
-        let (d, found, used, lists, ev) = if std::env::var_os("KV_WALK_SPAWN").is_some() {
-            let (a, l) = (addr.clone(), lister.clone());
-            rt.block_on(async move { tokio::spawn(async move { our_walk(&a, &l).await }).await.expect("join") })
-        } else {
-            rt.block_on(our_walk(&addr, &lister))
-        };
+        let (d, found, used, lists, ev) = rt.block_on(our_walk(&addr, &lister));
         assert_eq!(
             (found, used, lists),
             (SECRETS, WalkMode::List, FOLDERS as u64)
