@@ -423,6 +423,38 @@ mod tests {
         assert_eq!(s.normalised(), ("kv1/".into(), String::new()));
     }
 
+    /// Dropping the walk (a job aborted) stops its task: the request in flight is dropped and
+    /// its connection closed, long before the client's own 5 s timeout.
+    #[tokio::test]
+    async fn dropping_the_walk_stops_its_task() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let client = VaultClient::connect(&addr, crate::vault::ClientSettings::default()).unwrap();
+        let spec = WalkSpec::new("secret/", KvVersion::V2, "");
+        let cancel = CancellationToken::new();
+        let walking = async {
+            let mut sink = |_: WalkEvent| {};
+            walk(&client, &spec, &cancel, &mut sink).await
+        };
+        let accepted = async {
+            let (mut conn, _) = listener.accept().await.unwrap();
+            // Read the request (never answered), then wait for the client to hang up.
+            let mut buf = vec![0u8; 4096];
+            let t = Instant::now();
+            while conn.read(&mut buf).await.unwrap_or(0) > 0 {}
+            t.elapsed()
+        };
+        let abandoned = tokio::time::timeout(Duration::from_millis(200), walking);
+        let (walked, closed_after) = tokio::join!(abandoned, accepted);
+        assert!(walked.is_err(), "the walk cannot end: nothing answers");
+        assert!(closed_after < Duration::from_secs(2), "{closed_after:?}");
+        assert!(
+            !cancel.is_cancelled(),
+            "only the walk's own child token is cancelled"
+        );
+    }
+
     #[test]
     fn paths_go_out_in_batches_with_the_counters() {
         let mut events = Vec::new();
