@@ -14,6 +14,8 @@
 //! Every figure is the median of several interleaved runs. All counts must agree (asserted).
 //! The baselines are in `kv_walk_support/baselines.rs`.
 //! Run: `cargo bench --bench kv_walk` (needs `bao` on PATH). Takes well under a minute.
+//! `KV_WALK_LIST_ONLY=1` measures only the LIST walk against the 32-way walk (with client and
+//! server CPU per LIST), for profiling; the full run is the one that counts.
 #![allow(clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 #[path = "kv_walk_support/baselines.rs"]
