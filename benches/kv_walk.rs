@@ -14,6 +14,8 @@
 //! Every figure is the median of several interleaved runs. All counts must agree (asserted).
 //! The baselines are in `kv_walk_support/baselines.rs`.
 //! Run: `cargo bench --bench kv_walk` (needs `bao` on PATH). Takes well under a minute.
+//! `KV_WALK_LIST_ONLY=1` measures only the LIST walk against the 32-way walk (with client and
+//! server CPU per LIST), for profiling; the full run is the one that counts.
 #![allow(clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 #[path = "kv_walk_support/baselines.rs"]
@@ -91,8 +93,13 @@ fn main() {
     let mut raw_scan = Vec::new();
     // Client CPU (this process, user + system) spent in the two LIST walks, over all runs.
     let (mut cpu_ours, mut cpu_32) = (0.0, 0.0);
+    // The server's CPU in the same two walks.
+    let (mut srv_ours, mut srv_32) = (0.0, 0.0);
     let mut events = 0;
+    // `KV_WALK_LIST_ONLY=1`: only the LIST walk against the 32-way walk (for quick profiling).
+    let list_only = std::env::var_os("KV_WALK_LIST_ONLY").is_some();
     for _ in 0..RUNS {
+        let s0 = cpu_seconds_of(server.id());
         let c0 = cpu_seconds();
         let (d, found, used, lists, ev) = rt.block_on(our_walk(&addr, &lister));
         assert_eq!(
@@ -102,18 +109,43 @@ fn main() {
         events = events.max(ev);
         ours_list.push(d);
         let c1 = cpu_seconds();
+        let s1 = cpu_seconds_of(server.id());
         let (d, leaves, lists) = concurrent_walk(port, &lister, BASELINE_WAYS);
         assert_eq!((leaves, lists), (SECRETS, FOLDERS));
         way32.push(d);
         let c2 = cpu_seconds();
+        let s2 = cpu_seconds_of(server.id());
+        srv_ours += s1 - s0;
+        srv_32 += s2 - s1;
         cpu_ours += c1 - c0;
         cpu_32 += c2 - c1;
+        if list_only {
+            continue;
+        }
         let (d, found, used, _, _) = rt.block_on(our_walk(&addr, &scanner));
         assert_eq!((found, used), (SECRETS, WalkMode::Scan));
         ours_scan.push(d);
         let (d, keys) = raw_scan_once(port, &scanner);
         assert_eq!(keys, SECRETS);
         raw_scan.push(d);
+    }
+    if list_only {
+        let _ = server.kill();
+        let _ = server.wait();
+        let (ours, way32) = (median(ours_list), median(way32));
+        println!(
+            "list only: load {load_before} / {}; ours {:.1} ms, 32-way {:.1} ms, ratio {:.2}; \
+             client CPU per LIST: ours {:.1} µs, 32-way {:.1} µs; server CPU per LIST: {:.1} µs, {:.1} µs",
+            load_average(),
+            ms(ours),
+            ms(way32),
+            way32.as_secs_f64() / ours.as_secs_f64(),
+            cpu_ours / (RUNS * FOLDERS) as f64 * 1e6,
+            cpu_32 / (RUNS * FOLDERS) as f64 * 1e6,
+            srv_ours / (RUNS * FOLDERS) as f64 * 1e6,
+            srv_32 / (RUNS * FOLDERS) as f64 * 1e6
+        );
+        return;
     }
     let mut curl = Vec::new();
     for _ in 0..CURL_RUNS {
@@ -155,9 +187,11 @@ fn main() {
         per_list * 1000.0
     );
     println!(
-        "  client CPU per LIST: ours {:.1} µs, 32-way walk {:.1} µs; at most {events} sink events for {SECRETS} paths",
+        "  client CPU per LIST: ours {:.1} µs, 32-way walk {:.1} µs; server CPU per LIST: {:.1} µs, {:.1} µs; at most {events} sink events for {SECRETS} paths",
         cpu_ours / (RUNS * FOLDERS) as f64 * 1e6,
-        cpu_32 / (RUNS * FOLDERS) as f64 * 1e6
+        cpu_32 / (RUNS * FOLDERS) as f64 * 1e6,
+        srv_ours / (RUNS * FOLDERS) as f64 * 1e6,
+        srv_32 / (RUNS * FOLDERS) as f64 * 1e6
     );
     report(
         "  ours vs bao loop",
@@ -351,7 +385,16 @@ fn load_average() -> String {
 
 /// CPU time of this process so far (user + system), from /proc (clock ticks of 10 ms).
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("proc stat");
+    cpu_seconds_from("/proc/self/stat")
+}
+
+/// CPU time of process `pid` so far (the server).
+fn cpu_seconds_of(pid: u32) -> f64 {
+    cpu_seconds_from(&format!("/proc/{pid}/stat"))
+}
+
+fn cpu_seconds_from(file: &str) -> f64 {
+    let stat = std::fs::read_to_string(file).expect("proc stat");
     let rest = &stat[stat.rfind(')').expect("stat") + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
     let ticks = f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime");

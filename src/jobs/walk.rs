@@ -16,8 +16,10 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use regex::Regex;
-use tokio::task::JoinSet;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::vault::VaultClient;
@@ -121,7 +123,17 @@ pub struct WalkSummary {
 /// How many denied folders the summary names.
 pub const MAX_DENIED_SHOWN: usize = 20;
 
+/// Events on their way from the walking task to the sink (each at most [`BATCH`] paths).
+const EVENTS_QUEUED: usize = 8;
+
 /// Walk `spec`, sending results to `sink` as they arrive.
+///
+/// The walk itself runs in a task of the runtime, and only its events come back here: the
+/// HTTP connections' tasks then wake the walk on a worker thread (often the same one) rather
+/// than this caller's thread (`block_on` in the headless commands), which halves the client's
+/// CPU per LIST. The events pass through a small bounded channel, so a slow sink slows the walk
+/// instead of growing memory. Dropping this future stops the task (its cancellation token is a
+/// child of `cancel`, cancelled on drop).
 pub async fn walk(
     client: &VaultClient,
     spec: &WalkSpec,
@@ -130,29 +142,47 @@ pub async fn walk(
 ) -> Result<WalkSummary, VaultError> {
     let started = Instant::now();
     let client = client.with_reply_limit(KV_REPLY_LIMIT);
-    let mut out = Output::new(spec, sink);
+    let stop = cancel.child_token();
+    let _stop_on_drop = stop.clone().drop_guard();
+    let (tx, mut rx) = mpsc::channel(EVENTS_QUEUED);
+    let task_spec = spec.clone();
+    let task = tokio::spawn(async move {
+        let mut out = Output::new(&task_spec, tx);
+        let r = drive(&client, &task_spec, &stop, &mut out).await;
+        out.flush();
+        out.deliver().await;
+        // The summary without the sender: the receiving loop below ends when the task does.
+        r.map(|()| out.summary())
+    });
+    // Bounded: ends when the task ends (it holds the only sender).
+    while let Some(ev) = rx.recv().await {
+        sink(ev);
+    }
+    let mut summary = task
+        .await
+        .map_err(|e| VaultError::Transport(format!("the walk task ended: {e}")))??;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// The walk in the chosen mode.
+async fn drive(
+    client: &VaultClient,
+    spec: &WalkSpec,
+    cancel: &CancellationToken,
+    out: &mut Output,
+) -> Result<(), VaultError> {
     match spec.mode {
-        WalkMode::List => list_walk(&client, spec, cancel, &mut out).await?,
-        WalkMode::Scan => scan(&client, spec, cancel, &mut out).await?,
-        WalkMode::Auto => match scan(&client, spec, cancel, &mut out).await {
-            Ok(()) => {}
+        WalkMode::List => list_walk(client, spec, cancel, out).await,
+        WalkMode::Scan => scan(client, spec, cancel, out).await,
+        WalkMode::Auto => match scan(client, spec, cancel, out).await {
             Err(e) if matches!(e.status(), Some(403 | 405)) => {
                 out.progress.listed = 0;
-                list_walk(&client, spec, cancel, &mut out).await?;
+                list_walk(client, spec, cancel, out).await
             }
-            Err(e) => return Err(e),
+            r => r,
         },
     }
-    out.flush();
-    Ok(WalkSummary {
-        used: out.used,
-        progress: out.progress,
-        leaves: out.leaves,
-        denied_paths: out.denied_paths,
-        cancelled: out.cancelled,
-        truncated: out.truncated,
-        elapsed: started.elapsed(),
-    })
 }
 
 /// One SCAN of the start folder.
@@ -160,7 +190,7 @@ async fn scan(
     client: &VaultClient,
     spec: &WalkSpec,
     cancel: &CancellationToken,
-    out: &mut Output<'_>,
+    out: &mut Output,
 ) -> Result<(), VaultError> {
     let (mount, folder) = spec.normalised();
     out.used = WalkMode::Scan;
@@ -186,6 +216,7 @@ async fn scan(
             out.leaf(&base, k);
         }
         out.flush();
+        out.deliver().await;
     }
     Ok(())
 }
@@ -195,17 +226,21 @@ async fn list_walk(
     client: &VaultClient,
     spec: &WalkSpec,
     cancel: &CancellationToken,
-    out: &mut Output<'_>,
+    out: &mut Output,
 ) -> Result<(), VaultError> {
     let (mount, start) = spec.normalised();
     out.used = WalkMode::List;
     let limit = spec.concurrency.max(1);
     let version = spec.kv_version;
     let mut frontier: VecDeque<String> = VecDeque::from([start.clone()]);
-    // Each LIST is its own task, so that answers are read and parsed on every worker thread;
-    // dropping the set (cancel, error) aborts the requests in flight.
-    let mut in_flight: JoinSet<(String, Result<Vec<String>, VaultError>)> = JoinSet::new();
+    // All LISTs are driven from this one task (no task per LIST: on two shared cores every
+    // microsecond of client CPU is taken from the server); dropping the set (cancel, error)
+    // drops the requests in flight.
+    let mut in_flight = FuturesUnordered::new();
     let mut started: u64 = 0;
+    // One timer and one cancel waiter for the whole walk, not one of each per answer.
+    let mut flush_timer = std::pin::pin!(tokio::time::sleep_until(out.flush_at().into()));
+    let mut cancelled = std::pin::pin!(cancel.cancelled());
     // Bounded: every turn takes one answer, and at most MAX_LISTS are ever started.
     loop {
         while in_flight.len() < limit && started < MAX_LISTS {
@@ -213,12 +248,7 @@ async fn list_walk(
                 break;
             };
             started += 1;
-            let client = client.clone();
-            let mount = mount.clone();
-            in_flight.spawn(async move {
-                let r = client.kv_list(&mount, version, &folder).await;
-                (folder, r)
-            });
+            in_flight.push(list_one(client, &mount, version, folder));
         }
         if started >= MAX_LISTS && !frontier.is_empty() {
             out.truncated = true;
@@ -228,26 +258,23 @@ async fn list_walk(
         if in_flight.is_empty() {
             break;
         }
-        let flush_at = out.flush_at();
+        let flush_at = tokio::time::Instant::from_std(out.flush_at());
+        if flush_timer.deadline() != flush_at {
+            flush_timer.as_mut().reset(flush_at);
+        }
         let next = tokio::select! {
             biased;
-            _ = cancel.cancelled() => {
+            _ = &mut cancelled => {
                 out.cancelled = true;
                 out.progress.in_flight = 0;
                 return Ok(());
             }
-            _ = tokio::time::sleep_until(flush_at.into()), if out.has_pending() => {
+            _ = &mut flush_timer, if out.has_pending() => {
                 out.flush();
+                out.deliver().await;
                 continue;
             }
-            n = in_flight.join_next() => n,
-        };
-        let next = match next {
-            Some(Ok(answer)) => Some(answer),
-            Some(Err(e)) => {
-                return Err(VaultError::Transport(format!("a LIST task ended: {e}")));
-            }
-            None => None,
+            n = in_flight.next() => n,
         };
         let Some((folder, result)) = next else {
             break;
@@ -274,13 +301,27 @@ async fn list_walk(
         }
         out.progress.in_flight = in_flight.len() as u64;
         out.maybe_flush();
+        out.deliver().await;
     }
     Ok(())
 }
 
-/// The walk's counters and the batch waiting for the sink.
-struct Output<'a> {
-    sink: &'a mut (dyn FnMut(WalkEvent) + Send),
+/// One LIST, with the folder it was for.
+async fn list_one(
+    client: &VaultClient,
+    mount: &str,
+    version: KvVersion,
+    folder: String,
+) -> (String, Result<Vec<String>, VaultError>) {
+    let r = client.kv_list(mount, version, &folder).await;
+    (folder, r)
+}
+
+/// The walk's counters, the batch being filled and the events waiting to be delivered.
+struct Output {
+    tx: mpsc::Sender<WalkEvent>,
+    /// Flushed events not yet handed to the channel (at most two: a batch and its counters).
+    queued: Vec<WalkEvent>,
     pattern: Option<Regex>,
     batch: Vec<String>,
     last_emit: Instant,
@@ -292,10 +333,11 @@ struct Output<'a> {
     truncated: bool,
 }
 
-impl<'a> Output<'a> {
-    fn new(spec: &WalkSpec, sink: &'a mut (dyn FnMut(WalkEvent) + Send)) -> Output<'a> {
+impl Output {
+    fn new(spec: &WalkSpec, tx: mpsc::Sender<WalkEvent>) -> Output {
         Output {
-            sink,
+            tx,
+            queued: Vec::new(),
             pattern: spec.pattern.clone(),
             batch: Vec::new(),
             last_emit: Instant::now(),
@@ -334,14 +376,38 @@ impl<'a> Output<'a> {
         }
     }
 
-    /// Hand the batch (if any) and the counters to the sink.
+    /// The summary of the walk so far (`elapsed` left for the caller), dropping the sender.
+    fn summary(self) -> WalkSummary {
+        WalkSummary {
+            used: self.used,
+            progress: self.progress,
+            leaves: self.leaves,
+            denied_paths: self.denied_paths,
+            cancelled: self.cancelled,
+            truncated: self.truncated,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// Queue the batch (if any) and the counters for the sink.
     fn flush(&mut self) {
         if !self.batch.is_empty() {
             let batch = std::mem::take(&mut self.batch);
-            (self.sink)(WalkEvent::Found(batch));
+            self.queued.push(WalkEvent::Found(batch));
         }
         self.last_emit = Instant::now();
-        (self.sink)(WalkEvent::Progress(self.progress));
+        self.queued.push(WalkEvent::Progress(self.progress));
+    }
+
+    /// Hand the queued events to the channel, waiting while it is full (a slow sink). Once the
+    /// receiver is gone (the caller stopped) they are dropped.
+    async fn deliver(&mut self) {
+        for ev in self.queued.drain(..) {
+            if self.tx.send(ev).await.is_err() {
+                break;
+            }
+        }
+        self.queued.clear();
     }
 }
 
@@ -357,19 +423,53 @@ mod tests {
         assert_eq!(s.normalised(), ("kv1/".into(), String::new()));
     }
 
+    /// Dropping the walk (a job aborted) stops its task: the request in flight is dropped and
+    /// its connection closed, long before the client's own 5 s timeout.
+    #[tokio::test]
+    async fn dropping_the_walk_stops_its_task() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let client = VaultClient::connect(&addr, crate::vault::ClientSettings::default()).unwrap();
+        let spec = WalkSpec::new("secret/", KvVersion::V2, "");
+        let cancel = CancellationToken::new();
+        let walking = async {
+            let mut sink = |_: WalkEvent| {};
+            walk(&client, &spec, &cancel, &mut sink).await
+        };
+        let accepted = async {
+            let (mut conn, _) = listener.accept().await.unwrap();
+            // Read the request (never answered), then wait for the client to hang up.
+            let mut buf = vec![0u8; 4096];
+            let t = Instant::now();
+            while conn.read(&mut buf).await.unwrap_or(0) > 0 {}
+            t.elapsed()
+        };
+        let abandoned = tokio::time::timeout(Duration::from_millis(200), walking);
+        let (walked, closed_after) = tokio::join!(abandoned, accepted);
+        assert!(walked.is_err(), "the walk cannot end: nothing answers");
+        assert!(closed_after < Duration::from_secs(2), "{closed_after:?}");
+        assert!(
+            !cancel.is_cancelled(),
+            "only the walk's own child token is cancelled"
+        );
+    }
+
     #[test]
     fn paths_go_out_in_batches_with_the_counters() {
         let mut events = Vec::new();
-        let mut sink = |e: WalkEvent| events.push(e);
         let mut spec = WalkSpec::new("secret/", KvVersion::V2, "");
         spec.pattern = Regex::new("/keep").ok();
-        let mut out = Output::new(&spec, &mut sink);
+        let (tx, _rx) = mpsc::channel(EVENTS_QUEUED);
+        let mut out = Output::new(&spec, tx);
         for i in 0..(BATCH + 10) {
             out.leaf("secret/a/", &format!("keep{i}"));
             out.leaf("secret/a/", "drop");
             out.maybe_flush();
+            events.append(&mut out.queued);
         }
         out.flush();
+        events.append(&mut out.queued);
         let (leaves, found) = (out.leaves, out.progress.found);
         assert_eq!(
             (leaves, found),

@@ -95,6 +95,41 @@ pub struct RawResponse {
     pub location: Option<String>,
 }
 
+/// An answer before its body is parsed: see [`VaultClient::send`].
+#[derive(Debug, Clone)]
+pub struct BytesReply {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl BytesReply {
+    /// Parse the body as JSON (`Value::Null` when empty). A body that is not JSON is a decode
+    /// error on success, and keeps its status otherwise (an error page of a proxy).
+    pub fn into_raw(self, path: &str) -> Result<RawResponse, VaultError> {
+        let status = self.status;
+        let body = if self.bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&self.bytes).map_err(|e| {
+                if status.is_success() {
+                    VaultError::Decode(format!("{path}: {e}"))
+                } else {
+                    VaultError::from_status(
+                        status.as_u16(),
+                        vec![format!("non-JSON reply from {path}")],
+                    )
+                }
+            })?
+        };
+        Ok(RawResponse {
+            status: status.as_u16(),
+            body,
+            location: self.location,
+        })
+    }
+}
+
 impl VaultClient {
     /// Build the shared HTTP client for these settings.
     pub fn build_http(settings: &ClientSettings) -> Result<reqwest::Client, VaultError> {
@@ -196,6 +231,19 @@ impl VaultClient {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<RawResponse, VaultError> {
+        let reply = self.send(method, path, query, body).await?;
+        reply.into_raw(path)
+    }
+
+    /// Send a request to `v1/<path>` and return status, `Location` and the body as bytes
+    /// (bounded by `max_reply_bytes`), for callers that decode the body themselves.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<BytesReply, VaultError> {
         let url = format!("{}/v1/{}", self.addr, path.trim_start_matches('/'));
         let mut req = self.http.request(method, &url);
         if !query.is_empty() {
@@ -218,25 +266,10 @@ impl VaultClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let bytes = self.read_body(resp, path).await?;
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).map_err(|e| {
-                if status.is_success() {
-                    VaultError::Decode(format!("{path}: {e}"))
-                } else {
-                    // An error page that is not JSON (a proxy, a load balancer): keep the status.
-                    VaultError::from_status(
-                        status.as_u16(),
-                        vec![format!("non-JSON reply from {path}")],
-                    )
-                }
-            })?
-        };
-        Ok(RawResponse {
-            status: status.as_u16(),
-            body,
+        Ok(BytesReply {
+            status,
             location,
+            bytes,
         })
     }
 
