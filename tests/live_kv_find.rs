@@ -8,7 +8,7 @@ mod kv_support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::dev::DevServer;
 use kv_support::{call, client, expected, seed_v2, token_with_policy};
@@ -17,16 +17,7 @@ use serde_json::{Value, json};
 
 /// `strongroom kv find` with a clean environment.
 fn kv_find(home: &Path, dev: &DevServer, token: &str, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strongroom"));
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy();
-        if k.starts_with("BAO_") || k.starts_with("VAULT_") || k.starts_with("STRONGROOM_") {
-            cmd.env_remove(&*k);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("STRONGROOM_CONFIG_DIR", home.join("config"))
-        .env("STRONGROOM_STATE_DIR", home.join("state"))
+    common::strongroom_command(home)
         .args(["kv", "find", "--addr", &dev.addr, "--token", token])
         .args(args)
         .output()

@@ -13,17 +13,8 @@ use common::dev::DevServer;
 
 /// `strongroom status <args>` with a clean environment.
 fn command(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strongroom"));
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy();
-        if k.starts_with("BAO_") || k.starts_with("VAULT_") || k.starts_with("STRONGROOM_") {
-            cmd.env_remove(&*k);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("STRONGROOM_CONFIG_DIR", home.join("config"))
-        .env("STRONGROOM_STATE_DIR", home.join("state"))
-        .env("NO_COLOR", "1");
+    let mut cmd = common::strongroom_command(home);
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 

@@ -17,6 +17,22 @@ pub fn bao_path() -> PathBuf {
     }
 }
 
+/// The real `strongroom` binary with a clean environment: none of our BAO_*, VAULT_* or
+/// STRONGROOM_* variables, and HOME, config and state dirs under `home`.
+pub fn strongroom_command(home: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"));
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy();
+        if k.starts_with("BAO_") || k.starts_with("VAULT_") || k.starts_with("STRONGROOM_") {
+            cmd.env_remove(&*k);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("STRONGROOM_CONFIG_DIR", home.join("config"))
+        .env("STRONGROOM_STATE_DIR", home.join("state"));
+    cmd
+}
+
 /// A free TCP port on 127.0.0.1.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

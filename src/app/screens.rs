@@ -1,0 +1,187 @@
+//! The navigation stack of screens, the screens' effects turned into commands, and the way
+//! every write enters the gate.
+
+use super::{App, FALLBACK_SCREEN, Mode, ToastLevel};
+use crate::command::{Command, Origin, RequestKey, ScreenKind, Ticket};
+use crate::ui::screens::health::HealthScreen;
+use crate::ui::screens::mounts::MountsScreen;
+use crate::ui::screens::{Effect, Screen, ScreenCtx};
+use crate::write_gate::{Submitted, Write};
+
+impl App {
+    /// The screen on top of the navigation stack.
+    pub fn screen(&self) -> &Screen {
+        // The stack is never empty; the fallback only keeps this total.
+        self.screens.last().unwrap_or(&FALLBACK_SCREEN)
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        if self.screens.is_empty() {
+            self.screens.push(Screen::Health(HealthScreen::default()));
+        }
+        let last = self.screens.len() - 1;
+        &mut self.screens[last]
+    }
+
+    /// The health screen's state, wherever it is on the stack.
+    pub fn health(&self) -> Option<&HealthScreen> {
+        self.screens.iter().find_map(|s| match s {
+            Screen::Health(h) => Some(h),
+            _ => None,
+        })
+    }
+
+    /// What screens may read, and the top screen, at once.
+    pub(crate) fn with_screen<R>(&mut self, f: impl FnOnce(&mut Screen, &ScreenCtx) -> R) -> R {
+        let ctx = ScreenCtx {
+            cluster: &self.cluster,
+            now: self.now,
+            body: crate::ui::layout::body_area(self.size.0, self.size.1),
+        };
+        let last = self.screens.len().saturating_sub(1);
+        match self.screens.get_mut(last) {
+            Some(screen) => f(screen, &ctx),
+            None => {
+                let mut screen = Screen::Health(HealthScreen::default());
+                f(&mut screen, &ctx)
+            }
+        }
+    }
+
+    /// Open a screen on top of the stack.
+    pub fn push_screen(&mut self, s: Screen) {
+        self.screens.push(s);
+        self.dirty = true;
+    }
+
+    /// Open a screen and send what it asks for.
+    pub fn open_screen(&mut self, s: Screen) -> Vec<Command> {
+        self.push_screen(s);
+        let effects = self.with_screen(|s, ctx| s.on_open(ctx));
+        self.apply_effects(effects)
+    }
+
+    /// `:health`: back down the stack to the health screen, as it was.
+    pub(crate) fn go_to_health(&mut self) {
+        while self.screens.len() > 1 && !matches!(self.screen(), Screen::Health(_)) {
+            self.screens.pop();
+        }
+        self.dirty = true;
+    }
+
+    /// `:mounts`: back to the mounts screen if it is on the stack, else open it.
+    pub(crate) fn go_to_mounts(&mut self) -> Vec<Command> {
+        if let Some(i) = self
+            .screens
+            .iter()
+            .rposition(|s| matches!(s, Screen::Mounts(_)))
+        {
+            self.screens.truncate(i + 1);
+            self.dirty = true;
+            return Vec::new();
+        }
+        self.open_screen(Screen::Mounts(MountsScreen::default()))
+    }
+
+    /// `:ns NAME`: the same cluster in another namespace (every request carries it); `:ns`
+    /// alone goes back to the root namespace.
+    pub(crate) fn switch_namespace(&mut self, arg: &str) -> Vec<Command> {
+        let ns = arg.trim().trim_matches('/');
+        let mut profile = self.profile.clone();
+        profile.namespace = (!ns.is_empty()).then(|| ns.to_string());
+        let screens_before: Vec<ScreenKind> = self.screens.iter().map(Screen::kind).collect();
+        let mut cmds = self.switch_context(profile);
+        let label = if ns.is_empty() { "root" } else { ns };
+        self.toast(
+            format!("namespace {}", crate::sanitize::sanitize(label)),
+            ToastLevel::Info,
+        );
+        // Stay on the mounts screen, now listing the namespace's mounts.
+        if screens_before.contains(&ScreenKind::Mounts) {
+            cmds.extend(self.go_to_mounts());
+        }
+        cmds
+    }
+
+    /// Back to the previous screen, as it was; false on the bottom screen.
+    pub fn pop_screen(&mut self) -> bool {
+        if self.screens.len() > 1 {
+            self.screens.pop();
+            self.dirty = true;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Turn a screen's effects into commands.
+    pub(crate) fn apply_effects(&mut self, effects: Vec<Effect>) -> Vec<Command> {
+        let kind = self.screen().kind();
+        self.apply_effects_for(kind, effects)
+    }
+
+    /// Turn the effects of the screen `kind` (wherever it is on the stack) into commands.
+    pub(crate) fn apply_effects_for(
+        &mut self,
+        kind: ScreenKind,
+        effects: Vec<Effect>,
+    ) -> Vec<Command> {
+        let mut out = Vec::new();
+        let origin = Origin::Screen(kind);
+        for e in effects {
+            match e {
+                Effect::Fetch { what, request } => {
+                    let ticket = self.requests.issue(RequestKey::new(origin, what), self.now);
+                    out.push(Command::Fetch { ticket, request });
+                }
+                Effect::Write(w) => out.extend(self.submit_write(w)),
+                Effect::Toast(text, level) => self.toast(text, level),
+                Effect::RefreshCluster => {
+                    self.poll.force();
+                    out.extend(self.poll_now());
+                }
+                Effect::StartJob { what, spec } => {
+                    let ticket = self.requests.issue(RequestKey::new(origin, what), self.now);
+                    out.push(Command::StartJob { ticket, spec });
+                }
+                Effect::CancelJob { what } => {
+                    if let Some(id) = self.requests.cancel(&RequestKey::new(origin, what)) {
+                        out.push(Command::CancelJob { id });
+                    }
+                }
+                Effect::Open(s) => out.extend(self.open_screen(*s)),
+            }
+        }
+        out
+    }
+
+    /// Every write goes through the gate: refused in read-only mode, confirmed by the user, or
+    /// (a safe one) sent at once.
+    pub(crate) fn submit_write(&mut self, w: Write) -> Vec<Command> {
+        match self.gate.submit(w) {
+            Ok(Submitted::Pending) => {
+                self.mode = Mode::Confirm;
+                Vec::new()
+            }
+            Ok(Submitted::Go(w)) => {
+                let ticket = self.write_ticket(&w.spec().summary);
+                match self.gate.go(ticket, w) {
+                    Ok(cmd) => vec![cmd],
+                    Err(e) => {
+                        self.toast(e.to_string(), ToastLevel::Warn);
+                        Vec::new()
+                    }
+                }
+            }
+            Err(e) => {
+                self.toast(e.to_string(), ToastLevel::Warn);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A ticket for a write: each write is its own key, named after what it does.
+    pub(crate) fn write_ticket(&mut self, summary: &str) -> Ticket {
+        self.requests.issue_unique(Origin::Gate, summary, self.now)
+    }
+}
