@@ -3,6 +3,7 @@
 pub mod ceremony;
 pub mod cluster;
 pub mod kv;
+pub mod kv_diff;
 pub mod kv_secret;
 pub mod metrics;
 pub mod mounts;
