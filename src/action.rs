@@ -53,6 +53,20 @@ actions! {
     StepDown => "step_down", "ask the active node to step down";
     SealNode => "seal_node", "seal the selected node (typed confirmation)";
     SealAll => "seal_all", "seal every configured unsealed node, as one batch (typed confirmation)";
+    Describe => "describe", "show the selected mount's configuration";
+    Parent => "parent", "go to the parent folder";
+    Reveal => "reveal", "reveal the selected value (reads the secret once)";
+    RevealAll => "reveal_all", "reveal every value of the secret (reads it once)";
+    Hide => "hide", "mask the values again (drops them from memory)";
+    CopyValue => "copy_value", "copy the selected value without showing it";
+    CopyJson => "copy_json", "copy the whole secret as JSON";
+    CopyEnv => "copy_env", "copy the secret as KEY=value lines";
+    CopyCli => "copy_cli", "copy the equivalent bao command (never with a value)";
+    Share => "share", "share the secret as a response-wrapped token";
+    Versions => "versions", "the secret's versions and metadata (KV v2)";
+    Edit => "edit", "edit the secret in memory";
+    NewSecret => "new_secret", "create a secret in this folder";
+    DeleteSecret => "delete_secret", "delete the newest version (KV v2) or the secret (KV v1)";
     Confirm => "confirm", "confirm the write (a typed one when the phrase matches)";
     Cancel => "cancel", "cancel the write";
 }

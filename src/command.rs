@@ -16,6 +16,8 @@ pub enum ScreenKind {
     Health,
     Mounts,
     MountDetail,
+    Secrets,
+    Secret,
 }
 
 /// Who asked: the reply goes back there.
@@ -27,6 +29,8 @@ pub enum Origin {
     Screen(ScreenKind),
     /// The write gate.
     Gate,
+    /// A `:` command that needs an answer first (`:cd` resolving a path).
+    CommandLine,
 }
 
 /// One stream of requests: a newer request of the same key makes older replies obsolete.

@@ -5,6 +5,7 @@
 
 pub mod health;
 pub mod mounts;
+pub mod secrets;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::MouseEvent;
@@ -18,11 +19,13 @@ use crate::command::{Request, ScreenKind};
 use crate::jobs::{JobEvent, JobSpec};
 use crate::keymap::KeyContext;
 use crate::reply::{Reply, WriteOutcome};
+use crate::secret::CopyText;
 use crate::theme::Theme;
 use crate::write_gate::Write;
 
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
+use secrets::{BrowserView, SecretView, SecretViewWidget, SecretsScreen};
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +51,21 @@ pub enum Effect {
     },
     /// Open another screen on top of this one.
     Open(Box<Screen>),
+    /// Put text on the clipboard (cleared after a while).
+    Copy {
+        label: String,
+        text: CopyText,
+    },
+}
+
+impl Effect {
+    /// Copy text that is not a secret (a command line).
+    pub fn copy(label: &str, text: String) -> Effect {
+        Effect::Copy {
+            label: label.to_string(),
+            text: CopyText::plain(text),
+        }
+    }
 }
 
 /// What a screen may read of the app's state.
@@ -56,6 +74,8 @@ pub struct ScreenCtx<'a> {
     pub now: DateTime<Utc>,
     /// The body area of the last draw, for mouse hit tests.
     pub body: Rect,
+    /// The namespace requests go to (for the equivalent `bao` commands).
+    pub namespace: Option<&'a str>,
 }
 
 /// The screens.
@@ -64,6 +84,9 @@ pub enum Screen {
     Health(HealthScreen),
     Mounts(MountsScreen),
     MountDetail(MountDetail),
+    /// One folder of a KV mount.
+    Secrets(SecretsScreen),
+    Secret(Box<SecretView>),
 }
 
 impl Screen {
@@ -72,6 +95,8 @@ impl Screen {
             Screen::Health(_) => ScreenKind::Health,
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
+            Screen::Secrets(_) => ScreenKind::Secrets,
+            Screen::Secret(_) => ScreenKind::Secret,
         }
     }
 
@@ -81,6 +106,8 @@ impl Screen {
             Screen::Health(_) => "Health screen",
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
+            Screen::Secrets(_) => "Secrets browser",
+            Screen::Secret(_) => "Secret",
         }
     }
 
@@ -88,6 +115,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
+            Screen::Secrets(_) | Screen::Secret(_) => KeyContext::Secrets,
         }
     }
 
@@ -97,6 +125,8 @@ impl Screen {
             Screen::Health(_) => health::HINTS,
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
+            Screen::Secrets(_) => secrets::BROWSER_HINTS,
+            Screen::Secret(_) => secrets::SECRET_HINTS,
         }
     }
 
@@ -106,6 +136,8 @@ impl Screen {
             Screen::Health(s) => s.on_action(a, ctx),
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+            Screen::Secrets(s) => s.on_action(a, ctx),
+            Screen::Secret(s) => s.on_action(a, ctx),
         }
     }
 
@@ -113,6 +145,8 @@ impl Screen {
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Secrets(s) => s.on_open(ctx),
+            Screen::Secret(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -121,7 +155,9 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Secrets(_) | Screen::Secret(_) => {
+                Vec::new()
+            }
         }
     }
 
@@ -129,6 +165,8 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Secrets(s) => s.on_reply(reply, ctx),
+            Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -138,9 +176,9 @@ impl Screen {
 
     /// The outcome of a write this screen asked for (after the gate and the worker).
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
-        let _ = ctx;
         match self {
-            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) => {
+            Screen::Secret(s) => s.on_write(&outcome, ctx),
+            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Secrets(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
@@ -150,7 +188,9 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) => false,
+            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Secrets(_) | Screen::Secret(_) => {
+                false
+            }
         }
     }
 
@@ -158,6 +198,8 @@ impl Screen {
         match self {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
+            Screen::Secrets(s) => s.filter(),
+            Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) => "",
         }
     }
@@ -166,6 +208,8 @@ impl Screen {
         match self {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
+            Screen::Secrets(s) => s.set_filter(f),
+            Screen::Secret(s) => s.set_filter(f),
             Screen::MountDetail(_) => {}
         }
     }
@@ -187,6 +231,19 @@ impl Screen {
             }
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
+            Screen::Secrets(s) => BrowserView {
+                screen: s,
+                theme,
+                namespace: ctx.namespace,
+            }
+            .render(area, buf),
+            Screen::Secret(s) => SecretViewWidget {
+                view: s,
+                theme,
+                now: ctx.now,
+                namespace: ctx.namespace,
+            }
+            .render(area, buf),
         }
     }
 }
