@@ -8,7 +8,7 @@
 //!
 //! Run: `cargo bench --bench kv_browser` (no server needed: the update and draw code is what is
 //! measured; the LIST itself is measured by `kv_walk`).
-#![allow(clippy::expect_used, clippy::print_stdout)]
+#![allow(clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::{Duration, Instant};
 
