@@ -117,7 +117,10 @@ fn main() {
             keystrokes.push(t.elapsed());
         }
         let n = listed(&app);
-        assert!(n > 0 && n < KEYS, "the filter {filter} narrowed the list: {n}");
+        assert!(
+            n > 0 && n < KEYS,
+            "the filter {filter} narrowed the list: {n}"
+        );
         // `esc` in the `/` line clears the filter.
         app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
         assert_eq!(listed(&app), KEYS);
