@@ -13,7 +13,7 @@ use common::dev::{DevServer, http_request};
 use common::tmux::Tmux;
 
 const WAIT: Duration = Duration::from_secs(20);
-const CANARY: &str = "canary-e2e-secrets-7f3a91";
+const CANARY: &str = "strongroom-canary-e2e-secrets-7f3a91";
 
 fn env_for(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str, String)> {
     vec![

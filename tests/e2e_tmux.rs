@@ -63,7 +63,7 @@ fn assert_restored(t: &Tmux) {
 #[test]
 fn console_shows_health_switches_theme_shows_help_and_quits_cleanly() {
     let server = DevServer::start();
-    let canary = format!("CANARY-{}-do-not-leak", std::process::id());
+    let canary = format!("strongroom-canary-{}-do-not-leak", std::process::id());
     server.put_secret("e2e/canary", "password", &canary);
     let home = tempfile::tempdir().expect("tempdir");
     let t = Tmux::start(
