@@ -293,7 +293,10 @@ fn shown_value(v: &str, width: usize) -> String {
 /// "2026-11-23T16:46:39.91464123Z" → "2026-11-23 16:46:39" (UTC, as the server said it).
 pub fn short_time(t: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(t) {
-        Ok(d) => d.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S").to_string(),
+        Ok(d) => d
+            .with_timezone(&Utc)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
         Err(_) => sanitize(t).into_owned(),
     }
 }
