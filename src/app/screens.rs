@@ -103,6 +103,16 @@ impl App {
         cmds
     }
 
+    /// Close the topmost screen of this kind (never the bottom one).
+    pub(crate) fn close_screen(&mut self, kind: ScreenKind) {
+        if let Some(i) = self.screens.iter().rposition(|s| s.kind() == kind)
+            && i > 0
+        {
+            self.screens.remove(i);
+            self.dirty = true;
+        }
+    }
+
     /// Back to the previous screen, as it was; false on the bottom screen.
     pub fn pop_screen(&mut self) -> bool {
         if self.screens.len() > 1 {
@@ -150,6 +160,7 @@ impl App {
                     }
                 }
                 Effect::Open(s) => out.extend(self.open_screen(*s)),
+                Effect::Close => self.close_screen(kind),
             }
         }
         out

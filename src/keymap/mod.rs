@@ -19,20 +19,27 @@ pub enum KeyContext {
     Mounts,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
+    /// The secret editor while typing: keys not bound here go to the text area.
+    Editor,
+    /// The secret editor's questions (discard? / conflict).
+    EditorPrompt,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 5] = [
+    pub const ALL: [KeyContext; 7] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
         KeyContext::Help,
         KeyContext::Confirm,
+        KeyContext::Editor,
+        KeyContext::EditorPrompt,
     ];
 
     /// Overlays take no global key but `force_quit`.
     pub fn is_overlay(self) -> bool {
         matches!(self, KeyContext::Help | KeyContext::Confirm)
+            || matches!(self, KeyContext::Editor | KeyContext::EditorPrompt)
     }
 
     pub fn name(self) -> &'static str {
@@ -42,6 +49,8 @@ impl KeyContext {
             KeyContext::Help => "help",
             KeyContext::Mounts => "mounts",
             KeyContext::Confirm => "confirm",
+            KeyContext::Editor => "editor",
+            KeyContext::EditorPrompt => "editor_prompt",
         }
     }
 
@@ -216,6 +225,7 @@ impl Keymap {
         };
         match ctx {
             KeyContext::Help | KeyContext::Confirm => None,
+            c if c.is_overlay() => None,
             KeyContext::Global => SCREENS.iter().find_map(|&screen| {
                 let (_, other, other_action) = on(screen)?;
                 Some(format!(

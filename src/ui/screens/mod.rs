@@ -3,11 +3,12 @@
 //! [`Effect`]s that `App` turns into commands. `App` keeps them on a navigation stack, so `esc`
 //! comes back to a screen with its cursor and filter as they were.
 
+pub mod editor;
 pub mod health;
 pub mod mounts;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::MouseEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -48,6 +49,8 @@ pub enum Effect {
     },
     /// Open another screen on top of this one.
     Open(Box<Screen>),
+    /// Close this screen (back to where it was opened from).
+    Close,
 }
 
 /// What a screen may read of the app's state.
@@ -64,6 +67,7 @@ pub enum Screen {
     Health(HealthScreen),
     Mounts(MountsScreen),
     MountDetail(MountDetail),
+    Editor(Box<editor::EditorScreen>),
 }
 
 impl Screen {
@@ -72,6 +76,7 @@ impl Screen {
             Screen::Health(_) => ScreenKind::Health,
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
+            Screen::Editor(_) => ScreenKind::Editor,
         }
     }
 
@@ -81,6 +86,7 @@ impl Screen {
             Screen::Health(_) => "Health screen",
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
+            Screen::Editor(_) => "Secret editor",
         }
     }
 
@@ -88,6 +94,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
+            Screen::Editor(s) => s.key_context(),
         }
     }
 
@@ -97,6 +104,7 @@ impl Screen {
             Screen::Health(_) => health::HINTS,
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
+            Screen::Editor(s) => s.hints(),
         }
     }
 
@@ -106,6 +114,7 @@ impl Screen {
             Screen::Health(s) => s.on_action(a, ctx),
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+            Screen::Editor(s) => s.on_action(a),
         }
     }
 
@@ -113,6 +122,7 @@ impl Screen {
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Editor(s) => s.on_open(),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -121,7 +131,7 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Editor(_) => Vec::new(),
         }
     }
 
@@ -129,6 +139,7 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Editor(s) => s.on_reply(reply),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -140,6 +151,7 @@ impl Screen {
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
         let _ = ctx;
         match self {
+            Screen::Editor(s) => s.on_write(outcome),
             Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
@@ -150,7 +162,24 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) => false,
+            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Editor(_) => false,
+        }
+    }
+
+    /// A key for a screen that is a text input (its key context takes typed keys; see
+    /// `App::on_text_screen_key`).
+    pub fn on_text_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match self {
+            Screen::Editor(s) => s.on_text_key(key),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Pasted text while no line input is open; true when the screen took it.
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        match self {
+            Screen::Editor(s) => s.on_paste(text),
+            _ => false,
         }
     }
 
@@ -158,7 +187,7 @@ impl Screen {
         match self {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
-            Screen::MountDetail(_) => "",
+            Screen::MountDetail(_) | Screen::Editor(_) => "",
         }
     }
 
@@ -166,7 +195,7 @@ impl Screen {
         match self {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
-            Screen::MountDetail(_) => {}
+            Screen::MountDetail(_) | Screen::Editor(_) => {}
         }
     }
 
@@ -187,6 +216,7 @@ impl Screen {
             }
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
+            Screen::Editor(s) => s.render(theme, area, buf),
         }
     }
 }
