@@ -16,7 +16,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{TextArea, WrapMode};
 use zeroize::Zeroize;
 
 use std::sync::{Mutex, MutexGuard};
@@ -41,6 +41,8 @@ impl SecretBuffer {
         area.set_line_number_style(Style::default().add_modifier(Modifier::DIM));
         area.set_selection_style(Style::default().add_modifier(Modifier::REVERSED));
         area.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+        // Long values wrap: the widget then draws only the visible pieces of a huge line.
+        area.set_wrap_mode(WrapMode::Glyph);
         Self {
             area: Mutex::new(area),
         }
