@@ -121,11 +121,13 @@ impl EditorScreen {
             (None, Some(n)) => (sanitize(n).into_owned(), t.status_warn),
             (None, None) => (String::new(), t.muted),
         };
-        Line::from(vec![
-            Span::styled(pos, t.key_hint),
-            Span::styled(msg, style),
-        ])
-        .render(status, buf);
+        // The message first: on a narrow terminal it is what matters.
+        let mut spans = Vec::new();
+        if !msg.is_empty() {
+            spans.push(Span::styled(format!(" {msg} "), style));
+        }
+        spans.push(Span::styled(pos, t.key_hint));
+        Line::from(spans).render(status, buf);
     }
 
     fn conflict(
