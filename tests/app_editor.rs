@@ -216,9 +216,7 @@ fn change_a_value(app: &mut App) {
 fn cas_conflict() -> VaultError {
     VaultError::Http {
         status: 400,
-        errors: vec![
-            "check-and-set parameter did not match the current version".into(),
-        ],
+        errors: vec!["check-and-set parameter did not match the current version".into()],
     }
 }
 
@@ -259,7 +257,10 @@ fn edit_reads_types_and_saves_with_check_and_set_on_the_loaded_version() {
     else {
         panic!("{m:?}")
     };
-    assert_eq!((mount.as_str(), path.as_str(), kv), ("secret/", "apps/db", KvVersion::V2));
+    assert_eq!(
+        (mount.as_str(), path.as_str(), kv),
+        ("secret/", "apps/db", KvVersion::V2)
+    );
     assert_eq!(cas, Some(3));
     assert_eq!(
         plain(&fields),
@@ -299,7 +300,11 @@ fn a_conflict_shows_the_newer_version_and_reapplies_with_its_check_and_set() {
         t,
         "edit conflict",
         Ok(data(
-            &[("user", "fake-user-theirs"), ("pass", "fake-pass"), ("extra", "fake-extra")],
+            &[
+                ("user", "fake-user-theirs"),
+                ("pass", "fake-pass"),
+                ("extra", "fake-extra"),
+            ],
             4,
         )),
     );
@@ -315,7 +320,10 @@ fn a_conflict_shows_the_newer_version_and_reapplies_with_its_check_and_set() {
         .filter(|d| d.change != Change::Same)
         .map(|d| (d.name.as_str(), d.change))
         .collect();
-    assert_eq!(changes, [("extra", Change::Added), ("user", Change::Changed)]);
+    assert_eq!(
+        changes,
+        [("extra", Change::Added), ("user", Change::Changed)]
+    );
     assert!(n.both.is_empty());
     // No value of either version in the state's Debug.
     let dbg = format!("{:?}", app.screen());
@@ -346,7 +354,9 @@ fn a_conflict_shows_the_newer_version_and_reapplies_with_its_check_and_set() {
     });
     assert!(matches!(app.screen(), Screen::Health(_)));
     assert!(
-        app.toasts.iter().any(|t| t.text == "saved secret/apps/db as v5"),
+        app.toasts
+            .iter()
+            .any(|t| t.text == "saved secret/apps/db as v5"),
         "{:?}",
         app.toasts
     );
@@ -363,8 +373,15 @@ fn discard_after_a_conflict_closes_and_esc_goes_back_to_the_text() {
         reply: outcome(Err(cas_conflict())),
     });
     let (t, _) = fetch(&cmds);
-    reply_read(&mut app, t, "edit conflict", Err(VaultError::Timeout { secs: 5.0 }));
-    assert!(matches!(&editor(&app).phase, Phase::Conflict(c) if matches!(c.newer, ConflictState::Failed(_))));
+    reply_read(
+        &mut app,
+        t,
+        "edit conflict",
+        Err(VaultError::Timeout { secs: 5.0 }),
+    );
+    assert!(
+        matches!(&editor(&app).phase, Phase::Conflict(c) if matches!(c.newer, ConflictState::Failed(_)))
+    );
     app.update(key(KeyCode::Esc));
     assert_eq!(editor(&app).phase, Phase::Editing);
     // A second save is refused again: this time discard.
@@ -416,7 +433,11 @@ fn parse_errors_name_the_line_and_keep_the_text() {
     app.update(ctrl('t'));
     assert_eq!(editor(&app).format, Format::KeyValue);
     assert_eq!(
-        editor(&app).error.as_ref().map(ToString::to_string).as_deref(),
+        editor(&app)
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("line 2: expected key=value (no \"=\" on this line)")
     );
     // Duplicates.
@@ -427,7 +448,11 @@ fn parse_errors_name_the_line_and_keep_the_text() {
     type_str(&mut app, "a=fake-again");
     app.update(ctrl('s'));
     assert_eq!(
-        editor(&app).error.as_ref().map(ToString::to_string).as_deref(),
+        editor(&app)
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("line 2: duplicate field \"a\" (first on line 1)")
     );
     // Fixed: a new secret is written with check-and-set 0.
@@ -575,7 +600,10 @@ fn edit_and_new_commands_find_the_mount_first() {
         ticket,
         reply: Reply::Mounts(MountsReply::List(Ok(list))),
     });
-    assert!(matches!(editor(&app).phase, Phase::Failed(VaultError::NotFound { .. })));
+    assert!(matches!(
+        editor(&app).phase,
+        Phase::Failed(VaultError::NotFound { .. })
+    ));
     // Without an argument: a hint, no screen.
     app.update(key(KeyCode::Esc));
     run(&mut app, "edit");
@@ -630,6 +658,9 @@ fn a_one_mebibyte_value_stays_responsive() {
         term.draw(|f| strongroom::ui::draw(f, &app)).expect("draw");
     }
     let typed = started.elapsed();
-    assert!(typed < Duration::from_secs(10), "20 keys and frames took {typed:?}");
+    assert!(
+        typed < Duration::from_secs(10),
+        "20 keys and frames took {typed:?}"
+    );
     assert_eq!(text(&app)[1].len(), (1 << 20) + 11 + 20 + 1);
 }

@@ -124,7 +124,10 @@ fn loaded() -> EditorScreen {
             ("username", field("fake-user", false)),
             ("password", field("fake-password-123", false)),
             ("port", field("5432", true)),
-            ("url", field("postgres://fake-host/db?sslmode=require", false)),
+            (
+                "url",
+                field("postgres://fake-host/db?sslmode=require", false),
+            ),
             ("note", field("line one\nline two", false)),
         ],
         3,
@@ -245,7 +248,10 @@ fn hostile_name_and_binary_values_are_drawn_safely() {
     let _ = s.on_reply(read(
         "edit",
         &[
-            ("bin", field("\u{0}\u{1}\x1b[31mred\u{7f}\u{9b}\u{202e}fake", false)),
+            (
+                "bin",
+                field("\u{0}\u{1}\x1b[31mred\u{7f}\u{9b}\u{202e}fake", false),
+            ),
             ("esc\x1b[1mkey", field("fake", false)),
             ("tab", field("a\tb", false)),
         ],

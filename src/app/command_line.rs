@@ -20,7 +20,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "edit",
         "edit a secret in memory: :edit MOUNT/PATH (JSON or key=value, saved with check-and-set)",
     ),
-    ("new", "create a secret: :new MOUNT/PATH (check-and-set 0 on KV v2)"),
+    (
+        "new",
+        "create a secret: :new MOUNT/PATH (check-and-set 0 on KV v2)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),

@@ -81,7 +81,11 @@ fn key_value_form_quotes_what_needs_it() {
 
 #[test]
 fn key_value_skips_blank_and_comment_lines() {
-    let f = parse(&lines("# a comment\n\n  user = fake\nn:=1"), Format::KeyValue).unwrap();
+    let f = parse(
+        &lines("# a comment\n\n  user = fake\nn:=1"),
+        Format::KeyValue,
+    )
+    .unwrap();
     assert_eq!(
         plain(&f),
         [
@@ -121,7 +125,10 @@ fn errors_name_the_line_and_hold_no_value() {
         "line 1: the text must be one JSON object ({\"field\": \"value\", …})"
     );
     assert_eq!(e("not json", Format::Json), "line 1: expected ident");
-    assert_eq!(e("{\n\"\": \"x\"\n}", Format::Json), "line 2: empty field name");
+    assert_eq!(
+        e("{\n\"\": \"x\"\n}", Format::Json),
+        "line 2: empty field name"
+    );
     for msg in [
         e("a=1\nb=2\na=hunter2", Format::KeyValue),
         e("{\"a\": \"hunter2\", \"a\": 1}", Format::Json),
@@ -148,7 +155,10 @@ fn any_fields() -> impl Strategy<Value = Vec<(String, String, bool)>> {
     proptest::collection::vec(
         (
             ".{1,12}",
-            prop_oneof![any::<String>().prop_map(|s| (s, false)), json_value.prop_map(|s| (s, true))],
+            prop_oneof![
+                any::<String>().prop_map(|s| (s, false)),
+                json_value.prop_map(|s| (s, true))
+            ],
         )
             .prop_map(|(k, (v, j))| (k, v, j)),
         0..6,

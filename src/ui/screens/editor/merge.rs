@@ -70,7 +70,10 @@ mod tests {
             .collect();
         assert_eq!(got, [("a", "10"), ("c", "30"), ("d", "4"), ("e", "5")]);
         let (theirs, both) = conflict_of(&base, &mine, &newer);
-        assert_eq!(theirs.iter().filter(|d| d.change != Change::Same).count(), 3);
+        assert_eq!(
+            theirs.iter().filter(|d| d.change != Change::Same).count(),
+            3
+        );
         assert_eq!(both, ["a"]);
     }
 }

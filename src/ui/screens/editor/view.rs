@@ -110,12 +110,7 @@ impl EditorScreen {
         };
         self.buffer.render(text, buf);
         let (row, col) = self.buffer.cursor();
-        let pos = format!(
-            " {} · {}:{} ",
-            self.format.label(),
-            row + 1,
-            col + 1
-        );
+        let pos = format!(" {} · {}:{} ", self.format.label(), row + 1, col + 1);
         let (msg, style) = match (&self.error, &self.note) {
             (Some(e), _) => (e.to_string(), t.status_danger),
             (None, Some(n)) => (sanitize(n).into_owned(), t.status_warn),
@@ -155,7 +150,10 @@ impl EditorScreen {
                     t.status_warn,
                 )));
                 lines.push(Line::from(Span::styled(
-                    format!("reading the newer version failed: {}", sanitize(&e.to_string())),
+                    format!(
+                        "reading the newer version failed: {}",
+                        sanitize(&e.to_string())
+                    ),
                     t.status_danger,
                 )));
             }
