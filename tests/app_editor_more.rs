@@ -147,3 +147,46 @@ fn a_one_mebibyte_value_stays_responsive() {
     );
     assert_eq!(text(&app)[1].len(), (1 << 20) + 11 + 20 + 1);
 }
+
+#[test]
+fn a_deleted_current_version_is_edited_from_empty_and_a_failed_save_keeps_the_text() {
+    let mut app = app();
+    let cmds = app.open_screen(edit_screen(
+        A.into(),
+        "secret/".into(),
+        KvVersion::V2,
+        "apps/db".into(),
+    ));
+    let (ticket, _) = fetch(&cmds);
+    let mut d = data(&[], 7);
+    if let Some(v) = d.version.as_mut() {
+        v.deletion_time = "2026-11-23T09:00:00Z".into();
+    }
+    reply_read(&mut app, ticket, "edit", Ok(d));
+    assert_eq!(text(&app), ["{", "}"]);
+    assert!(editor(&app).base.deleted);
+    assert_eq!(
+        editor(&app).note.as_deref(),
+        Some("v7 is deleted: saving writes a new version")
+    );
+    // Saving even the empty text writes v8 on top of v7.
+    let (ticket, m) = save(&mut app);
+    assert!(matches!(m, KvMutation::Write { cas: Some(7), .. }), "{m:?}");
+    // A refusal other than check-and-set: the text stays, the reason is shown.
+    app.update(Msg::Vault {
+        ticket,
+        reply: outcome(Err(VaultError::PermissionDenied {
+            errors: vec!["permission denied".into()],
+        })),
+    });
+    assert_eq!(editor(&app).phase, Phase::Editing);
+    assert!(
+        editor(&app)
+            .note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("save failed:")),
+        "{:?}",
+        editor(&app).note
+    );
+    assert_eq!(text(&app), ["{", "}"]);
+}
