@@ -180,3 +180,17 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn parsing_any_text_never_panics_and_errors_name_a_real_line(
+        // Lines as the text area holds them: no newline inside one.
+        text in proptest::collection::vec("[^\n]{0,40}", 0..6)
+    ) {
+        for form in [Format::Json, Format::KeyValue] {
+            if let Err(e) = parse(&text, form) {
+                prop_assert!(e.line >= 1 && e.line <= text.len().max(1), "{e}");
+            }
+        }
+    }
+}
