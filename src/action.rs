@@ -69,6 +69,11 @@ actions! {
     DeleteSecret => "delete_secret", "delete the newest version (KV v2) or the secret (KV v1)";
     Confirm => "confirm", "confirm the write (a typed one when the phrase matches)";
     Cancel => "cancel", "cancel the write";
+    Save => "save", "save the secret (check-and-set on the version you loaded)";
+    ToggleFormat => "toggle_format", "switch the editor between JSON and key=value lines";
+    Revert => "revert", "put the loaded values back in the editor";
+    Reapply => "reapply", "re-apply your edit on the newer version (after a conflict)";
+    Discard => "discard", "discard your edit and close the editor";
 }
 
 #[cfg(test)]

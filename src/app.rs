@@ -3,6 +3,7 @@
 
 mod actions;
 mod command_line;
+mod editor;
 mod poll;
 pub mod requests;
 mod screens;

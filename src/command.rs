@@ -18,6 +18,7 @@ pub enum ScreenKind {
     MountDetail,
     Secrets,
     Secret,
+    Editor,
 }
 
 /// Who asked: the reply goes back there.

@@ -40,11 +40,14 @@ impl App {
                 self.mode = Mode::Help { scroll };
                 self.on_mapped_key(KeyContext::Help, key)
             }
+            Mode::Normal if self.screen().key_context() == KeyContext::Editor => {
+                self.on_text_screen_key(key)
+            }
             Mode::Normal => self.on_mapped_key(self.screen().key_context(), key),
         }
     }
 
-    fn on_mapped_key(&mut self, ctx: KeyContext, key: KeyEvent) -> Vec<Command> {
+    pub(super) fn on_mapped_key(&mut self, ctx: KeyContext, key: KeyEvent) -> Vec<Command> {
         let mut pending = std::mem::take(&mut self.pending_keys);
         let result = self.keymap.feed(ctx, &mut pending, key);
         self.pending_keys = pending;
@@ -206,6 +209,10 @@ impl App {
 
     pub(super) fn on_paste(&mut self, text: &str) {
         self.dirty = true;
+        if self.mode == Mode::Normal {
+            self.screen_mut().on_paste(text);
+            return;
+        }
         match &mut self.mode {
             Mode::Command(line) => line.insert_str(text),
             Mode::Filter(line) => {

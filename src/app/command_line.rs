@@ -20,6 +20,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "cd",
         "open a KV path: :cd secret/apps/ (a folder), :cd secret/apps/x (a secret), :cd ..",
     ),
+    (
+        "edit",
+        "edit a secret in memory: :edit MOUNT/PATH (JSON or key=value, saved with check-and-set)",
+    ),
+    (
+        "new",
+        "create a secret: :new MOUNT/PATH (check-and-set 0 on KV v2)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -151,6 +159,8 @@ impl App {
             "mounts" => self.go_to_mounts(),
             "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
             "ns" | "namespace" => self.switch_namespace(arg),
+            "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
+            "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),
             "theme" => {

@@ -168,6 +168,16 @@ impl App {
         self.apply_effects(effects)
     }
 
+    /// Close the topmost screen of this kind (never the bottom one).
+    pub(crate) fn close_screen(&mut self, kind: ScreenKind) {
+        if let Some(i) = self.screens.iter().rposition(|s| s.kind() == kind)
+            && i > 0
+        {
+            self.screens.remove(i);
+            self.dirty = true;
+        }
+    }
+
     /// Back to the previous screen, as it was; false on the bottom screen.
     pub fn pop_screen(&mut self) -> bool {
         if self.screens.len() > 1 {
@@ -219,6 +229,10 @@ impl App {
                     format!("copying {label}: no clipboard in this build"),
                     ToastLevel::Warn,
                 ),
+                Effect::Close => self.close_screen(kind),
+                Effect::CommandLine(text) => {
+                    self.mode = Mode::Command(crate::input::LineInput::with_text(&text));
+                }
             }
         }
         out

@@ -21,21 +21,28 @@ pub enum KeyContext {
     Secrets,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
+    /// The secret editor while typing: keys not bound here go to the text area.
+    Editor,
+    /// The secret editor's questions (discard? / conflict).
+    EditorPrompt,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 6] = [
+    pub const ALL: [KeyContext; 8] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
         KeyContext::Secrets,
         KeyContext::Help,
         KeyContext::Confirm,
+        KeyContext::Editor,
+        KeyContext::EditorPrompt,
     ];
 
     /// Overlays take no global key but `force_quit`.
     pub fn is_overlay(self) -> bool {
         matches!(self, KeyContext::Help | KeyContext::Confirm)
+            || matches!(self, KeyContext::Editor | KeyContext::EditorPrompt)
     }
 
     pub fn name(self) -> &'static str {
@@ -46,6 +53,8 @@ impl KeyContext {
             KeyContext::Mounts => "mounts",
             KeyContext::Secrets => "secrets",
             KeyContext::Confirm => "confirm",
+            KeyContext::Editor => "editor",
+            KeyContext::EditorPrompt => "editor_prompt",
         }
     }
 
@@ -220,6 +229,7 @@ impl Keymap {
         };
         match ctx {
             KeyContext::Help | KeyContext::Confirm => None,
+            c if c.is_overlay() => None,
             KeyContext::Global => SCREENS.iter().find_map(|&screen| {
                 let (_, other, other_action) = on(screen)?;
                 Some(format!(

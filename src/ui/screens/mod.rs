@@ -3,12 +3,13 @@
 //! [`Effect`]s that `App` turns into commands. `App` keeps them on a navigation stack, so `esc`
 //! comes back to a screen with its cursor and filter as they were.
 
+pub mod editor;
 pub mod health;
 pub mod mounts;
 pub mod secrets;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::MouseEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -56,6 +57,10 @@ pub enum Effect {
         label: String,
         text: CopyText,
     },
+    /// Close this screen (back to where it was opened from).
+    Close,
+    /// Open the `:` line with this text (the user completes it).
+    CommandLine(String),
 }
 
 impl Effect {
@@ -87,6 +92,7 @@ pub enum Screen {
     /// One folder of a KV mount.
     Secrets(SecretsScreen),
     Secret(Box<SecretView>),
+    Editor(Box<editor::EditorScreen>),
 }
 
 impl Screen {
@@ -97,6 +103,7 @@ impl Screen {
             Screen::MountDetail(_) => ScreenKind::MountDetail,
             Screen::Secrets(_) => ScreenKind::Secrets,
             Screen::Secret(_) => ScreenKind::Secret,
+            Screen::Editor(_) => ScreenKind::Editor,
         }
     }
 
@@ -108,6 +115,7 @@ impl Screen {
             Screen::MountDetail(_) => "Mount configuration",
             Screen::Secrets(_) => "Secrets browser",
             Screen::Secret(_) => "Secret",
+            Screen::Editor(_) => "Secret editor",
         }
     }
 
@@ -116,6 +124,7 @@ impl Screen {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
             Screen::Secrets(_) | Screen::Secret(_) => KeyContext::Secrets,
+            Screen::Editor(s) => s.key_context(),
         }
     }
 
@@ -127,6 +136,7 @@ impl Screen {
             Screen::MountDetail(_) => mounts::detail_hints(),
             Screen::Secrets(_) => secrets::BROWSER_HINTS,
             Screen::Secret(_) => secrets::SECRET_HINTS,
+            Screen::Editor(s) => s.hints(),
         }
     }
 
@@ -138,6 +148,7 @@ impl Screen {
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
             Screen::Secrets(s) => s.on_action(a, ctx),
             Screen::Secret(s) => s.on_action(a, ctx),
+            Screen::Editor(s) => s.on_action(a),
         }
     }
 
@@ -147,6 +158,7 @@ impl Screen {
             Screen::Mounts(s) => s.on_open(ctx),
             Screen::Secrets(s) => s.on_open(ctx),
             Screen::Secret(s) => s.on_open(ctx),
+            Screen::Editor(s) => s.on_open(),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -155,9 +167,11 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) | Screen::Secrets(_) | Screen::Secret(_) => {
-                Vec::new()
-            }
+            Screen::Health(_)
+            | Screen::MountDetail(_)
+            | Screen::Secrets(_)
+            | Screen::Secret(_)
+            | Screen::Editor(_) => Vec::new(),
         }
     }
 
@@ -167,6 +181,7 @@ impl Screen {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
             Screen::Secrets(s) => s.on_reply(reply, ctx),
             Screen::Secret(s) => s.on_reply(reply, ctx),
+            Screen::Editor(s) => s.on_reply(reply),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -178,6 +193,7 @@ impl Screen {
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Secret(s) => s.on_write(&outcome, ctx),
+            Screen::Editor(s) => s.on_write(outcome),
             Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Secrets(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
@@ -188,9 +204,28 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Secrets(_) | Screen::Secret(_) => {
-                false
-            }
+            Screen::Mounts(_)
+            | Screen::MountDetail(_)
+            | Screen::Secrets(_)
+            | Screen::Secret(_)
+            | Screen::Editor(_) => false,
+        }
+    }
+
+    /// A key for a screen that is a text input (its key context takes typed keys; see
+    /// `App::on_text_screen_key`).
+    pub fn on_text_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match self {
+            Screen::Editor(s) => s.on_text_key(key),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Pasted text while no line input is open; true when the screen took it.
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        match self {
+            Screen::Editor(s) => s.on_paste(text),
+            _ => false,
         }
     }
 
@@ -200,7 +235,7 @@ impl Screen {
             Screen::Mounts(s) => s.filter(),
             Screen::Secrets(s) => s.filter(),
             Screen::Secret(s) => s.filter(),
-            Screen::MountDetail(_) => "",
+            Screen::MountDetail(_) | Screen::Editor(_) => "",
         }
     }
 
@@ -210,7 +245,7 @@ impl Screen {
             Screen::Mounts(s) => s.set_filter(f),
             Screen::Secrets(s) => s.set_filter(f),
             Screen::Secret(s) => s.set_filter(f),
-            Screen::MountDetail(_) => {}
+            Screen::MountDetail(_) | Screen::Editor(_) => {}
         }
     }
 
@@ -244,6 +279,7 @@ impl Screen {
                 namespace: ctx.namespace,
             }
             .render(area, buf),
+            Screen::Editor(s) => s.render(theme, area, buf),
         }
     }
 }

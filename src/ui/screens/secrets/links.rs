@@ -2,7 +2,7 @@
 //! versions, sharing): one place that knows their constructors.
 
 use crate::app::ToastLevel;
-use crate::ui::screens::Effect;
+use crate::ui::screens::{Effect, editor};
 use crate::vault::models::kv::KvVersion;
 
 fn not_yet(what: &str) -> Vec<Effect> {
@@ -12,16 +12,28 @@ fn not_yet(what: &str) -> Vec<Effect> {
     )]
 }
 
-/// The editor on a new secret in `folder`.
-pub fn editor_new(addr: String, mount: &str, kv: KvVersion, folder: &str) -> Vec<Effect> {
-    let _ = (addr, mount, kv, folder);
-    not_yet("creating a secret")
+/// A new secret: in a folder, the `:new` line opens with the folder filled in for the name;
+/// with a full path, the editor.
+pub fn editor_new(addr: String, mount: &str, kv: KvVersion, path: &str) -> Vec<Effect> {
+    if path.is_empty() || path.ends_with('/') {
+        return vec![Effect::CommandLine(format!("new {mount}{path}"))];
+    }
+    vec![Effect::Open(Box::new(editor::new_screen(
+        addr,
+        mount.to_string(),
+        kv,
+        path.to_string(),
+    )))]
 }
 
 /// The editor on an existing secret.
 pub fn editor_edit(addr: String, mount: &str, kv: KvVersion, path: &str) -> Vec<Effect> {
-    let _ = (addr, mount, kv, path);
-    not_yet("editing")
+    vec![Effect::Open(Box::new(editor::edit_screen(
+        addr,
+        mount.to_string(),
+        kv,
+        path.to_string(),
+    )))]
 }
 
 /// The versions and metadata of a v2 secret.
