@@ -89,4 +89,11 @@ pub enum Command {
     Connect {
         profile: Box<ConnectionProfile>,
     },
+    /// Put a secret on the clipboard (the runtime's clipboard service, between draws); cleared
+    /// after `clear_after` if the clipboard still holds it. `label` says what it is, never the value.
+    Copy {
+        label: String,
+        text: crate::clipboard::CopyText,
+        clear_after: std::time::Duration,
+    },
 }

@@ -150,6 +150,7 @@ impl App {
                     }
                 }
                 Effect::Open(s) => out.extend(self.open_screen(*s)),
+                Effect::Copy { label, text } => out.extend(self.copy(label, text)),
             }
         }
         out

@@ -244,7 +244,7 @@ impl WorkerHandle {
                     t.cancel();
                 }
             }
-            Command::Quit | Command::Suspend | Command::Connect { .. } => {}
+            Command::Quit | Command::Suspend | Command::Connect { .. } | Command::Copy { .. } => {}
         }
     }
 

@@ -48,6 +48,12 @@ pub enum Effect {
     },
     /// Open another screen on top of this one.
     Open(Box<Screen>),
+    /// Copy a secret to the clipboard ("password of secret/x"), cleared after the configured
+    /// time; a toast counts down. Build the text with `secret.into()` from a `SecretString`.
+    Copy {
+        label: String,
+        text: crate::clipboard::CopyText,
+    },
 }
 
 /// What a screen may read of the app's state.
