@@ -15,6 +15,7 @@ pub enum ScreenKind {
     Health,
     Mounts,
     MountDetail,
+    Tools,
 }
 
 /// Who asked: the reply goes back there.
@@ -59,6 +60,7 @@ pub struct Ticket {
 pub enum Request {
     Cluster(ClusterRequest),
     Mounts(MountsRequest),
+    Tools(crate::vault::tools::ToolsRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

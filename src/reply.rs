@@ -10,6 +10,7 @@ pub enum Reply {
     Cluster(ClusterReply),
     Mounts(MountsReply),
     Write(WriteOutcome),
+    Tools(crate::vault::tools::ToolsReply),
 }
 
 /// What a successful write did.
@@ -17,6 +18,8 @@ pub enum Reply {
 pub enum WriteResult {
     /// Done; nothing to hand back.
     Done,
+    /// A wrapping token was made (a shared secret, a rewrap): shown once by the screen.
+    Wrapped(crate::vault::models::wrapping::WrapInfo),
 }
 
 /// One item of a write.

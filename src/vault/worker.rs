@@ -106,6 +106,24 @@ impl Worker {
                 Ok(c) => c.step_down().await.map(|()| WriteResult::Done),
                 Err(e) => Err(e),
             },
+            Mutation::WrapSecret {
+                addr,
+                mount,
+                kv_version,
+                path,
+                version,
+                ttl,
+            } => match self.client(addr) {
+                Ok(c) => c
+                    .wrap_kv_secret(mount, *kv_version, path, *version, ttl)
+                    .await
+                    .map(WriteResult::Wrapped),
+                Err(e) => Err(e),
+            },
+            Mutation::Rewrap { addr, token } => match self.client(addr) {
+                Ok(c) => c.rewrap(token).await.map(WriteResult::Wrapped),
+                Err(e) => Err(e),
+            },
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -288,5 +306,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
     match request {
         Request::Cluster(r) => Reply::Cluster(worker.cluster(r).await),
         Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
+        Request::Tools(r) => Reply::Tools(worker.tools(r).await),
     }
 }
