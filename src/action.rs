@@ -55,6 +55,10 @@ actions! {
     SealAll => "seal_all", "seal every configured unsealed node, as one batch (typed confirmation)";
     Confirm => "confirm", "confirm the write (a typed one when the phrase matches)";
     Cancel => "cancel", "cancel the write";
+    RevealOutput => "reveal_output", "show or mask the secret output (tools screen)";
+    CopyOutput => "copy_output", "copy the selected output to the clipboard (cleared after a while)";
+    CopyAllOutput => "copy_all_output", "copy all unwrapped data as JSON";
+    EditInput => "edit_input", "type into the input again";
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod copy;
 mod poll;
 pub mod requests;
 mod screens;
+mod tools;
 
 use std::time::Duration;
 
@@ -310,6 +311,15 @@ impl App {
             }
             (Origin::Gate, Reply::Write(outcome)) => {
                 self.jobs.retain(|j| j.ticket != ticket);
+                // The screen waiting for it shows what the write gave (a wrapping token).
+                if let Some(s) = self
+                    .screens
+                    .iter_mut()
+                    .rev()
+                    .find_map(|s| s.on_write_done(&outcome).then_some(s.kind()))
+                {
+                    tracing::debug!(screen = ?s, "write outcome shown by its screen");
+                }
                 let level = if outcome.failed() > 0 {
                     ToastLevel::Error
                 } else {

@@ -176,6 +176,7 @@ impl App {
             }
             Err(e) => {
                 self.toast(e.to_string(), ToastLevel::Warn);
+                self.screen_mut().on_write_abandoned();
                 Vec::new()
             }
         }

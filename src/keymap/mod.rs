@@ -19,15 +19,18 @@ pub enum KeyContext {
     Mounts,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
+    /// The tools screen (wrapping, random, hash) and the share dialog.
+    Tools,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 5] = [
+    pub const ALL: [KeyContext; 6] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
         KeyContext::Help,
         KeyContext::Confirm,
+        KeyContext::Tools,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -42,6 +45,7 @@ impl KeyContext {
             KeyContext::Help => "help",
             KeyContext::Mounts => "mounts",
             KeyContext::Confirm => "confirm",
+            KeyContext::Tools => "tools",
         }
     }
 
@@ -51,7 +55,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 2] = [KeyContext::Health, KeyContext::Mounts];
+const SCREENS: [KeyContext; 3] = [KeyContext::Health, KeyContext::Mounts, KeyContext::Tools];
 
 mod chord;
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod health;
 pub mod mounts;
+pub mod tools;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::MouseEvent;
@@ -23,6 +24,7 @@ use crate::write_gate::Write;
 
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
+use tools::ToolsScreen;
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +72,7 @@ pub enum Screen {
     Health(HealthScreen),
     Mounts(MountsScreen),
     MountDetail(MountDetail),
+    Tools(ToolsScreen),
 }
 
 impl Screen {
@@ -78,6 +81,7 @@ impl Screen {
             Screen::Health(_) => ScreenKind::Health,
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
+            Screen::Tools(_) => ScreenKind::Tools,
         }
     }
 
@@ -87,6 +91,7 @@ impl Screen {
             Screen::Health(_) => "Health screen",
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
+            Screen::Tools(_) => "Tools screen",
         }
     }
 
@@ -94,6 +99,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
+            Screen::Tools(_) => KeyContext::Tools,
         }
     }
 
@@ -103,6 +109,7 @@ impl Screen {
             Screen::Health(_) => health::HINTS,
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
+            Screen::Tools(s) => tools::hints(s),
         }
     }
 
@@ -112,6 +119,7 @@ impl Screen {
             Screen::Health(s) => s.on_action(a, ctx),
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+            Screen::Tools(s) => s.on_action(a, ctx),
         }
     }
 
@@ -119,7 +127,7 @@ impl Screen {
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
-            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
 
@@ -127,7 +135,7 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
 
@@ -135,6 +143,7 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Tools(s) => s.on_reply(reply),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -145,7 +154,7 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) => false,
+            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Tools(_) => false,
         }
     }
 
@@ -154,6 +163,7 @@ impl Screen {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
             Screen::MountDetail(_) => "",
+            Screen::Tools(s) => s.filter(),
         }
     }
 
@@ -161,7 +171,7 @@ impl Screen {
         match self {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
-            Screen::MountDetail(_) => {}
+            Screen::MountDetail(_) | Screen::Tools(_) => {}
         }
     }
 
@@ -182,6 +192,45 @@ impl Screen {
             }
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
+            Screen::Tools(s) => tools::ToolsView { screen: s, theme }.render(area, buf),
+        }
+    }
+
+    /// Typing goes to the screen's input (printable and editing keys, and pastes).
+    pub fn takes_text(&self) -> bool {
+        match self {
+            Screen::Tools(s) => s.takes_text(),
+            _ => false,
+        }
+    }
+
+    /// A text key while [`Screen::takes_text`].
+    pub fn on_text_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+        match self {
+            Screen::Tools(s) => s.on_text_key(key),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Pasted text while [`Screen::takes_text`].
+    pub fn on_paste(&mut self, text: &str) {
+        if let Screen::Tools(s) = self {
+            s.on_paste(text);
+        }
+    }
+
+    /// The outcome of a write: true when this screen was waiting for it (it shows the result).
+    pub fn on_write_done(&mut self, outcome: &crate::reply::WriteOutcome) -> bool {
+        match self {
+            Screen::Tools(s) => s.on_write_done(outcome),
+            _ => false,
+        }
+    }
+
+    /// The gate refused or the user cancelled a write: screens waiting for one stop waiting.
+    pub fn on_write_abandoned(&mut self) {
+        if let Screen::Tools(s) = self {
+            s.write_abandoned();
         }
     }
 }
