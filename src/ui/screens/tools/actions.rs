@@ -168,6 +168,8 @@ impl ToolsScreen {
         };
         self.revealed = false;
         self.selected = 0;
+        // The output has the focus now (reveal, copy).
+        self.editing = false;
         self.output = match r {
             ToolsReply::Unwrap(Ok(u)) => Output::Unwrapped(u),
             ToolsReply::Lookup(Ok(l)) => Output::Lookup(l),
@@ -188,6 +190,7 @@ impl ToolsScreen {
         }
         self.awaiting = None;
         self.revealed = false;
+        self.editing = false;
         self.output = match outcome.items.first().map(|i| &i.result) {
             Some(Ok(WriteResult::Wrapped(info))) => {
                 // A rewrap's old token is dead: nothing left to type.

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::{Output, Tool, ToolsScreen};
 use crate::sanitize::sanitize;
@@ -151,9 +151,8 @@ impl Widget for ToolsView<'_> {
             Span::styled(" bao: ", t.muted),
             Span::styled(sanitize(&s.bao_command()).into_owned(), t.text),
         ]));
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
+        // Not wrapped: the input is drawn on its own row below.
+        Paragraph::new(lines).render(inner, buf);
         // The input itself, after its label.
         let x = inner.x + 1 + LABEL as u16;
         if input_y < inner.bottom() && x < inner.right() {
