@@ -110,7 +110,10 @@ fn an_osc52_copy_reaches_tmux_and_is_overwritten_after_clear_after() {
     // After clear_after (3 s): overwritten, since it was our last copy.
     let started = Instant::now();
     let cleared = wait_buffer(&t, "the clear", |b| b != value);
-    assert_eq!(cleared, " ", "tmux ignores an empty OSC 52: a space overwrites it");
+    assert_eq!(
+        cleared, " ",
+        "tmux ignores an empty OSC 52: a space overwrites it"
+    );
     assert!(started.elapsed() < Duration::from_secs(8));
     t.wait_until("the countdown gone", WAIT, |s| !s.contains("clears in"));
 
@@ -118,6 +121,9 @@ fn an_osc52_copy_reaches_tmux_and_is_overwritten_after_clear_after() {
     t.wait_for("__EXIT_0__", WAIT);
     let log = std::fs::read_to_string(home.path().join("state/strongroom.log")).expect("log");
     assert!(log.contains("copied"), "the copy is logged by label");
-    assert!(!log.contains(&value), "the copied value leaked into the log");
+    assert!(
+        !log.contains(&value),
+        "the copied value leaked into the log"
+    );
     assert!(!log.contains(&server.root_token));
 }

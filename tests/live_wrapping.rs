@@ -94,7 +94,10 @@ async fn a_shared_secret_unwraps_to_its_data_lookup_and_rewrap_kill_the_old_toke
     let info = wrapped(&worker, &wrap_secret(addr, "share/db", None)).await;
     assert_eq!(info.ttl, 600);
     assert!(!info.accessor.is_empty());
-    assert!(!format!("{info:?}").contains(info.token.expose()), "token redacted");
+    assert!(
+        !format!("{info:?}").contains(info.token.expose()),
+        "token redacted"
+    );
 
     // Lookup does not use the token up.
     match worker
@@ -126,8 +129,16 @@ async fn a_shared_secret_unwraps_to_its_data_lookup_and_rewrap_kill_the_old_toke
     };
     assert_ne!(rewrapped.token, info.token);
     match unwrap(&worker, addr, &info.token).await {
-        ToolsReply::Unwrap(Err(VaultError::Http { status: 400, errors })) => {
-            assert!(errors.iter().any(|e| e.contains("wrapping token is not valid")), "{errors:?}");
+        ToolsReply::Unwrap(Err(VaultError::Http {
+            status: 400,
+            errors,
+        })) => {
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.contains("wrapping token is not valid")),
+                "{errors:?}"
+            );
         }
         other => panic!("the old token still works: {other:?}"),
     }
@@ -141,10 +152,19 @@ async fn a_shared_secret_unwraps_to_its_data_lookup_and_rewrap_kill_the_old_toke
 
     // An older version, by number.
     let v1 = wrapped(&worker, &wrap_secret(addr, "share/db", Some(1))).await;
-    assert_eq!(field(&unwrap(&worker, addr, &v1.token).await, "password"), "first-version");
+    assert_eq!(
+        field(&unwrap(&worker, addr, &v1.token).await, "password"),
+        "first-version"
+    );
 
     // A missing secret is an error, not an empty wrap.
-    assert!(worker.write_one(&wrap_secret(addr, "share/none", None)).await.result.is_err());
+    assert!(
+        worker
+            .write_one(&wrap_secret(addr, "share/none", None))
+            .await
+            .result
+            .is_err()
+    );
 
     // The wrapping token only goes to a configured address.
     let other = wrapped(&worker, &wrap_secret(addr, "share/db", None)).await;
@@ -159,7 +179,11 @@ async fn random_bytes_in_both_formats_and_a_hash_that_matches_ours() {
     let server = DevServer::start();
     let worker = worker_for(&server);
     let addr = server.addr.clone();
-    for (bytes, format) in [(16, RandomFormat::Hex), (24, RandomFormat::Base64), (1, RandomFormat::Hex)] {
+    for (bytes, format) in [
+        (16, RandomFormat::Hex),
+        (24, RandomFormat::Base64),
+        (1, RandomFormat::Hex),
+    ] {
         let r = worker
             .tools(ToolsRequest::Random {
                 addr: addr.clone(),
@@ -289,7 +313,13 @@ async fn sharing_through_the_app_shows_the_token_once_and_it_unwraps() {
             .await
             .expect("a reply within 20 s")
             .expect("open channel");
-        let done = matches!(msg, Msg::Vault { reply: Reply::Write(_), .. });
+        let done = matches!(
+            msg,
+            Msg::Vault {
+                reply: Reply::Write(_),
+                ..
+            }
+        );
         app.update(msg);
         if done {
             break;

@@ -111,12 +111,18 @@ fn unwrapped() -> ToolsReply {
 
 #[test]
 fn unwrap_tab_empty() {
-    snap("tools_unwrap_empty", Screen::Tools(ToolsScreen::new(Tool::Unwrap)));
+    snap(
+        "tools_unwrap_empty",
+        Screen::Tools(ToolsScreen::new(Tool::Unwrap)),
+    );
 }
 
 #[test]
 fn unwrapped_masked_then_revealed() {
-    let masked = snap("tools_unwrapped_masked", tools_after(Tool::Unwrap, unwrapped(), &[]));
+    let masked = snap(
+        "tools_unwrapped_masked",
+        tools_after(Tool::Unwrap, unwrapped(), &[]),
+    );
     assert!(!masked.contains(VALUE), "{masked}");
     assert!(masked.contains("password"));
     let revealed = snap(
@@ -153,7 +159,11 @@ fn lookup_failure_random_hash() {
     );
     let random = snap(
         "tools_random_masked",
-        tools_after(Tool::Random, ToolsReply::Random(Ok(SecretText::from("q83vEjRWeJA="))), &[]),
+        tools_after(
+            Tool::Random,
+            ToolsReply::Random(Ok(SecretText::from("q83vEjRWeJA="))),
+            &[],
+        ),
     );
     assert!(!random.contains("q83vEjRWeJA="));
 }
@@ -206,11 +216,18 @@ fn share_dialog_before_and_after() {
 
 #[test]
 fn copy_countdown_toast() {
-    let mut app = app_with(tools_after(Tool::Random, ToolsReply::Random(Ok(SecretText::from("x"))), &[]));
+    let mut app = app_with(tools_after(
+        Tool::Random,
+        ToolsReply::Random(Ok(SecretText::from("x"))),
+        &[],
+    ));
     app.copy_countdown = Some(CopyCountdown {
         label: "random bytes".into(),
         clears_at: app.now + chrono::Duration::seconds(27),
     });
     let shown = snap_app("tools_copy_countdown", &app);
-    assert!(shown.contains("copied random bytes · clears in 27 s"), "{shown}");
+    assert!(
+        shown.contains("copied random bytes · clears in 27 s"),
+        "{shown}"
+    );
 }

@@ -112,11 +112,17 @@ fn random_then_reveal_then_copy_with_the_configured_clear_time_and_a_countdown()
         }]
     );
     let countdown = app.copy_countdown.clone().expect("a countdown");
-    assert_eq!(countdown.text(app.now), "copied random bytes · clears in 7 s");
+    assert_eq!(
+        countdown.text(app.now),
+        "copied random bytes · clears in 7 s"
+    );
     app.dirty = false;
     app.update(Msg::Tick(t0() + chrono::Duration::seconds(3)));
     assert!(app.dirty, "redrawn while the countdown shows");
-    assert_eq!(countdown.text(app.now), "copied random bytes · clears in 4 s");
+    assert_eq!(
+        countdown.text(app.now),
+        "copied random bytes · clears in 4 s"
+    );
     app.update(Msg::Tick(t0() + chrono::Duration::seconds(8)));
     assert_eq!(app.copy_countdown, None, "gone once cleared");
     // The secret never shows in the commands' Debug.
@@ -127,9 +133,19 @@ fn random_then_reveal_then_copy_with_the_configured_clear_time_and_a_countdown()
 fn off_mode_copies_nothing_and_says_so() {
     let mut app = app();
     app.clipboard.mode = ClipboardMode::Off;
-    assert!(app.run_command("random").is_empty(), "opens with its input: 32 base64");
+    assert!(
+        app.run_command("random").is_empty(),
+        "opens with its input: 32 base64"
+    );
     let (ticket, req) = tools_fetch(&app.update(key(KeyCode::Enter)));
-    assert!(matches!(req, ToolsRequest::Random { bytes: 32, format: RandomFormat::Base64, .. }));
+    assert!(matches!(
+        req,
+        ToolsRequest::Random {
+            bytes: 32,
+            format: RandomFormat::Base64,
+            ..
+        }
+    ));
     app.update(Msg::Vault {
         ticket,
         reply: Reply::Tools(ToolsReply::Random(Ok(SecretText::from("abc")))),
@@ -137,7 +153,9 @@ fn off_mode_copies_nothing_and_says_so() {
     assert!(app.update(ch('c')).is_empty());
     assert!(app.copy_countdown.is_none());
     assert!(
-        app.toasts.iter().any(|t| t.text.starts_with("copying is off")),
+        app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("copying is off")),
         "{:?}",
         app.toasts
     );
@@ -165,7 +183,8 @@ fn typing_goes_to_the_masked_token_input_and_enter_unwraps() {
         }
     );
     assert!(tools(&app).token.0.is_empty(), "the token is used once");
-    let data = Unwrapped::from_answer(&serde_json::json!({"data": {"password": "pw-1", "user": "app"}}));
+    let data =
+        Unwrapped::from_answer(&serde_json::json!({"data": {"password": "pw-1", "user": "app"}}));
     app.update(Msg::Vault {
         ticket,
         reply: Reply::Tools(ToolsReply::Unwrap(Ok(data))),
@@ -228,7 +247,11 @@ fn rewrap_goes_through_the_gate_and_its_new_token_reaches_the_screen() {
         }),
     });
     assert_eq!(tools(&app).output, Output::Token(info));
-    assert!(app.toasts.iter().any(|t| t.text == "rewrap a wrapping token"));
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text == "rewrap a wrapping token")
+    );
 }
 
 #[test]
@@ -247,9 +270,17 @@ fn cancelling_the_confirmation_stops_waiting() {
 fn bad_arguments_are_toasts_and_tab_cycles_the_tools() {
     let mut app = app();
     assert!(app.run_command("hash md5").is_empty());
-    assert!(app.toasts.iter().any(|t| t.text.starts_with("unknown hash algorithm \"md5\"")));
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("unknown hash algorithm \"md5\""))
+    );
     assert!(app.run_command("random 5000").is_empty());
-    assert!(app.toasts.iter().any(|t| t.text.starts_with("random takes a byte count")));
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("random takes a byte count"))
+    );
     app.run_command("hash sha3-256");
     assert_eq!(tools(&app).hash_algorithm, "sha3-256");
     for c in "abc".chars() {

@@ -33,8 +33,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "rewrap",
         "rewrap a wrapping token: a new token, the old one dies",
     ),
-    ("random", "random bytes from the server: :random [N] [hex|base64]"),
-    ("hash", "hash a text on the server: :hash [ALG] (default sha2-256)"),
+    (
+        "random",
+        "random bytes from the server: :random [N] [hex|base64]",
+    ),
+    (
+        "hash",
+        "hash a text on the server: :hash [ALG] (default sha2-256)",
+    ),
     ("help", "show the key bindings"),
     ("quit", "quit strongroom (also :q)"),
 ];
@@ -241,7 +247,8 @@ mod tests {
             complete("ctx s", &ctx, &themes).as_deref(),
             Some("ctx staging")
         );
-        assert_eq!(complete("h", &ctx, &themes).as_deref(), Some("he"));
+        assert_eq!(complete("h", &ctx, &themes).as_deref(), Some("h"));
+        assert_eq!(complete("he", &ctx, &themes).as_deref(), Some("he"));
         assert_eq!(complete("zz", &ctx, &themes), None);
     }
 }

@@ -41,7 +41,10 @@ impl App {
             return Vec::new();
         }
         if text.is_empty() {
-            self.toast(format!("{}: nothing to copy", sanitize(&label)), ToastLevel::Warn);
+            self.toast(
+                format!("{}: nothing to copy", sanitize(&label)),
+                ToastLevel::Warn,
+            );
             return Vec::new();
         }
         let clear_after = self.clipboard.clear_after;

@@ -12,7 +12,7 @@ mod settings;
 mod system;
 
 pub use osc52::{Osc52, osc52_clear, osc52_set};
-pub use service::{Backend, Clipboard, ClipboardError, Copied, ReadBack};
+pub use service::{Backend, ClearOutcome, Clipboard, ClipboardError, Copied, ReadBack};
 pub use settings::{
     CLEAR_AFTER_SECS, ClipboardMode, ClipboardSettings, DEFAULT_CLEAR_AFTER, ENV_MODE,
     parse_clear_after,

@@ -63,7 +63,7 @@ pub struct Copied {
 
 /// What a due clear did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cleared {
+pub enum ClearOutcome {
     /// The clipboard held our text (or cannot be read and we made no other copy): cleared.
     Cleared,
     /// The clipboard holds something else now: left alone.
@@ -97,7 +97,8 @@ impl std::fmt::Debug for Clipboard {
 /// Is there a system clipboard to use? A display (X11 or Wayland) and not over SSH.
 pub fn system_wanted(mode: ClipboardMode, env: &dyn Fn(&str) -> Option<String>) -> bool {
     let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
-    let display = cfg!(any(target_os = "macos", windows)) || set("DISPLAY") || set("WAYLAND_DISPLAY");
+    let display =
+        cfg!(any(target_os = "macos", windows)) || set("DISPLAY") || set("WAYLAND_DISPLAY");
     let ssh = set("SSH_TTY") || set("SSH_CONNECTION");
     match mode {
         ClipboardMode::Auto => display && !ssh,
@@ -208,7 +209,7 @@ impl Clipboard {
     }
 
     /// Clear the held copy if it is due; `None` when nothing was due.
-    pub fn poll(&mut self, now: Instant) -> Option<Cleared> {
+    pub fn poll(&mut self, now: Instant) -> Option<ClearOutcome> {
         if self.held.as_ref().is_some_and(|h| h.clear_at <= now) {
             return self.clear_now();
         }
@@ -217,12 +218,12 @@ impl Clipboard {
 
     /// Clear the held copy now (it is due, or the console is quitting), if the clipboard still
     /// holds it. Our copy of the text is dropped (zeroized) whatever happens.
-    pub fn clear_now(&mut self) -> Option<Cleared> {
+    pub fn clear_now(&mut self) -> Option<ClearOutcome> {
         let held = self.held.take()?;
         let backend = match held.which {
             Which::System => match self.system.as_mut() {
                 Some(b) => b,
-                None => return Some(Cleared::Changed),
+                None => return Some(ClearOutcome::Changed),
             },
             Which::Osc52 => &mut self.osc52,
         };
@@ -230,14 +231,14 @@ impl Clipboard {
             ReadBack::Text(t) => same_text(&t, held.text.expose_secret()),
             // We made no other copy since (a new copy replaces the held one).
             ReadBack::Unsupported => true,
-            ReadBack::Failed(e) => return Some(Cleared::Failed(e)),
+            ReadBack::Failed(e) => return Some(ClearOutcome::Failed(e)),
         };
         if !ours {
-            return Some(Cleared::Changed);
+            return Some(ClearOutcome::Changed);
         }
         Some(match backend.clear() {
-            Ok(()) => Cleared::Cleared,
-            Err(e) => Cleared::Failed(e),
+            Ok(()) => ClearOutcome::Cleared,
+            Err(e) => ClearOutcome::Failed(e),
         })
     }
 }

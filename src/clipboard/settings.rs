@@ -104,8 +104,14 @@ mod tests {
         assert_eq!(ClipboardMode::parse("clip"), None);
         let d = |v: toml::Value| parse_clear_after(&v);
         assert_eq!(d(toml::Value::Integer(30)), Ok(Duration::from_secs(30)));
-        assert_eq!(d(toml::Value::String("2m".into())), Ok(Duration::from_secs(120)));
-        assert_eq!(d(toml::Value::String("45s".into())), Ok(Duration::from_secs(45)));
+        assert_eq!(
+            d(toml::Value::String("2m".into())),
+            Ok(Duration::from_secs(120))
+        );
+        assert_eq!(
+            d(toml::Value::String("45s".into())),
+            Ok(Duration::from_secs(45))
+        );
         assert!(d(toml::Value::Integer(0)).is_err());
         assert!(d(toml::Value::Integer(-5)).is_err());
         assert_eq!(

@@ -114,10 +114,7 @@ impl SystemClipboard {
         }
     }
 
-    fn ask<T>(
-        &self,
-        make: impl FnOnce(SyncSender<T>) -> Req,
-    ) -> Result<T, ClipboardError> {
+    fn ask<T>(&self, make: impl FnOnce(SyncSender<T>) -> Req) -> Result<T, ClipboardError> {
         let (reply_tx, reply_rx) = mpsc::sync_channel(1);
         self.tx
             .try_send(make(reply_tx))

@@ -20,7 +20,11 @@ impl VaultClient {
         let path = format!("sys/tools/random/{bytes}");
         let body = json!({ "format": format.name() });
         let mut v = self.request(Method::POST, &path, &[], Some(&body)).await?;
-        match v.get_mut("data").and_then(|d| d.get_mut("random_bytes")).map(Value::take) {
+        match v
+            .get_mut("data")
+            .and_then(|d| d.get_mut("random_bytes"))
+            .map(Value::take)
+        {
             Some(Value::String(s)) => Ok(SecretText::from(s)),
             _ => Err(VaultError::Decode(format!("{path}: no random_bytes"))),
         }

@@ -43,7 +43,13 @@ impl VaultClient {
         let ttl = HeaderValue::from_str(ttl)
             .map_err(|_| VaultError::Config(format!("invalid wrap TTL {ttl:?}")))?;
         let reply = self
-            .send_with_headers(Method::POST, path, &[], Some(data), &[(WRAP_TTL_HEADER, ttl)])
+            .send_with_headers(
+                Method::POST,
+                path,
+                &[],
+                Some(data),
+                &[(WRAP_TTL_HEADER, ttl)],
+            )
             .await?;
         wrap_info_of(path, check(reply.into_raw(path)?)?)
     }
@@ -70,7 +76,9 @@ impl VaultClient {
         }
         if !data.is_object() {
             // A deleted or destroyed version answers with `data: null`.
-            return Err(VaultError::Decode(format!("{api}: the secret has no data to wrap")));
+            return Err(VaultError::Decode(format!(
+                "{api}: the secret has no data to wrap"
+            )));
         }
         self.wrap(&data, ttl).await
     }
@@ -114,7 +122,10 @@ mod tests {
 
     #[test]
     fn read_paths() {
-        assert_eq!(read_path("secret/", KvVersion::V2, "a/b"), "secret/data/a/b");
+        assert_eq!(
+            read_path("secret/", KvVersion::V2, "a/b"),
+            "secret/data/a/b"
+        );
         assert_eq!(read_path("kv1", KvVersion::V1, "/x"), "kv1/x");
     }
 }

@@ -100,7 +100,9 @@ impl Mutation {
                     mount.trim_end_matches('/'),
                     path.trim_start_matches('/')
                 ));
-                let at = version.map(|v| format!(" (version {v})")).unwrap_or_default();
+                let at = version
+                    .map(|v| format!(" (version {v})"))
+                    .unwrap_or_default();
                 MutationSpec {
                     summary: format!("wrap {full}{at} for {ttl}"),
                     description: format!(

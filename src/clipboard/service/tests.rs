@@ -95,7 +95,7 @@ fn clears_after_the_timeout_when_it_still_holds_our_value() {
     assert_eq!(sys.lock().expect("lock").content.as_deref(), Some("pa55"));
     assert_eq!(c.poll(t0 + Duration::from_secs(29)), None);
     assert!(c.holding());
-    assert_eq!(c.poll(t0 + SECS_30), Some(Cleared::Cleared));
+    assert_eq!(c.poll(t0 + SECS_30), Some(ClearOutcome::Cleared));
     assert_eq!(sys.lock().expect("lock").content, None);
     assert!(!c.holding(), "our copy is dropped");
     assert_eq!(c.poll(t0 + Duration::from_secs(60)), None);
@@ -107,7 +107,7 @@ fn leaves_the_clipboard_alone_when_the_user_copied_something_else() {
     let t0 = Instant::now();
     c.copy(&text("pa55"), SECS_30, t0).expect("copied");
     sys.lock().expect("lock").content = Some("from another app".into());
-    assert_eq!(c.poll(t0 + SECS_30), Some(Cleared::Changed));
+    assert_eq!(c.poll(t0 + SECS_30), Some(ClearOutcome::Changed));
     let s = sys.lock().expect("lock");
     assert_eq!(s.content.as_deref(), Some("from another app"));
     assert_eq!(s.clears, 0);
@@ -127,7 +127,7 @@ fn a_new_copy_replaces_the_held_one_and_its_timer() {
     assert_eq!(sys.lock().expect("lock").content.as_deref(), Some("second"));
     assert_eq!(
         c.poll(t0 + Duration::from_secs(50)),
-        Some(Cleared::Cleared)
+        Some(ClearOutcome::Cleared)
     );
 }
 
@@ -135,11 +135,16 @@ fn a_new_copy_replaces_the_held_one_and_its_timer() {
 fn osc52_is_cleared_only_for_our_latest_copy() {
     let (mut c, sys, term) = service(ClipboardMode::Osc52, false);
     let t0 = Instant::now();
-    let done = c.copy(&text("tok"), Duration::from_secs(2), t0).expect("copied");
+    let done = c
+        .copy(&text("tok"), Duration::from_secs(2), t0)
+        .expect("copied");
     assert_eq!(done.backend, "OSC 52");
     assert_eq!(sys.lock().expect("lock").sets, 0, "no system clipboard");
     assert_eq!(term.lock().expect("lock").content.as_deref(), Some("tok"));
-    assert_eq!(c.poll(t0 + Duration::from_secs(2)), Some(Cleared::Cleared));
+    assert_eq!(
+        c.poll(t0 + Duration::from_secs(2)),
+        Some(ClearOutcome::Cleared)
+    );
     assert_eq!(term.lock().expect("lock").clears, 1);
 }
 
@@ -164,7 +169,10 @@ fn off_copies_nothing() {
         c.copy(&text("v"), SECS_30, Instant::now()),
         Err(ClipboardError::Off)
     );
-    assert_eq!(sys.lock().expect("lock").sets + term.lock().expect("lock").sets, 0);
+    assert_eq!(
+        sys.lock().expect("lock").sets + term.lock().expect("lock").sets,
+        0
+    );
     assert!(!c.holding());
 }
 
@@ -179,14 +187,29 @@ fn auto_uses_the_system_clipboard_only_with_a_display_and_not_over_ssh() {
     };
     let auto = ClipboardMode::Auto;
     assert!(system_wanted(auto, &env(&[("DISPLAY", ":0")])));
-    assert!(system_wanted(auto, &env(&[("WAYLAND_DISPLAY", "wayland-0")])));
+    assert!(system_wanted(
+        auto,
+        &env(&[("WAYLAND_DISPLAY", "wayland-0")])
+    ));
     assert!(!system_wanted(auto, &env(&[])));
     assert!(!system_wanted(
         auto,
-        &env(&[("DISPLAY", ":0"), ("SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22")])
+        &env(&[
+            ("DISPLAY", ":0"),
+            ("SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22")
+        ])
     ));
-    assert!(!system_wanted(auto, &env(&[("DISPLAY", ":0"), ("SSH_TTY", "/dev/pts/1")])));
-    assert!(!system_wanted(ClipboardMode::Osc52, &env(&[("DISPLAY", ":0")])));
-    assert!(!system_wanted(ClipboardMode::Off, &env(&[("DISPLAY", ":0")])));
+    assert!(!system_wanted(
+        auto,
+        &env(&[("DISPLAY", ":0"), ("SSH_TTY", "/dev/pts/1")])
+    ));
+    assert!(!system_wanted(
+        ClipboardMode::Osc52,
+        &env(&[("DISPLAY", ":0")])
+    ));
+    assert!(!system_wanted(
+        ClipboardMode::Off,
+        &env(&[("DISPLAY", ":0")])
+    ));
     assert!(system_wanted(ClipboardMode::System, &env(&[])));
 }

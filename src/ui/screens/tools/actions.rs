@@ -65,7 +65,11 @@ impl ToolsScreen {
                 let tabs = Tool::TABS;
                 let i = tabs.iter().position(|t| *t == self.tool).unwrap_or(0);
                 let n = tabs.len();
-                let next = if a == Action::FocusNext { (i + 1) % n } else { (i + n - 1) % n };
+                let next = if a == Action::FocusNext {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
                 self.switch(tabs[next]);
             }
             Action::Up if !self.editing => self.selected = self.selected.saturating_sub(1),

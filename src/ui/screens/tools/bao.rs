@@ -12,9 +12,14 @@ impl ToolsScreen {
             Tool::Lookup => "bao write sys/wrapping/lookup token=<wrapping token>".into(),
             Tool::Rewrap => "bao write sys/wrapping/rewrap token=<wrapping token>".into(),
             Tool::Random => {
-                let (bytes, format) = super::actions::parse_random(&self.line.text)
-                    .unwrap_or((crate::vault::models::tools::DEFAULT_RANDOM_BYTES, Default::default()));
-                format!("bao write sys/tools/random/{bytes} format={}", format.name())
+                let (bytes, format) = super::actions::parse_random(&self.line.text).unwrap_or((
+                    crate::vault::models::tools::DEFAULT_RANDOM_BYTES,
+                    Default::default(),
+                ));
+                format!(
+                    "bao write sys/tools/random/{bytes} format={}",
+                    format.name()
+                )
             }
             Tool::Hash => format!(
                 "bao write sys/tools/hash/{} input=<base64 of the input> format=hex",
@@ -26,9 +31,9 @@ impl ToolsScreen {
                     let mount = crate::sanitize::sanitize(t.mount.trim_end_matches('/'));
                     let path = crate::sanitize::sanitize(t.path.trim_start_matches('/'));
                     match (t.kv_version, t.version) {
-                        (KvVersion::V2, Some(v)) => format!(
-                            "bao kv get -wrap-ttl={ttl} -mount={mount} -version={v} {path}"
-                        ),
+                        (KvVersion::V2, Some(v)) => {
+                            format!("bao kv get -wrap-ttl={ttl} -mount={mount} -version={v} {path}")
+                        }
                         (KvVersion::V2, None) => {
                             format!("bao kv get -wrap-ttl={ttl} -mount={mount} {path}")
                         }

@@ -31,7 +31,10 @@ impl ToolsView<'_> {
 
     fn secret(&self, v: &SecretText) -> Span<'static> {
         if self.screen.revealed {
-            Span::styled(sanitize(v.expose()).into_owned(), self.theme.secret_revealed)
+            Span::styled(
+                sanitize(v.expose()).into_owned(),
+                self.theme.secret_revealed,
+            )
         } else {
             Span::styled(MASKED, self.theme.secret_masked)
         }
@@ -41,7 +44,10 @@ impl ToolsView<'_> {
         let s = self.screen;
         if s.tool == Tool::Share {
             let title = s.share.as_ref().map_or_else(String::new, |t| {
-                let at = t.version.map(|v| format!(" (version {v})")).unwrap_or_default();
+                let at = t
+                    .version
+                    .map(|v| format!(" (version {v})"))
+                    .unwrap_or_default();
                 format!(
                     " share {}/{}{at} as a wrapping token",
                     sanitize(t.mount.trim_end_matches('/')),
@@ -85,7 +91,9 @@ impl ToolsView<'_> {
                     Tool::Lookup => " enter shows what the token wraps, without using it",
                     Tool::Rewrap => " enter rewraps: a new token, and the old one stops working",
                     Tool::Random => " enter asks the server for random bytes",
-                    Tool::Hash => " enter hashes the text on the server (:hash ALG changes algorithm)",
+                    Tool::Hash => {
+                        " enter hashes the text on the server (:hash ALG changes algorithm)"
+                    }
                     Tool::Share => " enter wraps the secret (after confirmation)",
                 },
                 t.muted,
@@ -108,15 +116,24 @@ impl ToolsView<'_> {
                 })
                 .collect(),
             Output::Lookup(l) => vec![
-                row("creation path", Span::raw(sanitize(&l.creation_path).into_owned())),
-                row("creation time", Span::raw(sanitize(&l.creation_time).into_owned())),
+                row(
+                    "creation path",
+                    Span::raw(sanitize(&l.creation_path).into_owned()),
+                ),
+                row(
+                    "creation time",
+                    Span::raw(sanitize(&l.creation_time).into_owned()),
+                ),
                 row("TTL", Span::raw(format!("{} s", l.creation_ttl))),
             ],
             Output::Token(info) => vec![
                 row("wrapping token", self.secret(&info.token)),
                 row("accessor", Span::raw(sanitize(&info.accessor).into_owned())),
                 row("TTL", Span::raw(format!("{} s", info.ttl))),
-                row("created", Span::raw(sanitize(&info.creation_time).into_owned())),
+                row(
+                    "created",
+                    Span::raw(sanitize(&info.creation_time).into_owned()),
+                ),
                 Line::styled(
                     " shown once: copy it now; it is gone when you leave this screen",
                     t.status_warn,
@@ -169,7 +186,10 @@ impl Widget for ToolsView<'_> {
                 buf.set_stringn(field.x, field.y, &text, usize::from(field.width), style);
             }
             if s.editing {
-                buf.set_style(Rect::new(field.x.saturating_sub(1), field.y, 1, 1), Style::default());
+                buf.set_style(
+                    Rect::new(field.x.saturating_sub(1), field.y, 1, 1),
+                    Style::default(),
+                );
                 buf.set_stringn(field.x.saturating_sub(1), field.y, "›", 1, t.key_hint);
             }
         }
