@@ -306,3 +306,46 @@ fn bad_arguments_are_toasts_and_tab_cycles_the_tools() {
     assert_eq!(app.screens.len(), depth);
     assert_eq!(tools(&app).tool, Tool::Lookup);
 }
+
+#[test]
+fn the_environment_overrides_the_clipboard_mode_of_the_file() {
+    use clap::Parser;
+    use strongroom::config::{Env, parse_config, resolve};
+    let cli = strongroom::cli::Cli::parse_from(["strongroom"]);
+    let file = parse_config(
+        "[clipboard]\nmode = \"system\"\nclear_after = \"45s\"\n",
+        "c.toml",
+    )
+    .expect("valid");
+    let s = resolve(&cli, &Env::default(), Some(&file), None).expect("resolve");
+    assert_eq!(s.clipboard.mode, ClipboardMode::System);
+    assert_eq!(s.clipboard.clear_after, Duration::from_secs(45));
+    let env = Env::from_pairs(&[("STRONGROOM_CLIPBOARD", "off")]);
+    let s = resolve(&cli, &env, Some(&file), None).expect("resolve");
+    assert_eq!(s.clipboard.mode, ClipboardMode::Off);
+    assert_eq!(s.clipboard.clear_after, Duration::from_secs(45));
+    let env = Env::from_pairs(&[("STRONGROOM_CLIPBOARD", "pbcopy")]);
+    let s = resolve(&cli, &env, Some(&file), None).expect("resolve");
+    assert_eq!(
+        s.clipboard.mode,
+        ClipboardMode::System,
+        "a bad value keeps the file's"
+    );
+    assert!(
+        s.warnings.iter().any(|w| w
+            == "STRONGROOM_CLIPBOARD=pbcopy is not one of auto, system, osc52, off; using system"),
+        "{:?}",
+        s.warnings
+    );
+    // Bad file values: warnings that reach the console, defaults kept.
+    let bad = parse_config("[clipboard]\nmode = 3\n", "c.toml").expect("a warning, not an error");
+    let s = resolve(&cli, &Env::default(), Some(&bad), None).expect("resolve");
+    assert_eq!(s.clipboard, ClipboardSettings::default());
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("line 2: clipboard.mode = 3")),
+        "{:?}",
+        s.warnings
+    );
+}
