@@ -15,7 +15,12 @@ use common::tmux::Tmux;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn env_for(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str, String)> {
+fn env_for(
+    home: &std::path::Path,
+    addr: &str,
+    token: &str,
+    mode: &str,
+) -> Vec<(&'static str, String)> {
     vec![
         ("PATH", std::env::var("PATH").unwrap_or_default()),
         ("HOME", home.display().to_string()),
@@ -29,7 +34,7 @@ fn env_for(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str
             "STRONGROOM_STATE_DIR",
             home.join("state").display().to_string(),
         ),
-        ("STRONGROOM_CLIPBOARD", "osc52".into()),
+        ("STRONGROOM_CLIPBOARD", mode.into()),
         ("BAO_ADDR", addr.to_string()),
         ("BAO_TOKEN", token.to_string()),
         ("PS1", "$ ".into()),
@@ -71,7 +76,7 @@ fn an_osc52_copy_reaches_tmux_and_is_overwritten_after_clear_after() {
         "clip",
         100,
         30,
-        &env_for(home.path(), &server.addr, &server.root_token),
+        &env_for(home.path(), &server.addr, &server.root_token, "osc52"),
         home.path(),
     );
     t.run(&["set-option", "-g", "set-clipboard", "on"]);
@@ -126,4 +131,36 @@ fn an_osc52_copy_reaches_tmux_and_is_overwritten_after_clear_after() {
         "the copied value leaked into the log"
     );
     assert!(!log.contains(&server.root_token));
+}
+
+#[test]
+fn with_copying_off_nothing_reaches_the_terminal_and_a_toast_says_so() {
+    let server = DevServer::start();
+    let home = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start(
+        "clipoff",
+        100,
+        30,
+        &env_for(home.path(), &server.addr, &server.root_token, "off"),
+        home.path(),
+    );
+    t.run(&["set-option", "-g", "set-clipboard", "on"]);
+    t.type_text(&format!(
+        "{} ; echo __EXIT_$?__",
+        env!("CARGO_BIN_EXE_strongroom")
+    ));
+    t.keys(&["Enter"]);
+    let host_port = server.addr.trim_start_matches("http://");
+    t.wait_until("the node shown as active", WAIT, |s| {
+        s.contains(host_port) && s.contains("active")
+    });
+    t.type_text(":random 8 hex");
+    t.keys(&["Enter"]);
+    t.wait_for("random bytes    ••••", WAIT);
+    t.type_text("c");
+    t.wait_for("copying is off", WAIT);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(buffer(&t), "", "nothing was copied");
+    t.type_text("q");
+    t.wait_for("__EXIT_0__", WAIT);
 }
