@@ -349,3 +349,17 @@ fn the_environment_overrides_the_clipboard_mode_of_the_file() {
         s.warnings
     );
 }
+
+#[test]
+fn an_answer_for_another_tab_is_dropped() {
+    let mut app = app();
+    let (ticket, _) = tools_fetch(&app.run_command("random 4 hex"));
+    app.update(ch('e'));
+    app.update(key(KeyCode::Tab));
+    assert_eq!(tools(&app).tool, Tool::Hash);
+    app.update(Msg::Vault {
+        ticket,
+        reply: Reply::Tools(ToolsReply::Random(Ok(SecretText::from("0a0b0c0d")))),
+    });
+    assert_eq!(tools(&app).output, Output::None);
+}

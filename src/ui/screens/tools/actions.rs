@@ -170,6 +170,16 @@ impl ToolsScreen {
         let Reply::Tools(r) = reply else {
             return Vec::new();
         };
+        // An answer for another tab (the user switched while it was on its way) is dropped.
+        let for_tool = match &r {
+            ToolsReply::Unwrap(_) => Tool::Unwrap,
+            ToolsReply::Lookup(_) => Tool::Lookup,
+            ToolsReply::Random(_) => Tool::Random,
+            ToolsReply::Hash(_) => Tool::Hash,
+        };
+        if for_tool != self.tool {
+            return Vec::new();
+        }
         self.revealed = false;
         self.selected = 0;
         // The output has the focus now (reveal, copy).
