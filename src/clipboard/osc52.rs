@@ -90,6 +90,35 @@ impl Backend for Osc52 {
 mod tests {
     use super::*;
 
+    /// A terminal in memory.
+    #[derive(Clone, Default)]
+    struct Screen(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Screen {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::ErrorKind::Other)?
+                .extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_backend_writes_whole_sequences_and_cannot_read_back() {
+        let screen = Screen::default();
+        let mut b = Osc52::new(Box::new(screen.clone()), false);
+        b.set("pw").expect("written");
+        b.clear().expect("written");
+        assert!(matches!(b.read_back(), ReadBack::Unsupported));
+        let written = screen.0.lock().expect("lock").clone();
+        assert_eq!(written, b"\x1b]52;c;cHc=\x07\x1b]52;c;\x07");
+        assert!(!format!("{b:?}").contains("pw"));
+    }
+
     #[test]
     fn sequences() {
         assert_eq!(&osc52_set("hello")[..], b"\x1b]52;c;aGVsbG8=\x07");
