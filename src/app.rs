@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::cluster::ClusterState;
-use crate::command::{Command, Origin, Request, RequestKey, Ticket};
+use crate::command::{Command, Origin, Request, RequestKey, ScreenKind, Ticket};
 use crate::config::ConnectionProfile;
 use crate::event::Msg;
 use crate::input::LineInput;
@@ -26,6 +26,7 @@ use crate::theme::{Theme, ThemeRegistry};
 use crate::ui::screens::health::HealthScreen;
 use crate::ui::screens::{Screen, ScreenCtx};
 use crate::vault::cluster::{ClusterReply, ClusterRequest};
+use crate::vault::kv_area::KvReply;
 use crate::write_gate::WriteGate;
 
 pub use command_line::{COMMANDS, complete};
@@ -112,6 +113,10 @@ pub struct App {
     pub requests: Requests,
     /// Batch writes in progress.
     pub jobs: Vec<RunningJob>,
+    /// The screen whose write waits in the gate; its outcome goes back there.
+    pub write_origin: Option<ScreenKind>,
+    /// Writes sent, by ticket `seq`: the screen that asked for each.
+    pub write_owners: std::collections::BTreeMap<u64, ScreenKind>,
     pub size: (u16, u16),
     pub quit: bool,
     /// Something changed since the last draw.
@@ -144,6 +149,8 @@ impl App {
             poll: PollState::new(init.poll_interval),
             requests: Requests::default(),
             jobs: Vec::new(),
+            write_origin: None,
+            write_owners: std::collections::BTreeMap::new(),
             size: (0, 0),
             quit: false,
             dirty: true,
@@ -311,15 +318,6 @@ impl App {
             }
             (Origin::Gate, Reply::Write(outcome)) => {
                 self.jobs.retain(|j| j.ticket != ticket);
-                // The screen waiting for it shows what the write gave (a wrapping token).
-                if let Some(s) = self
-                    .screens
-                    .iter_mut()
-                    .rev()
-                    .find_map(|s| s.on_write_done(&outcome).then_some(s.kind()))
-                {
-                    tracing::debug!(screen = ?s, "write outcome shown by its screen");
-                }
                 let level = if outcome.failed() > 0 {
                     ToastLevel::Error
                 } else {
@@ -327,7 +325,25 @@ impl App {
                 };
                 self.toast(outcome.message(), level);
                 self.poll.force();
-                self.poll_now()
+                let mut out = self.poll_now();
+                // The outcome goes back to the screen that asked for the write.
+                if let Some(kind) = self.write_owners.remove(&ticket.seq) {
+                    let ctx = ScreenCtx {
+                        cluster: &self.cluster,
+                        now: self.now,
+                        body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                        namespace: self.profile.namespace.as_deref(),
+                    };
+                    let mut effects = Vec::new();
+                    if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
+                        effects = s.on_write(outcome, &ctx);
+                    }
+                    out.extend(self.apply_effects_for(kind, effects));
+                }
+                out
+            }
+            (Origin::CommandLine, Reply::Kv(KvReply::Resolved { then, result })) => {
+                self.on_resolved(then, result)
             }
             (Origin::Screen(kind), reply) => {
                 // To the screen that asked, wherever it is on the stack.
@@ -335,10 +351,23 @@ impl App {
                     cluster: &self.cluster,
                     now: self.now,
                     body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                    namespace: self.profile.namespace.as_deref(),
                 };
+                // Several screens of one kind can be on the stack (nested folders): each
+                // takes what is its own (they check what the reply is for).
                 let mut effects = Vec::new();
-                if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
-                    effects = s.on_reply(reply, &ctx);
+                let mut mine: Vec<&mut Screen> = self
+                    .screens
+                    .iter_mut()
+                    .rev()
+                    .filter(|s| s.kind() == kind)
+                    .collect();
+                let last = mine.pop();
+                for s in mine {
+                    effects.extend(s.on_reply(reply.clone(), &ctx));
+                }
+                if let Some(s) = last {
+                    effects.extend(s.on_reply(reply, &ctx));
                 }
                 self.apply_effects_for(kind, effects)
             }
@@ -368,6 +397,7 @@ impl App {
                 cluster: &self.cluster,
                 now: self.now,
                 body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                namespace: self.profile.namespace.as_deref(),
             };
             let mut effects = Vec::new();
             if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {

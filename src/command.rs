@@ -6,6 +6,7 @@
 use crate::config::ConnectionProfile;
 use crate::jobs::JobSpec;
 use crate::vault::cluster::ClusterRequest;
+use crate::vault::kv_area::KvRequest;
 use crate::vault::mounts::MountsRequest;
 use crate::write_gate::Write;
 
@@ -16,6 +17,8 @@ pub enum ScreenKind {
     Mounts,
     MountDetail,
     Tools,
+    Secrets,
+    Secret,
 }
 
 /// Who asked: the reply goes back there.
@@ -27,6 +30,8 @@ pub enum Origin {
     Screen(ScreenKind),
     /// The write gate.
     Gate,
+    /// A `:` command that needs an answer first (`:cd` resolving a path).
+    CommandLine,
 }
 
 /// One stream of requests: a newer request of the same key makes older replies obsolete.
@@ -61,6 +66,7 @@ pub enum Request {
     Cluster(ClusterRequest),
     Mounts(MountsRequest),
     Tools(crate::vault::tools::ToolsRequest),
+    Kv(KvRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,12 +3,14 @@
 
 use crate::vault::VaultError;
 use crate::vault::cluster::ClusterReply;
+use crate::vault::kv_area::KvReply;
 use crate::vault::mounts::MountsReply;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Cluster(ClusterReply),
     Mounts(MountsReply),
+    Kv(KvReply),
     Write(WriteOutcome),
     Tools(crate::vault::tools::ToolsReply),
 }
@@ -20,6 +22,8 @@ pub enum WriteResult {
     Done,
     /// A wrapping token was made (a shared secret, a rewrap): shown once by the screen.
     Wrapped(crate::vault::models::wrapping::WrapInfo),
+    /// A KV v2 write made this version.
+    Version(u64),
 }
 
 /// One item of a write.

@@ -84,7 +84,7 @@ fn field<'a>(reply: &'a ToolsReply, name: &str) -> &'a str {
 #[tokio::test]
 async fn a_shared_secret_unwraps_to_its_data_lookup_and_rewrap_kill_the_old_token() {
     let server = DevServer::start();
-    let canary = format!("CANARY-wrap-{}", std::process::id());
+    let canary = format!("strongroom-canary-wrap-{}", std::process::id());
     server.put_secret("share/db", "password", "first-version");
     server.put_secret("share/db", "password", &canary);
     let worker = worker_for(&server);
@@ -281,7 +281,7 @@ async fn read_only_mode_blocks_the_wrap() {
 #[tokio::test]
 async fn sharing_through_the_app_shows_the_token_once_and_it_unwraps() {
     let server = DevServer::start();
-    let canary = format!("CANARY-share-{}", std::process::id());
+    let canary = format!("strongroom-canary-share-{}", std::process::id());
     server.put_secret("share/app", "api_key", &canary);
     let mut app = app_for(&server, false);
     let worker = worker_for(&server);

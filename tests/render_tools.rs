@@ -95,6 +95,7 @@ fn tools_after(tool: Tool, reply: ToolsReply, actions: &[Action]) -> Screen {
         cluster: &cluster,
         now: health_fixtures::now(),
         body: ratatui::layout::Rect::new(0, 0, 100, 28),
+        namespace: None,
     };
     s.on_reply(Reply::Tools(reply), &ctx);
     for a in actions {

@@ -16,6 +16,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "ns",
         "switch namespace: :ns NAME (no name: the root namespace)",
     ),
+    (
+        "cd",
+        "open a KV path: :cd secret/apps/ (a folder), :cd secret/apps/x (a secret), :cd ..",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -163,6 +167,7 @@ impl App {
                 Vec::new()
             }
             "mounts" => self.go_to_mounts(),
+            "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
             "ns" | "namespace" => self.switch_namespace(arg),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),

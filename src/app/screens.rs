@@ -5,7 +5,8 @@ use super::{App, FALLBACK_SCREEN, Mode, ToastLevel};
 use crate::command::{Command, Origin, RequestKey, ScreenKind, Ticket};
 use crate::ui::screens::health::HealthScreen;
 use crate::ui::screens::mounts::MountsScreen;
-use crate::ui::screens::{Effect, Screen, ScreenCtx};
+use crate::ui::screens::{Effect, Screen, ScreenCtx, secrets};
+use crate::vault::kv_area::{KvRequest, OpenAs, Resolved};
 use crate::write_gate::{Submitted, Write};
 
 impl App {
@@ -37,6 +38,7 @@ impl App {
             cluster: &self.cluster,
             now: self.now,
             body: crate::ui::layout::body_area(self.size.0, self.size.1),
+            namespace: self.profile.namespace.as_deref(),
         };
         let last = self.screens.len().saturating_sub(1);
         match self.screens.get_mut(last) {
@@ -103,6 +105,69 @@ impl App {
         cmds
     }
 
+    /// `:cd PATH`: find the path's KV mount first (the answer opens it, see `on_resolved`).
+    pub(crate) fn resolve_path(&mut self, path: &str, then: OpenAs) -> Vec<Command> {
+        let path = path.trim();
+        if path.is_empty() {
+            self.toast("which path? e.g. :cd secret/apps/", ToastLevel::Info);
+            return Vec::new();
+        }
+        if path == ".." {
+            return match self.screen() {
+                Screen::Secrets(_) | Screen::Secret(_) => {
+                    let effects = self.with_screen(|s, ctx| {
+                        s.on_action(crate::action::Action::Parent, ctx)
+                            .unwrap_or_default()
+                    });
+                    self.apply_effects(effects)
+                }
+                _ => Vec::new(),
+            };
+        }
+        let Some(addr) = self.cluster.api_addr() else {
+            self.toast("no node to ask", ToastLevel::Warn);
+            return Vec::new();
+        };
+        let ticket = self
+            .requests
+            .issue(RequestKey::new(Origin::CommandLine, "resolve"), self.now);
+        vec![Command::Fetch {
+            ticket,
+            request: crate::command::Request::Kv(KvRequest::Resolve {
+                addr,
+                path: path.to_string(),
+                then,
+            }),
+        }]
+    }
+
+    /// A path of `:cd` (or another path command) is resolved: open what it names.
+    pub(crate) fn on_resolved(
+        &mut self,
+        then: OpenAs,
+        result: Result<Resolved, crate::vault::VaultError>,
+    ) -> Vec<Command> {
+        let r = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.toast(format!("cannot open that path: {e}"), ToastLevel::Warn);
+                return Vec::new();
+            }
+        };
+        let Some(addr) = self.cluster.api_addr() else {
+            return Vec::new();
+        };
+        let effects = match then {
+            OpenAs::Browse => {
+                return self.open_screen(secrets::open_path(&r.mount, r.kv, &r.path));
+            }
+            OpenAs::Versions => secrets::links::versions(addr, &r.mount, &r.path),
+            OpenAs::Edit => secrets::links::editor_edit(addr, &r.mount, r.kv, &r.path),
+            OpenAs::New => secrets::links::editor_new(addr, &r.mount, r.kv, &r.path),
+        };
+        self.apply_effects(effects)
+    }
+
     /// Back to the previous screen, as it was; false on the bottom screen.
     pub fn pop_screen(&mut self) -> bool {
         if self.screens.len() > 1 {
@@ -134,7 +199,7 @@ impl App {
                     let ticket = self.requests.issue(RequestKey::new(origin, what), self.now);
                     out.push(Command::Fetch { ticket, request });
                 }
-                Effect::Write(w) => out.extend(self.submit_write(w)),
+                Effect::Write(w) => out.extend(self.submit_write_from(Some(kind), w)),
                 Effect::Toast(text, level) => self.toast(text, level),
                 Effect::RefreshCluster => {
                     self.poll.force();
@@ -158,16 +223,24 @@ impl App {
 
     /// Every write goes through the gate: refused in read-only mode, confirmed by the user, or
     /// (a safe one) sent at once.
-    pub(crate) fn submit_write(&mut self, w: Write) -> Vec<Command> {
+    /// A write asked for by the screen `from`: its outcome goes back there.
+    pub(crate) fn submit_write_from(&mut self, from: Option<ScreenKind>, w: Write) -> Vec<Command> {
         match self.gate.submit(w) {
             Ok(Submitted::Pending) => {
                 self.mode = Mode::Confirm;
+                self.write_origin = from;
                 Vec::new()
             }
             Ok(Submitted::Go(w)) => {
                 let ticket = self.write_ticket(&w.spec().summary);
+                let seq = ticket.seq;
                 match self.gate.go(ticket, w) {
-                    Ok(cmd) => vec![cmd],
+                    Ok(cmd) => {
+                        if let Some(kind) = from {
+                            self.write_owners.insert(seq, kind);
+                        }
+                        vec![cmd]
+                    }
                     Err(e) => {
                         self.toast(e.to_string(), ToastLevel::Warn);
                         Vec::new()

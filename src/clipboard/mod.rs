@@ -23,10 +23,8 @@ use secrecy::ExposeSecret;
 
 use crate::secret::SecretString;
 
-/// Text to copy: a secret (redacted `Debug`, zeroized on drop). Equality is compared in
-/// constant time, so commands and effects that carry it can still be compared in tests.
-#[derive(Clone)]
-pub struct CopyText(SecretString);
+/// Text to copy: a secret (redacted `Debug`, zeroized on drop); see [`crate::secret::CopyText`].
+pub use crate::secret::CopyText;
 
 impl CopyText {
     pub fn new(text: SecretString) -> Self {
@@ -42,31 +40,11 @@ impl CopyText {
     }
 }
 
-impl From<SecretString> for CopyText {
-    fn from(s: SecretString) -> Self {
-        Self(s)
-    }
-}
-
 impl From<String> for CopyText {
     fn from(s: String) -> Self {
         Self(SecretString::from(s))
     }
 }
-
-impl std::fmt::Debug for CopyText {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CopyText([REDACTED])")
-    }
-}
-
-impl PartialEq for CopyText {
-    fn eq(&self, o: &Self) -> bool {
-        same_text(self.0.expose_secret(), o.0.expose_secret())
-    }
-}
-
-impl Eq for CopyText {}
 
 /// Constant-time comparison of two texts (the time depends on the lengths only).
 pub fn same_text(a: &str, b: &str) -> bool {

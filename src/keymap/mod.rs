@@ -17,6 +17,8 @@ pub enum KeyContext {
     Help,
     /// The mounts screen and a mount's configuration.
     Mounts,
+    /// The KV browser and the secret view.
+    Secrets,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
     /// The tools screen (wrapping, random, hash) and the share dialog.
@@ -24,10 +26,11 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 6] = [
+    pub const ALL: [KeyContext; 7] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
+        KeyContext::Secrets,
         KeyContext::Help,
         KeyContext::Confirm,
         KeyContext::Tools,
@@ -44,6 +47,7 @@ impl KeyContext {
             KeyContext::Health => "health",
             KeyContext::Help => "help",
             KeyContext::Mounts => "mounts",
+            KeyContext::Secrets => "secrets",
             KeyContext::Confirm => "confirm",
             KeyContext::Tools => "tools",
         }
@@ -55,7 +59,12 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 3] = [KeyContext::Health, KeyContext::Mounts, KeyContext::Tools];
+const SCREENS: [KeyContext; 4] = [
+    KeyContext::Health,
+    KeyContext::Mounts,
+    KeyContext::Secrets,
+    KeyContext::Tools,
+];
 
 mod chord;
 #[cfg(test)]

@@ -124,6 +124,7 @@ impl Worker {
                 Ok(c) => c.rewrap(token).await.map(WriteResult::Wrapped),
                 Err(e) => Err(e),
             },
+            Mutation::Kv(k) => self.kv_write_one(k).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -307,5 +308,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Cluster(r) => Reply::Cluster(worker.cluster(r).await),
         Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
         Request::Tools(r) => Reply::Tools(worker.tools(r).await),
+        Request::Kv(r) => Reply::Kv(worker.kv(r).await),
     }
 }

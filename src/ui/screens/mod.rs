@@ -5,6 +5,7 @@
 
 pub mod health;
 pub mod mounts;
+pub mod secrets;
 pub mod tools;
 
 use chrono::{DateTime, Utc};
@@ -18,12 +19,14 @@ use crate::cluster::ClusterState;
 use crate::command::{Request, ScreenKind};
 use crate::jobs::{JobEvent, JobSpec};
 use crate::keymap::KeyContext;
-use crate::reply::Reply;
+use crate::reply::{Reply, WriteOutcome};
+use crate::secret::CopyText;
 use crate::theme::Theme;
 use crate::write_gate::Write;
 
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
+use secrets::{BrowserView, SecretView, SecretViewWidget, SecretsScreen};
 use tools::ToolsScreen;
 
 /// What a screen asks of the app.
@@ -50,12 +53,21 @@ pub enum Effect {
     },
     /// Open another screen on top of this one.
     Open(Box<Screen>),
-    /// Copy a secret to the clipboard ("password of secret/x"), cleared after the configured
-    /// time; a toast counts down. Build the text with `secret.into()` from a `SecretString`.
+    /// Put text on the clipboard (cleared after a while).
     Copy {
         label: String,
-        text: crate::clipboard::CopyText,
+        text: CopyText,
     },
+}
+
+impl Effect {
+    /// Copy text that is not a secret (a command line).
+    pub fn copy(label: &str, text: String) -> Effect {
+        Effect::Copy {
+            label: label.to_string(),
+            text: CopyText::plain(text),
+        }
+    }
 }
 
 /// What a screen may read of the app's state.
@@ -64,6 +76,8 @@ pub struct ScreenCtx<'a> {
     pub now: DateTime<Utc>,
     /// The body area of the last draw, for mouse hit tests.
     pub body: Rect,
+    /// The namespace requests go to (for the equivalent `bao` commands).
+    pub namespace: Option<&'a str>,
 }
 
 /// The screens.
@@ -72,6 +86,9 @@ pub enum Screen {
     Health(HealthScreen),
     Mounts(MountsScreen),
     MountDetail(MountDetail),
+    /// One folder of a KV mount.
+    Secrets(SecretsScreen),
+    Secret(Box<SecretView>),
     Tools(ToolsScreen),
 }
 
@@ -81,6 +98,8 @@ impl Screen {
             Screen::Health(_) => ScreenKind::Health,
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
+            Screen::Secrets(_) => ScreenKind::Secrets,
+            Screen::Secret(_) => ScreenKind::Secret,
             Screen::Tools(_) => ScreenKind::Tools,
         }
     }
@@ -91,6 +110,8 @@ impl Screen {
             Screen::Health(_) => "Health screen",
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
+            Screen::Secrets(_) => "Secrets browser",
+            Screen::Secret(_) => "Secret",
             Screen::Tools(_) => "Tools screen",
         }
     }
@@ -99,6 +120,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
+            Screen::Secrets(_) | Screen::Secret(_) => KeyContext::Secrets,
             Screen::Tools(_) => KeyContext::Tools,
         }
     }
@@ -109,6 +131,8 @@ impl Screen {
             Screen::Health(_) => health::HINTS,
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
+            Screen::Secrets(_) => secrets::BROWSER_HINTS,
+            Screen::Secret(_) => secrets::SECRET_HINTS,
             Screen::Tools(s) => tools::hints(s),
         }
     }
@@ -119,6 +143,8 @@ impl Screen {
             Screen::Health(s) => s.on_action(a, ctx),
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+            Screen::Secrets(s) => s.on_action(a, ctx),
+            Screen::Secret(s) => s.on_action(a, ctx),
             Screen::Tools(s) => s.on_action(a, ctx),
         }
     }
@@ -127,6 +153,8 @@ impl Screen {
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Secrets(s) => s.on_open(ctx),
+            Screen::Secret(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -135,7 +163,11 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
+            Screen::Health(_)
+            | Screen::MountDetail(_)
+            | Screen::Secrets(_)
+            | Screen::Secret(_)
+            | Screen::Tools(_) => Vec::new(),
         }
     }
 
@@ -143,6 +175,8 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Secrets(s) => s.on_reply(reply, ctx),
+            Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Tools(s) => s.on_reply(reply),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
@@ -151,10 +185,29 @@ impl Screen {
         }
     }
 
+    /// The outcome of a write this screen asked for (after the gate and the worker).
+    pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
+        match self {
+            Screen::Secret(s) => s.on_write(&outcome, ctx),
+            Screen::Tools(s) => {
+                s.on_write_done(&outcome);
+                Vec::new()
+            }
+            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Secrets(_) => {
+                tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
+                Vec::new()
+            }
+        }
+    }
+
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Tools(_) => false,
+            Screen::Mounts(_)
+            | Screen::MountDetail(_)
+            | Screen::Secrets(_)
+            | Screen::Secret(_)
+            | Screen::Tools(_) => false,
         }
     }
 
@@ -162,6 +215,8 @@ impl Screen {
         match self {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
+            Screen::Secrets(s) => s.filter(),
+            Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) => "",
             Screen::Tools(s) => s.filter(),
         }
@@ -171,6 +226,8 @@ impl Screen {
         match self {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
+            Screen::Secrets(s) => s.set_filter(f),
+            Screen::Secret(s) => s.set_filter(f),
             Screen::MountDetail(_) | Screen::Tools(_) => {}
         }
     }
@@ -192,6 +249,19 @@ impl Screen {
             }
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
+            Screen::Secrets(s) => BrowserView {
+                screen: s,
+                theme,
+                namespace: ctx.namespace,
+            }
+            .render(area, buf),
+            Screen::Secret(s) => SecretViewWidget {
+                view: s,
+                theme,
+                now: ctx.now,
+                namespace: ctx.namespace,
+            }
+            .render(area, buf),
             Screen::Tools(s) => tools::ToolsView { screen: s, theme }.render(area, buf),
         }
     }
@@ -216,14 +286,6 @@ impl Screen {
     pub fn on_paste(&mut self, text: &str) {
         if let Screen::Tools(s) = self {
             s.on_paste(text);
-        }
-    }
-
-    /// The outcome of a write: true when this screen was waiting for it (it shows the result).
-    pub fn on_write_done(&mut self, outcome: &crate::reply::WriteOutcome) -> bool {
-        match self {
-            Screen::Tools(s) => s.on_write_done(outcome),
-            _ => false,
         }
     }
 
