@@ -74,6 +74,10 @@ actions! {
     Revert => "revert", "put the loaded values back in the editor";
     Reapply => "reapply", "re-apply your edit on the newer version (after a conflict)";
     Discard => "discard", "discard your edit and close the editor";
+    RevealOutput => "reveal_output", "show or mask the secret output (tools screen)";
+    CopyOutput => "copy_output", "copy the selected output to the clipboard (cleared after a while)";
+    CopyAllOutput => "copy_all_output", "copy all unwrapped data as JSON";
+    EditInput => "edit_input", "type into the input again";
 }
 
 #[cfg(test)]

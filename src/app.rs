@@ -3,10 +3,12 @@
 
 mod actions;
 mod command_line;
+mod copy;
 mod editor;
 mod poll;
 pub mod requests;
 mod screens;
+mod tools;
 
 use std::time::Duration;
 
@@ -29,6 +31,7 @@ use crate::vault::kv_area::KvReply;
 use crate::write_gate::WriteGate;
 
 pub use command_line::{COMMANDS, complete};
+pub use copy::CopyCountdown;
 pub use poll::PollState;
 pub use requests::Requests;
 
@@ -119,6 +122,10 @@ pub struct App {
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// Clipboard mode and clear time (the runtime sets them from the config).
+    pub clipboard: crate::clipboard::ClipboardSettings,
+    /// The last copy's countdown toast, while it runs.
+    pub copy_countdown: Option<CopyCountdown>,
 }
 
 impl App {
@@ -148,6 +155,8 @@ impl App {
             size: (0, 0),
             quit: false,
             dirty: true,
+            clipboard: crate::clipboard::ClipboardSettings::default(),
+            copy_countdown: None,
         };
         if app.themes.get(&app.theme_name).is_none() {
             let wanted = std::mem::replace(&mut app.theme_name, "default".into());
@@ -267,6 +276,7 @@ impl App {
         if self.toasts.len() != before {
             self.dirty = true;
         }
+        self.tick_copy_countdown();
         // Ages ("stale 12s", "seen 40s ago") change with time.
         if self.poll.last_sent.is_some() {
             self.dirty = true;

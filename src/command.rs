@@ -16,6 +16,7 @@ pub enum ScreenKind {
     Health,
     Mounts,
     MountDetail,
+    Tools,
     Secrets,
     Secret,
     Editor,
@@ -65,6 +66,7 @@ pub struct Ticket {
 pub enum Request {
     Cluster(ClusterRequest),
     Mounts(MountsRequest),
+    Tools(crate::vault::tools::ToolsRequest),
     Kv(KvRequest),
 }
 
@@ -95,5 +97,12 @@ pub enum Command {
     /// Replace the connection (a context switch): the runtime builds a new worker client.
     Connect {
         profile: Box<ConnectionProfile>,
+    },
+    /// Put a secret on the clipboard (the runtime's clipboard service, between draws); cleared
+    /// after `clear_after` if the clipboard still holds it. `label` says what it is, never the value.
+    Copy {
+        label: String,
+        text: crate::clipboard::CopyText,
+        clear_after: std::time::Duration,
     },
 }

@@ -5,6 +5,7 @@ pub mod addr;
 pub mod app;
 pub mod cli;
 pub mod cli_extras;
+pub mod clipboard;
 pub mod cluster;
 pub mod command;
 pub mod config;

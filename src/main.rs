@@ -123,7 +123,10 @@ fn console(
         warnings,
         now: chrono::Utc::now(),
     };
-    match runtime.block_on(strongroom::runtime::run_console(init)) {
+    match runtime.block_on(strongroom::runtime::run_console_with(
+        init,
+        settings.clipboard,
+    )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal error: {e}")),
     }

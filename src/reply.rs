@@ -12,6 +12,7 @@ pub enum Reply {
     Mounts(MountsReply),
     Kv(KvReply),
     Write(WriteOutcome),
+    Tools(crate::vault::tools::ToolsReply),
 }
 
 /// What a successful write did.
@@ -19,6 +20,8 @@ pub enum Reply {
 pub enum WriteResult {
     /// Done; nothing to hand back.
     Done,
+    /// A wrapping token was made (a shared secret, a rewrap): shown once by the screen.
+    Wrapped(crate::vault::models::wrapping::WrapInfo),
     /// A KV v2 write made this version.
     Version(u64),
 }

@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, AppInit, ToastLevel};
+use crate::clipboard::{Clipboard, ClipboardSettings, CopyText};
 use crate::command::Command;
 use crate::event::{EventTask, Msg};
 use crate::tui;
@@ -24,12 +25,23 @@ impl Drop for RestoreGuard {
     }
 }
 
-/// Run the interactive console until the user quits.
+/// Run the interactive console until the user quits, with the default clipboard settings.
 pub async fn run_console(init: AppInit) -> std::io::Result<()> {
+    run_console_with(init, ClipboardSettings::default()).await
+}
+
+/// Run the interactive console until the user quits.
+pub async fn run_console_with(
+    init: AppInit,
+    clipboard_settings: ClipboardSettings,
+) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let cancel = CancellationToken::new();
     let mut worker = start_worker(&init.profile, &tx, &cancel);
     let mut app = App::new(init);
+    app.clipboard = clipboard_settings;
+    // Owned here: copies and clears are written between draws, never inside a frame.
+    let mut clipboard = Clipboard::new(clipboard_settings);
     // Before the terminal changes: from here on a signal restores it and ends the process.
     listen_for_signals()?;
     let mut term = tui::init()?;
@@ -63,6 +75,11 @@ pub async fn run_console(init: AppInit) -> std::io::Result<()> {
                         app.toast(format!("cannot connect: {e}"), ToastLevel::Error);
                     }
                 }
+                Command::Copy {
+                    label,
+                    text,
+                    clear_after,
+                } => copy(&mut clipboard, &mut app, &label, &text, clear_after),
                 cmd @ (Command::Fetch { .. }
                 | Command::Write { .. }
                 | Command::StartJob { .. }
@@ -71,6 +88,9 @@ pub async fn run_console(init: AppInit) -> std::io::Result<()> {
                     Err(e) => app.toast(format!("not connected: {e}"), ToastLevel::Error),
                 },
             }
+        }
+        if let Some(cleared) = clipboard.poll(std::time::Instant::now()) {
+            tracing::info!(?cleared, "clipboard clear due");
         }
         if app.quit {
             break;
@@ -94,8 +114,31 @@ pub async fn run_console(init: AppInit) -> std::io::Result<()> {
         }
     }
     cancel.cancel();
+    // A copy still on the clipboard goes with the console (if it is still ours).
+    if let Some(cleared) = clipboard.clear_now() {
+        tracing::info!(?cleared, "clipboard cleared on quit");
+    }
     drop(term);
     tui::restore()
+}
+
+/// Perform a copy; a failure (or the fallback to OSC 52) is said in a toast.
+fn copy(
+    clipboard: &mut Clipboard,
+    app: &mut App,
+    label: &str,
+    text: &CopyText,
+    clear_after: Duration,
+) {
+    match clipboard.copy(text, clear_after, std::time::Instant::now()) {
+        Ok(done) => {
+            tracing::info!(label = %crate::sanitize::sanitize(label), backend = done.backend, "copied");
+            if let Some(e) = done.fell_back {
+                app.toast(format!("{e}; copied with OSC 52"), ToastLevel::Warn);
+            }
+        }
+        Err(e) => app.copy_failed(format!("copy failed: {e}")),
+    }
 }
 
 /// SIGTERM, SIGHUP and SIGINT restore the terminal and end the process with 128 + signo.

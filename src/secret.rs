@@ -22,7 +22,8 @@ impl From<SecretString> for CopyText {
 
 impl PartialEq for CopyText {
     fn eq(&self, other: &Self) -> bool {
-        self.0.expose_secret() == other.0.expose_secret()
+        // Constant time: the comparison does not tell where two secrets differ.
+        crate::clipboard::same_text(self.0.expose_secret(), other.0.expose_secret())
     }
 }
 

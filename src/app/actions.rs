@@ -43,6 +43,10 @@ impl App {
             Mode::Normal if self.screen().key_context() == KeyContext::Editor => {
                 self.on_text_screen_key(key)
             }
+            Mode::Normal if self.screen().takes_text() && crate::input::is_text_key(&key) => {
+                let effects = self.with_screen(|s, _| s.on_text_key(key));
+                self.apply_effects(effects)
+            }
             Mode::Normal => self.on_mapped_key(self.screen().key_context(), key),
         }
     }
@@ -173,6 +177,7 @@ impl App {
             }
             Action::Cancel => {
                 self.gate.cancel();
+                self.screen_mut().on_write_abandoned();
                 self.write_origin = None;
                 self.toast("cancelled", ToastLevel::Info);
                 self.mode = Mode::Normal;

@@ -35,6 +35,24 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "readonly",
         "read-only mode for this session, across contexts (`:readonly off` ends it)",
     ),
+    (
+        "tools",
+        "response wrapping and sys/tools: unwrap, lookup, rewrap, random, hash",
+    ),
+    ("unwrap", "unwrap a wrapping token (tools screen)"),
+    ("wrap-lookup", "look up a wrapping token without using it"),
+    (
+        "rewrap",
+        "rewrap a wrapping token: a new token, the old one dies",
+    ),
+    (
+        "random",
+        "random bytes from the server: :random [N] [hex|base64]",
+    ),
+    (
+        "hash",
+        "hash a text on the server: :hash [ALG] (default sha2-256)",
+    ),
     ("help", "show the key bindings"),
     ("quit", "quit strongroom (also :q)"),
 ];
@@ -163,6 +181,9 @@ impl App {
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),
+            "tools" | "unwrap" | "wrap-lookup" | "rewrap" | "random" | "hash" => {
+                self.open_tool(cmd, arg)
+            }
             "theme" => {
                 if arg.is_empty() {
                     let names = self.themes.names().join(", ");
@@ -241,7 +262,8 @@ mod tests {
             complete("ctx s", &ctx, &themes).as_deref(),
             Some("ctx staging")
         );
-        assert_eq!(complete("h", &ctx, &themes).as_deref(), Some("he"));
+        assert_eq!(complete("h", &ctx, &themes).as_deref(), Some("h"));
+        assert_eq!(complete("he", &ctx, &themes).as_deref(), Some("he"));
         assert_eq!(complete("zz", &ctx, &themes), None);
     }
 }

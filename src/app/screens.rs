@@ -225,10 +225,7 @@ impl App {
                     }
                 }
                 Effect::Open(s) => out.extend(self.open_screen(*s)),
-                Effect::Copy { label, text: _ } => self.toast(
-                    format!("copying {label}: no clipboard in this build"),
-                    ToastLevel::Warn,
-                ),
+                Effect::Copy { label, text } => out.extend(self.copy(label, text)),
                 Effect::Close => self.close_screen(kind),
                 Effect::CommandLine(text) => {
                     self.mode = Mode::Command(crate::input::LineInput::with_text(&text));
@@ -266,6 +263,7 @@ impl App {
             }
             Err(e) => {
                 self.toast(e.to_string(), ToastLevel::Warn);
+                self.screen_mut().on_write_abandoned();
                 Vec::new()
             }
         }

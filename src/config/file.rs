@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use crate::clipboard::{ClipboardMode, ClipboardSettings, parse_clear_after};
 use crate::toml_pos::{line_of, toml_error};
 
 /// The bounds of `poll_interval_secs`.
@@ -19,6 +20,22 @@ pub struct ConfigFile {
     pub poll_interval_secs: Option<u64>,
     #[serde(default)]
     pub contexts: BTreeMap<String, ContextConfig>,
+    /// `[clipboard]`: checked by [`parse_config`] into `clipboard_settings` and `warnings`.
+    pub clipboard: Option<ClipboardConfig>,
+    /// The clipboard settings of this file (defaults where a value is bad).
+    #[serde(skip)]
+    pub clipboard_settings: ClipboardSettings,
+    /// Bad values that were replaced by their defaults, each naming file, line and value.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// `[clipboard]`: `mode = "auto" | "system" | "osc52" | "off"`, `clear_after = 30` (or "2m").
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClipboardConfig {
+    pub mode: Option<toml::Spanned<toml::Value>>,
+    pub clear_after: Option<toml::Spanned<toml::Value>>,
 }
 
 /// `[contexts.NAME]`: one cluster.
@@ -71,7 +88,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, ConfigError> {
         line,
         message,
     };
-    let parsed: ConfigFile = toml::from_str(text).map_err(|e| {
+    let mut parsed: ConfigFile = toml::from_str(text).map_err(|e| {
         let (line, message) = toml_error(text, &e);
         invalid(line, message)
     })?;
@@ -88,12 +105,68 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, ConfigError> {
             ),
         ));
     }
+    check_clipboard(&mut parsed, text, file);
     Ok(parsed)
+}
+
+/// `[clipboard]` values: a bad one is a warning naming file, line and value; its default stays.
+fn check_clipboard(parsed: &mut ConfigFile, text: &str, file: &str) {
+    let Some(c) = parsed.clipboard.clone() else {
+        return;
+    };
+    let mut settings = ClipboardSettings::default();
+    if let Some(m) = &c.mode {
+        match m.get_ref().as_str().and_then(ClipboardMode::parse) {
+            Some(mode) => settings.mode = mode,
+            None => parsed.warnings.push(format!(
+                "config file {file}, line {}: clipboard.mode = {} is not one of {}; using {}",
+                line_of(text, m.span().start),
+                m.get_ref(),
+                ClipboardMode::NAMES,
+                settings.mode.name()
+            )),
+        }
+    }
+    if let Some(v) = &c.clear_after {
+        match parse_clear_after(v.get_ref()) {
+            Ok(d) => settings.clear_after = d,
+            Err(message) => parsed.warnings.push(format!(
+                "config file {file}, line {}: {message}; using {} s",
+                line_of(text, v.span().start),
+                settings.clear_after.as_secs()
+            )),
+        }
+    }
+    parsed.clipboard_settings = settings;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clipboard_values_are_checked_and_bad_ones_keep_their_defaults() {
+        let ok = parse_config(
+            "[clipboard]\nmode = \"osc52\"\nclear_after = \"2m\"\n",
+            "c.toml",
+        )
+        .expect("valid");
+        assert_eq!(ok.clipboard_settings.mode, ClipboardMode::Osc52);
+        assert_eq!(ok.clipboard_settings.clear_after.as_secs(), 120);
+        assert!(ok.warnings.is_empty());
+        let bad = parse_config("[clipboard]\nmode = \"clip\"\nclear_after = 0\n", "c.toml")
+            .expect("bad values are warnings");
+        assert_eq!(bad.clipboard_settings, ClipboardSettings::default());
+        assert_eq!(
+            bad.warnings,
+            [
+                "config file c.toml, line 2: clipboard.mode = \"clip\" is not one of auto, system, osc52, off; using auto",
+                "config file c.toml, line 3: clipboard.clear_after = 0 is not a duration from 1 s to 1 h (e.g. 30 or \"2m\"); using 30 s",
+            ]
+        );
+        let e = parse_config("[clipboard]\ncolour = 1\n", "c.toml").expect_err("unknown key");
+        assert!(e.to_string().contains("line 2"), "{e}");
+    }
 
     #[test]
     fn type_errors_name_the_key() {

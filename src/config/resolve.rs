@@ -27,6 +27,8 @@ pub struct Settings {
     pub poll_interval: Duration,
     pub config_path: PathBuf,
     pub warnings: Vec<String>,
+    /// `[clipboard]` of the config file, `STRONGROOM_CLIPBOARD` over its mode.
+    pub clipboard: crate::clipboard::ClipboardSettings,
 }
 
 /// Read the config file (a missing default file means defaults; a missing `--config` file is an
@@ -275,6 +277,9 @@ pub fn resolve(
         });
     }
 
+    warnings.extend(file.warnings.iter().cloned());
+    let clipboard = clipboard_settings(file, env, &mut warnings);
+
     let mut contexts = Vec::new();
     for (n, c) in &file.contexts {
         if Some(n) == selected.as_ref() {
@@ -294,5 +299,29 @@ pub fn resolve(
         poll_interval: Duration::from_secs(secs),
         config_path: PathBuf::new(),
         warnings,
+        clipboard,
     })
+}
+
+/// The file's clipboard settings with `STRONGROOM_CLIPBOARD` over the mode (a bad value is a
+/// warning and keeps the file's mode).
+fn clipboard_settings(
+    file: &ConfigFile,
+    env: &Env,
+    warnings: &mut Vec<String>,
+) -> crate::clipboard::ClipboardSettings {
+    use crate::clipboard::{ClipboardMode, ENV_MODE};
+    let mut s = file.clipboard_settings;
+    if let Some(v) = env.get(ENV_MODE).filter(|v| !v.trim().is_empty()) {
+        match ClipboardMode::parse(&v) {
+            Some(m) => s.mode = m,
+            None => warnings.push(format!(
+                "{ENV_MODE}={} is not one of {}; using {}",
+                crate::sanitize::sanitize(&v),
+                ClipboardMode::NAMES,
+                s.mode.name()
+            )),
+        }
+    }
+    s
 }

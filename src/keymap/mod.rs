@@ -25,10 +25,12 @@ pub enum KeyContext {
     Editor,
     /// The secret editor's questions (discard? / conflict).
     EditorPrompt,
+    /// The tools screen (wrapping, random, hash) and the share dialog.
+    Tools,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 8] = [
+    pub const ALL: [KeyContext; 9] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -37,6 +39,7 @@ impl KeyContext {
         KeyContext::Confirm,
         KeyContext::Editor,
         KeyContext::EditorPrompt,
+        KeyContext::Tools,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -55,6 +58,7 @@ impl KeyContext {
             KeyContext::Confirm => "confirm",
             KeyContext::Editor => "editor",
             KeyContext::EditorPrompt => "editor_prompt",
+            KeyContext::Tools => "tools",
         }
     }
 
@@ -64,7 +68,12 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 3] = [KeyContext::Health, KeyContext::Mounts, KeyContext::Secrets];
+const SCREENS: [KeyContext; 4] = [
+    KeyContext::Health,
+    KeyContext::Mounts,
+    KeyContext::Secrets,
+    KeyContext::Tools,
+];
 
 mod chord;
 #[cfg(test)]

@@ -244,6 +244,19 @@ impl VaultClient {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<BytesReply, VaultError> {
+        self.send_with_headers(method, path, query, body, &[]).await
+    }
+
+    /// As [`VaultClient::send`], with extra headers (`X-Vault-Wrap-TTL`). An extra
+    /// `X-Vault-Token` (a wrapping token to unwrap) replaces the settings' token.
+    pub async fn send_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        headers: &[(&'static str, HeaderValue)],
+    ) -> Result<BytesReply, VaultError> {
         let url = format!(
             "{}/v1/{}",
             self.addr,
@@ -253,8 +266,14 @@ impl VaultClient {
         if !query.is_empty() {
             req = req.query(query);
         }
-        if let Some(token) = &self.settings.token {
+        let own_token = headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(TOKEN_HEADER));
+        if let Some(token) = self.settings.token.as_ref().filter(|_| !own_token) {
             req = req.header(TOKEN_HEADER, token_header(token)?);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, v.clone());
         }
         if let Some(ns) = &self.settings.namespace {
             req = req.header("X-Vault-Namespace", ns);

@@ -13,7 +13,9 @@ pub mod models;
 pub mod mounts;
 pub mod raft;
 pub mod sys;
+pub mod tools;
 pub mod worker;
+pub mod wrapping;
 
 pub use client::{ClientSettings, VaultClient};
 pub use error::VaultError;

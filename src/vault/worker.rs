@@ -106,6 +106,24 @@ impl Worker {
                 Ok(c) => c.step_down().await.map(|()| WriteResult::Done),
                 Err(e) => Err(e),
             },
+            Mutation::WrapSecret {
+                addr,
+                mount,
+                kv_version,
+                path,
+                version,
+                ttl,
+            } => match self.client(addr) {
+                Ok(c) => c
+                    .wrap_kv_secret(mount, *kv_version, path, *version, ttl)
+                    .await
+                    .map(WriteResult::Wrapped),
+                Err(e) => Err(e),
+            },
+            Mutation::Rewrap { addr, token } => match self.client(addr) {
+                Ok(c) => c.rewrap(token).await.map(WriteResult::Wrapped),
+                Err(e) => Err(e),
+            },
             Mutation::Kv(k) => self.kv_write_one(k).await,
         };
         match &result {
@@ -245,7 +263,7 @@ impl WorkerHandle {
                     t.cancel();
                 }
             }
-            Command::Quit | Command::Suspend | Command::Connect { .. } => {}
+            Command::Quit | Command::Suspend | Command::Connect { .. } | Command::Copy { .. } => {}
         }
     }
 
@@ -289,6 +307,7 @@ async fn read(worker: &Worker, request: Request) -> Reply {
     match request {
         Request::Cluster(r) => Reply::Cluster(worker.cluster(r).await),
         Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
+        Request::Tools(r) => Reply::Tools(worker.tools(r).await),
         Request::Kv(r) => Reply::Kv(worker.kv(r).await),
     }
 }

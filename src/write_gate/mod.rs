@@ -21,6 +21,21 @@ pub enum Mutation {
     SealNode { addr: String },
     /// `PUT sys/step-down` on the active node.
     StepDown { addr: String },
+    /// Read a KV secret (in the worker) and wrap its data in a single-use token
+    /// (`sys/wrapping/wrap`, `ttl` as "3600s"); the outcome carries the wrap info.
+    WrapSecret {
+        addr: String,
+        mount: String,
+        kv_version: crate::vault::models::kv::KvVersion,
+        path: String,
+        version: Option<u64>,
+        ttl: String,
+    },
+    /// `sys/wrapping/rewrap`: a new token for the same data; the old one stops working.
+    Rewrap {
+        addr: String,
+        token: crate::vault::models::wrapping::SecretText,
+    },
     /// A KV write (secrets, versions, metadata).
     Kv(kv::KvMutation),
 }
@@ -76,6 +91,43 @@ impl Mutation {
                 risk: Risk::Confirm,
                 item: shown(host_port(addr)),
                 batch_words: ("step down", "node"),
+            },
+            Mutation::WrapSecret {
+                mount,
+                path,
+                version,
+                ttl,
+                ..
+            } => {
+                let full = shown(&format!(
+                    "{}/{}",
+                    mount.trim_end_matches('/'),
+                    path.trim_start_matches('/')
+                ));
+                let at = version
+                    .map(|v| format!(" (version {v})"))
+                    .unwrap_or_default();
+                MutationSpec {
+                    summary: format!("wrap {full}{at} for {ttl}"),
+                    description: format!(
+                        "Read {full}{at} and wrap its data in a single-use token that expires \
+                         after {ttl}. Whoever holds the token can read the secret once."
+                    ),
+                    name: "wrapping a secret",
+                    risk: Risk::Confirm,
+                    item: full,
+                    batch_words: ("wrap", "secret"),
+                }
+            }
+            Mutation::Rewrap { .. } => MutationSpec {
+                summary: "rewrap a wrapping token".into(),
+                description: "Rewrap the wrapping token: a new token holds the same data and \
+                              the old one stops working."
+                    .into(),
+                name: "rewrapping a token",
+                risk: Risk::Confirm,
+                item: "wrapping token".into(),
+                batch_words: ("rewrap", "token"),
             },
             Mutation::Kv(k) => k.spec(),
         }

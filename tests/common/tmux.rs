@@ -53,7 +53,8 @@ impl Tmux {
         t
     }
 
-    fn run(&self, args: &[&str]) -> String {
+    /// Run a tmux command on this session's server (`show-buffer`, `set-option -g …`).
+    pub fn run(&self, args: &[&str]) -> String {
         let out = Command::new(tmux_path())
             .args(["-L", &self.socket])
             .args(args)

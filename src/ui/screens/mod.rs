@@ -7,6 +7,7 @@ pub mod editor;
 pub mod health;
 pub mod mounts;
 pub mod secrets;
+pub mod tools;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -27,6 +28,7 @@ use crate::write_gate::Write;
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
 use secrets::{BrowserView, SecretView, SecretViewWidget, SecretsScreen};
+use tools::ToolsScreen;
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +95,7 @@ pub enum Screen {
     Secrets(SecretsScreen),
     Secret(Box<SecretView>),
     Editor(Box<editor::EditorScreen>),
+    Tools(ToolsScreen),
 }
 
 impl Screen {
@@ -104,6 +107,7 @@ impl Screen {
             Screen::Secrets(_) => ScreenKind::Secrets,
             Screen::Secret(_) => ScreenKind::Secret,
             Screen::Editor(_) => ScreenKind::Editor,
+            Screen::Tools(_) => ScreenKind::Tools,
         }
     }
 
@@ -116,6 +120,7 @@ impl Screen {
             Screen::Secrets(_) => "Secrets browser",
             Screen::Secret(_) => "Secret",
             Screen::Editor(_) => "Secret editor",
+            Screen::Tools(_) => "Tools screen",
         }
     }
 
@@ -125,6 +130,7 @@ impl Screen {
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
             Screen::Secrets(_) | Screen::Secret(_) => KeyContext::Secrets,
             Screen::Editor(s) => s.key_context(),
+            Screen::Tools(_) => KeyContext::Tools,
         }
     }
 
@@ -137,6 +143,7 @@ impl Screen {
             Screen::Secrets(_) => secrets::BROWSER_HINTS,
             Screen::Secret(_) => secrets::SECRET_HINTS,
             Screen::Editor(s) => s.hints(),
+            Screen::Tools(s) => tools::hints(s),
         }
     }
 
@@ -149,6 +156,7 @@ impl Screen {
             Screen::Secrets(s) => s.on_action(a, ctx),
             Screen::Secret(s) => s.on_action(a, ctx),
             Screen::Editor(s) => s.on_action(a),
+            Screen::Tools(s) => s.on_action(a, ctx),
         }
     }
 
@@ -159,7 +167,7 @@ impl Screen {
             Screen::Secrets(s) => s.on_open(ctx),
             Screen::Secret(s) => s.on_open(ctx),
             Screen::Editor(s) => s.on_open(),
-            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
 
@@ -171,7 +179,8 @@ impl Screen {
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
             | Screen::Secret(_)
-            | Screen::Editor(_) => Vec::new(),
+            | Screen::Editor(_)
+            | Screen::Tools(_) => Vec::new(),
         }
     }
 
@@ -182,6 +191,7 @@ impl Screen {
             Screen::Secrets(s) => s.on_reply(reply, ctx),
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
+            Screen::Tools(s) => s.on_reply(reply),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -194,6 +204,10 @@ impl Screen {
         match self {
             Screen::Secret(s) => s.on_write(&outcome, ctx),
             Screen::Editor(s) => s.on_write(outcome),
+            Screen::Tools(s) => {
+                s.on_write_done(&outcome);
+                Vec::new()
+            }
             Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Secrets(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
@@ -208,15 +222,16 @@ impl Screen {
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
             | Screen::Secret(_)
-            | Screen::Editor(_) => false,
+            | Screen::Editor(_)
+            | Screen::Tools(_) => false,
         }
     }
 
-    /// A key for a screen that is a text input (its key context takes typed keys; see
-    /// `App::on_text_screen_key`).
+    /// A key for a screen that takes typed text (the editor; the tools screen's input).
     pub fn on_text_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match self {
             Screen::Editor(s) => s.on_text_key(key),
+            Screen::Tools(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -225,6 +240,10 @@ impl Screen {
     pub fn on_paste(&mut self, text: &str) -> bool {
         match self {
             Screen::Editor(s) => s.on_paste(text),
+            Screen::Tools(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -236,6 +255,7 @@ impl Screen {
             Screen::Secrets(s) => s.filter(),
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) => "",
+            Screen::Tools(s) => s.filter(),
         }
     }
 
@@ -245,7 +265,7 @@ impl Screen {
             Screen::Mounts(s) => s.set_filter(f),
             Screen::Secrets(s) => s.set_filter(f),
             Screen::Secret(s) => s.set_filter(f),
-            Screen::MountDetail(_) | Screen::Editor(_) => {}
+            Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) => {}
         }
     }
 
@@ -280,6 +300,22 @@ impl Screen {
             }
             .render(area, buf),
             Screen::Editor(s) => s.render(theme, area, buf),
+            Screen::Tools(s) => tools::ToolsView { screen: s, theme }.render(area, buf),
+        }
+    }
+
+    /// Typing goes to the screen's input (printable and editing keys, and pastes).
+    pub fn takes_text(&self) -> bool {
+        match self {
+            Screen::Tools(s) => s.takes_text(),
+            _ => false,
+        }
+    }
+
+    /// The gate refused or the user cancelled a write: screens waiting for one stop waiting.
+    pub fn on_write_abandoned(&mut self) {
+        if let Screen::Tools(s) = self {
+            s.write_abandoned();
         }
     }
 }

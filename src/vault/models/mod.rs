@@ -9,3 +9,5 @@ pub mod metrics;
 pub mod mounts;
 pub mod raft;
 pub mod sys;
+pub mod tools;
+pub mod wrapping;

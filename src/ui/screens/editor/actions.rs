@@ -382,7 +382,7 @@ impl EditorScreen {
             Ok(r) => {
                 let text = match r {
                     WriteResult::Version(n) => format!("saved {path} as v{n}"),
-                    WriteResult::Done => format!("saved {path}"),
+                    _ => format!("saved {path}"),
                 };
                 let mut out = vec![Effect::Toast(text, ToastLevel::Info)];
                 out.extend(self.close());

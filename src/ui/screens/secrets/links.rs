@@ -50,6 +50,13 @@ pub fn share(
     path: &str,
     version: Option<u64>,
 ) -> Vec<Effect> {
-    let _ = (addr, mount, kv, path, version);
-    not_yet("sharing")
+    vec![Effect::Open(Box::new(
+        crate::ui::screens::tools::share_screen(
+            addr,
+            mount.to_string(),
+            kv,
+            path.to_string(),
+            version,
+        ),
+    ))]
 }
