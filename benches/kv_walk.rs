@@ -335,7 +335,10 @@ async fn token_with(root: &VaultClient, name: &str, hcl: &str) -> String {
 async fn our_walk(addr: &str, token: &str) -> (Duration, usize, WalkMode, u64, usize) {
     let c = client(addr, token);
     let mut spec = WalkSpec::new("secret/", KvVersion::V2, "bench");
-    if let Some(n) = std::env::var("KV_WALK_OURS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(n) = std::env::var("KV_WALK_OURS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         spec.concurrency = n;
     }
     let cancel = CancellationToken::new();

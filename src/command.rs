@@ -15,6 +15,7 @@ pub enum ScreenKind {
     Health,
     Mounts,
     MountDetail,
+    Search,
 }
 
 /// Who asked: the reply goes back there.

@@ -16,6 +16,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "ns",
         "switch namespace: :ns NAME (no name: the root namespace)",
     ),
+    (
+        "search",
+        "search secret paths: :search PATTERN (here, or every KV mount) or :search PATH PATTERN (a case-insensitive regex)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -145,6 +149,16 @@ impl App {
                 Vec::new()
             }
             "mounts" => self.go_to_mounts(),
+            "search" | "find" => {
+                let here = self.screen().location();
+                match crate::ui::screens::search::SearchScreen::from_command(arg, here) {
+                    Ok(s) => self.open_screen(crate::ui::screens::Screen::Search(s)),
+                    Err(msg) => {
+                        self.toast(msg, ToastLevel::Warn);
+                        Vec::new()
+                    }
+                }
+            }
             "ns" | "namespace" => self.switch_namespace(arg),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),

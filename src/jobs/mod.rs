@@ -5,6 +5,7 @@
 //! always sent), so a fast producer can never flood the UI loop; bulk results travel as owned
 //! batches.
 
+pub mod search;
 pub mod throttle;
 pub mod walk;
 
@@ -24,6 +25,16 @@ pub enum JobSpec {
         /// `secret/`.
         mount: String,
         kv_version: KvVersion,
+    },
+    /// Search secret paths matching `pattern` (a case-insensitive regex, see `jobs::search`)
+    /// below `prefix` of each mount, one mount after the other; results as `Partial` batches.
+    SearchSecrets {
+        addr: String,
+        /// `(mount, kv_version)`, e.g. `("secret/", V2)`.
+        mounts: Vec<(String, KvVersion)>,
+        /// The folder below each mount (`""` for the whole mount).
+        prefix: String,
+        pattern: String,
     },
 }
 
@@ -66,4 +77,12 @@ pub enum JobEvent {
     /// Finished, with the final counters.
     Done(JobProgress),
     Failed(VaultError),
+    /// Structured counters or results of one kind of job (a search's per-mount counters).
+    Report(Box<JobReport>),
+}
+
+/// What `JobEvent::Report` carries, by kind of job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobReport {
+    Search(search::SearchProgress),
 }

@@ -45,6 +45,24 @@ pub async fn run(
                 Err(e) => JobEvent::Failed(e),
             }
         }
+        JobSpec::SearchSecrets {
+            addr,
+            mounts,
+            prefix,
+            pattern,
+        } => {
+            let client = match worker.client(&addr) {
+                Ok(c) => c,
+                Err(e) => return JobEvent::Failed(e),
+            };
+            let run = crate::jobs::search::SearchRun {
+                mounts,
+                prefix,
+                pattern,
+                mode: crate::jobs::walk::WalkMode::Auto,
+            };
+            crate::jobs::search::run_search(&client, &run, cancel, emit).await
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod health;
 pub mod mounts;
+pub mod search;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::MouseEvent;
@@ -23,6 +24,7 @@ use crate::write_gate::Write;
 
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
+use search::{SearchScreen, SearchView};
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +66,7 @@ pub enum Screen {
     Health(HealthScreen),
     Mounts(MountsScreen),
     MountDetail(MountDetail),
+    Search(SearchScreen),
 }
 
 impl Screen {
@@ -72,6 +75,7 @@ impl Screen {
             Screen::Health(_) => ScreenKind::Health,
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
+            Screen::Search(_) => ScreenKind::Search,
         }
     }
 
@@ -81,6 +85,7 @@ impl Screen {
             Screen::Health(_) => "Health screen",
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
+            Screen::Search(_) => "Search",
         }
     }
 
@@ -88,6 +93,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
+            Screen::Search(_) => KeyContext::Search,
         }
     }
 
@@ -97,6 +103,7 @@ impl Screen {
             Screen::Health(_) => health::HINTS,
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
+            Screen::Search(_) => search::HINTS,
         }
     }
 
@@ -106,6 +113,16 @@ impl Screen {
             Screen::Health(s) => s.on_action(a, ctx),
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+            Screen::Search(s) => s.on_action(a, ctx),
+        }
+    }
+
+    /// Where the user is, as a search scope (`secret/apps/`): `:search PATTERN` searches here;
+    /// `None` searches every KV mount.
+    pub fn location(&self) -> Option<String> {
+        match self {
+            Screen::MountDetail(d) if d.mount.kv_version.is_some() => Some(d.mount.path.clone()),
+            _ => None,
         }
     }
 
@@ -113,6 +130,7 @@ impl Screen {
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Search(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -121,6 +139,7 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
+            Screen::Search(s) => s.on_job(what, event, ctx),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -129,6 +148,7 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Search(s) => s.on_reply(reply, ctx),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -139,7 +159,7 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) => false,
+            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Search(_) => false,
         }
     }
 
@@ -147,6 +167,7 @@ impl Screen {
         match self {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
+            Screen::Search(s) => s.filter(),
             Screen::MountDetail(_) => "",
         }
     }
@@ -155,6 +176,7 @@ impl Screen {
         match self {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
+            Screen::Search(s) => s.set_filter(f),
             Screen::MountDetail(_) => {}
         }
     }
@@ -176,6 +198,7 @@ impl Screen {
             }
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
+            Screen::Search(s) => SearchView { screen: s, theme }.render(area, buf),
         }
     }
 }
