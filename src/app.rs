@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::cluster::ClusterState;
-use crate::command::{Command, Origin, Request, RequestKey, Ticket};
+use crate::command::{Command, Origin, Request, RequestKey, ScreenKind, Ticket};
 use crate::config::ConnectionProfile;
 use crate::event::Msg;
 use crate::input::LineInput;
@@ -109,6 +109,10 @@ pub struct App {
     pub requests: Requests,
     /// Batch writes in progress.
     pub jobs: Vec<RunningJob>,
+    /// The screen whose write waits in the gate; its outcome goes back there.
+    pub write_origin: Option<ScreenKind>,
+    /// Writes sent, by ticket `seq`: the screen that asked for each.
+    pub write_owners: std::collections::BTreeMap<u64, ScreenKind>,
     pub size: (u16, u16),
     pub quit: bool,
     /// Something changed since the last draw.
@@ -137,6 +141,8 @@ impl App {
             poll: PollState::new(init.poll_interval),
             requests: Requests::default(),
             jobs: Vec::new(),
+            write_origin: None,
+            write_owners: std::collections::BTreeMap::new(),
             size: (0, 0),
             quit: false,
             dirty: true,
@@ -308,7 +314,21 @@ impl App {
                 };
                 self.toast(outcome.message(), level);
                 self.poll.force();
-                self.poll_now()
+                let mut out = self.poll_now();
+                // The outcome goes back to the screen that asked for the write.
+                if let Some(kind) = self.write_owners.remove(&ticket.seq) {
+                    let ctx = ScreenCtx {
+                        cluster: &self.cluster,
+                        now: self.now,
+                        body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                    };
+                    let mut effects = Vec::new();
+                    if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
+                        effects = s.on_write(outcome, &ctx);
+                    }
+                    out.extend(self.apply_effects_for(kind, effects));
+                }
+                out
             }
             (Origin::Screen(kind), reply) => {
                 // To the screen that asked, wherever it is on the stack.

@@ -6,6 +6,7 @@
 use crate::config::ConnectionProfile;
 use crate::jobs::JobSpec;
 use crate::vault::cluster::ClusterRequest;
+use crate::vault::kv_area::KvRequest;
 use crate::vault::mounts::MountsRequest;
 use crate::write_gate::Write;
 
@@ -60,6 +61,7 @@ pub struct Ticket {
 pub enum Request {
     Cluster(ClusterRequest),
     Mounts(MountsRequest),
+    Kv(KvRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

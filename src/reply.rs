@@ -3,12 +3,14 @@
 
 use crate::vault::VaultError;
 use crate::vault::cluster::ClusterReply;
+use crate::vault::kv_area::KvReply;
 use crate::vault::mounts::MountsReply;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Cluster(ClusterReply),
     Mounts(MountsReply),
+    Kv(KvReply),
     Write(WriteOutcome),
 }
 
@@ -17,6 +19,8 @@ pub enum Reply {
 pub enum WriteResult {
     /// Done; nothing to hand back.
     Done,
+    /// A KV v2 write made this version.
+    Version(u64),
 }
 
 /// One item of a write.

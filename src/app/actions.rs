@@ -170,6 +170,7 @@ impl App {
             }
             Action::Cancel => {
                 self.gate.cancel();
+                self.write_origin = None;
                 self.toast("cancelled", ToastLevel::Info);
                 self.mode = Mode::Normal;
                 Vec::new()
@@ -181,9 +182,13 @@ impl App {
                     .map(|p| p.spec.summary.clone())
                     .unwrap_or_default();
                 let ticket = self.write_ticket(&summary);
+                let seq = ticket.seq;
                 match self.gate.confirm(ticket) {
                     Ok(cmd) => {
                         self.mode = Mode::Normal;
+                        if let Some(kind) = self.write_origin.take() {
+                            self.write_owners.insert(seq, kind);
+                        }
                         vec![cmd]
                     }
                     Err(e) => {

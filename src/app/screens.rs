@@ -134,7 +134,7 @@ impl App {
                     let ticket = self.requests.issue(RequestKey::new(origin, what), self.now);
                     out.push(Command::Fetch { ticket, request });
                 }
-                Effect::Write(w) => out.extend(self.submit_write(w)),
+                Effect::Write(w) => out.extend(self.submit_write_from(Some(kind), w)),
                 Effect::Toast(text, level) => self.toast(text, level),
                 Effect::RefreshCluster => {
                     self.poll.force();
@@ -157,16 +157,24 @@ impl App {
 
     /// Every write goes through the gate: refused in read-only mode, confirmed by the user, or
     /// (a safe one) sent at once.
-    pub(crate) fn submit_write(&mut self, w: Write) -> Vec<Command> {
+    /// A write asked for by the screen `from`: its outcome goes back there.
+    pub(crate) fn submit_write_from(&mut self, from: Option<ScreenKind>, w: Write) -> Vec<Command> {
         match self.gate.submit(w) {
             Ok(Submitted::Pending) => {
                 self.mode = Mode::Confirm;
+                self.write_origin = from;
                 Vec::new()
             }
             Ok(Submitted::Go(w)) => {
                 let ticket = self.write_ticket(&w.spec().summary);
+                let seq = ticket.seq;
                 match self.gate.go(ticket, w) {
-                    Ok(cmd) => vec![cmd],
+                    Ok(cmd) => {
+                        if let Some(kind) = from {
+                            self.write_owners.insert(seq, kind);
+                        }
+                        vec![cmd]
+                    }
                     Err(e) => {
                         self.toast(e.to_string(), ToastLevel::Warn);
                         Vec::new()

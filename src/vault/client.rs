@@ -244,7 +244,11 @@ impl VaultClient {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<BytesReply, VaultError> {
-        let url = format!("{}/v1/{}", self.addr, path.trim_start_matches('/'));
+        let url = format!(
+            "{}/v1/{}",
+            self.addr,
+            encode_path(path.trim_start_matches('/'))
+        );
         let mut req = self.http.request(method, &url);
         if !query.is_empty() {
             req = req.query(query);
@@ -346,6 +350,24 @@ impl VaultClient {
     }
 }
 
+/// A path as it goes into the URL: every byte but `A-Z a-z 0-9 - . _ ~ /` percent-encoded, so a
+/// secret named `a?b#c` or `a b` reaches the server as that name (the server decodes the path).
+pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/');
+    if path.bytes().all(plain) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() * 3);
+    for b in path.bytes() {
+        if plain(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Turn a raw answer into its body or a typed error.
 pub fn check(raw: RawResponse) -> Result<Value, VaultError> {
     let status = StatusCode::from_u16(raw.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -393,6 +415,16 @@ fn install_crypto_provider() {
 mod tests {
     use super::*;
     use crate::secret::token_from;
+
+    #[test]
+    fn paths_are_percent_encoded_but_slashes_kept() {
+        assert_eq!(encode_path("secret/data/apps/x"), "secret/data/apps/x");
+        assert_eq!(
+            encode_path("secret/data/a b?c#d%"),
+            "secret/data/a%20b%3Fc%23d%25"
+        );
+        assert_eq!(encode_path("kv/é"), "kv/%C3%A9");
+    }
 
     #[test]
     fn token_header_is_sensitive_and_hidden_from_debug() {

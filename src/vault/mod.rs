@@ -6,6 +6,8 @@ pub mod cluster;
 pub mod error;
 pub mod jobs;
 pub mod kv;
+pub mod kv_area;
+pub mod kv_secret;
 pub mod metrics;
 pub mod models;
 pub mod mounts;

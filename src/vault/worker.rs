@@ -106,6 +106,7 @@ impl Worker {
                 Ok(c) => c.step_down().await.map(|()| WriteResult::Done),
                 Err(e) => Err(e),
             },
+            Mutation::Kv(k) => self.kv_write_one(k).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -288,5 +289,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
     match request {
         Request::Cluster(r) => Reply::Cluster(worker.cluster(r).await),
         Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
+        Request::Kv(r) => Reply::Kv(worker.kv(r).await),
     }
 }

@@ -3,6 +3,8 @@
 //! one mutation or a batch (one confirmation for N items, the count in the typed phrase). Each
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
+pub mod kv;
+
 use crate::command::{Command, Ticket};
 use crate::input::LineInput;
 use crate::sanitize::sanitize;
@@ -19,6 +21,8 @@ pub enum Mutation {
     SealNode { addr: String },
     /// `PUT sys/step-down` on the active node.
     StepDown { addr: String },
+    /// A KV write (secrets, versions, metadata).
+    Kv(kv::KvMutation),
 }
 
 /// How much confirmation a write needs.
@@ -73,6 +77,7 @@ impl Mutation {
                 item: shown(host_port(addr)),
                 batch_words: ("step down", "node"),
             },
+            Mutation::Kv(k) => k.spec(),
         }
     }
 
@@ -182,7 +187,7 @@ fn host_port(addr: &str) -> &str {
 }
 
 /// An address for a description: sanitised, at most `DESCRIBED_ADDR_MAX` characters.
-fn shown(addr: &str) -> String {
+pub(crate) fn shown(addr: &str) -> String {
     let s = sanitize(addr);
     if s.chars().count() <= DESCRIBED_ADDR_MAX {
         return s.into_owned();
@@ -193,7 +198,7 @@ fn shown(addr: &str) -> String {
 }
 
 /// The printable ASCII characters of `s` (no spaces), at most `PHRASE_ADDR_MAX` of them.
-fn typeable(s: &str) -> String {
+pub(crate) fn typeable(s: &str) -> String {
     s.chars()
         .filter(char::is_ascii_graphic)
         .take(PHRASE_ADDR_MAX)

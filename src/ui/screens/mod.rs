@@ -18,7 +18,7 @@ use crate::cluster::ClusterState;
 use crate::command::{Request, ScreenKind};
 use crate::jobs::{JobEvent, JobSpec};
 use crate::keymap::KeyContext;
-use crate::reply::Reply;
+use crate::reply::{Reply, WriteOutcome};
 use crate::theme::Theme;
 use crate::write_gate::Write;
 
@@ -151,6 +151,17 @@ impl Screen {
             Screen::Search(s) => s.on_reply(reply, ctx),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The outcome of a write this screen asked for (after the gate and the worker).
+    pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
+        let _ = ctx;
+        match self {
+            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) => {
+                tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
         }

@@ -3,6 +3,8 @@
 pub mod ceremony;
 pub mod cluster;
 pub mod kv;
+pub mod kv_diff;
+pub mod kv_secret;
 pub mod metrics;
 pub mod mounts;
 pub mod raft;
