@@ -40,9 +40,11 @@ fn collect(events: Vec<JobEvent>, end: JobEvent) -> Outcome {
                 batches += 1;
                 found.extend(b);
             }
-            JobEvent::Report(r) => match *r {
-                JobReport::Search(p) => last = p,
-            },
+            JobEvent::Report(r) => {
+                if let JobReport::Search(p) = *r {
+                    last = p;
+                }
+            }
             other => panic!("unexpected event before the end: {other:?}"),
         }
     }

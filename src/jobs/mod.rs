@@ -5,6 +5,7 @@
 //! always sent), so a fast producer can never flood the UI loop; bulk results travel as owned
 //! batches.
 
+pub mod copy;
 pub mod search;
 pub mod throttle;
 pub mod walk;
@@ -35,6 +36,15 @@ pub enum JobSpec {
         /// The folder below each mount (`""` for the whole mount).
         prefix: String,
         pattern: String,
+    },
+    /// The dry run of a copy or move: walk the sources and read metadata (never a value);
+    /// the plan comes back as `JobReport::CopyPlan` (see `jobs::copy`).
+    PlanCopy {
+        addr: String,
+        /// One path (a secret or a folder), or several secrets.
+        sources: Vec<String>,
+        /// The target path or folder.
+        dst: String,
     },
 }
 
@@ -85,4 +95,5 @@ pub enum JobEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobReport {
     Search(search::SearchProgress),
+    CopyPlan(copy::CopyPlan),
 }

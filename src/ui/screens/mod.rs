@@ -160,7 +160,7 @@ impl Screen {
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
         let _ = ctx;
         match self {
-            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) => {
+            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Search(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }

@@ -228,9 +228,11 @@ impl SearchScreen {
         }
         match event {
             JobEvent::Partial(batch) => self.add_results(batch),
-            JobEvent::Report(r) => match *r {
-                JobReport::Search(p) => self.progress = p,
-            },
+            JobEvent::Report(r) => {
+                if let JobReport::Search(p) = *r {
+                    self.progress = p;
+                }
+            }
             JobEvent::Progress(_) => {}
             JobEvent::Done(_) => self.phase = Phase::Done,
             JobEvent::Failed(e) => {
