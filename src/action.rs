@@ -55,6 +55,7 @@ actions! {
     SealAll => "seal_all", "seal every configured unsealed node, as one batch (typed confirmation)";
     Confirm => "confirm", "confirm the write (a typed one when the phrase matches)";
     Cancel => "cancel", "cancel the write";
+    Mark => "mark", "mark or unmark the selected row (search results to copy with :cp DST)";
 }
 
 #[cfg(test)]

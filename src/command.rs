@@ -17,6 +17,7 @@ pub enum ScreenKind {
     Mounts,
     MountDetail,
     Search,
+    Copy,
 }
 
 /// Who asked: the reply goes back there.

@@ -3,6 +3,7 @@
 //! [`Effect`]s that `App` turns into commands. `App` keeps them on a navigation stack, so `esc`
 //! comes back to a screen with its cursor and filter as they were.
 
+pub mod copy;
 pub mod health;
 pub mod mounts;
 pub mod search;
@@ -22,6 +23,7 @@ use crate::reply::{Reply, WriteOutcome};
 use crate::theme::Theme;
 use crate::write_gate::Write;
 
+use copy::{CopyScreen, CopyView};
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
 use search::{SearchScreen, SearchView};
@@ -67,6 +69,7 @@ pub enum Screen {
     Mounts(MountsScreen),
     MountDetail(MountDetail),
     Search(SearchScreen),
+    Copy(CopyScreen),
 }
 
 impl Screen {
@@ -76,6 +79,7 @@ impl Screen {
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
             Screen::Search(_) => ScreenKind::Search,
+            Screen::Copy(_) => ScreenKind::Copy,
         }
     }
 
@@ -86,6 +90,8 @@ impl Screen {
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
             Screen::Search(_) => "Search",
+            Screen::Copy(c) if c.delete_source => "Move secrets",
+            Screen::Copy(_) => "Copy secrets",
         }
     }
 
@@ -93,7 +99,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
-            Screen::Search(_) => KeyContext::Search,
+            Screen::Search(_) | Screen::Copy(_) => KeyContext::Search,
         }
     }
 
@@ -104,6 +110,7 @@ impl Screen {
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
             Screen::Search(_) => search::HINTS,
+            Screen::Copy(_) => copy::HINTS,
         }
     }
 
@@ -114,6 +121,7 @@ impl Screen {
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
             Screen::Search(s) => s.on_action(a, ctx),
+            Screen::Copy(s) => s.on_action(a, ctx),
         }
     }
 
@@ -131,6 +139,7 @@ impl Screen {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
             Screen::Search(s) => s.on_open(ctx),
+            Screen::Copy(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -140,6 +149,7 @@ impl Screen {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
             Screen::Search(s) => s.on_job(what, event, ctx),
+            Screen::Copy(s) => s.on_job(what, event, ctx),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -149,7 +159,7 @@ impl Screen {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
             Screen::Search(s) => s.on_reply(reply, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) => {
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
@@ -160,6 +170,7 @@ impl Screen {
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
         let _ = ctx;
         match self {
+            Screen::Copy(s) => s.on_write(outcome),
             Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Search(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
@@ -170,7 +181,9 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Search(_) => false,
+            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Search(_) | Screen::Copy(_) => {
+                false
+            }
         }
     }
 
@@ -179,6 +192,7 @@ impl Screen {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
             Screen::Search(s) => s.filter(),
+            Screen::Copy(_) => "",
             Screen::MountDetail(_) => "",
         }
     }
@@ -188,6 +202,7 @@ impl Screen {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
             Screen::Search(s) => s.set_filter(f),
+            Screen::Copy(_) => {}
             Screen::MountDetail(_) => {}
         }
     }
@@ -210,6 +225,7 @@ impl Screen {
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
             Screen::Search(s) => SearchView { screen: s, theme }.render(area, buf),
+            Screen::Copy(s) => CopyView { screen: s, theme }.render(area, buf),
         }
     }
 }

@@ -119,6 +119,7 @@ impl SearchScreen {
                 return Some(effects);
             }
             Action::Select => return Some(self.open_selected()),
+            Action::Mark => self.toggle_mark(),
             // `esc` stops a running search first; the app handles it otherwise.
             Action::Back if self.running() => return Some(self.cancel()),
             _ => return None,

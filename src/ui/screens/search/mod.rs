@@ -62,6 +62,8 @@ pub struct SearchScreen {
     /// Indices into `results` that pass the filter (kept up to date as results arrive).
     shown: Vec<usize>,
     selected: usize,
+    /// Marked results (indices into `results`), to copy with `:cp DST`.
+    marked: std::collections::BTreeSet<usize>,
 }
 
 impl SearchScreen {
@@ -78,6 +80,7 @@ impl SearchScreen {
             filter: String::new(),
             shown: Vec::new(),
             selected: 0,
+            marked: Default::default(),
         }
     }
 
@@ -162,6 +165,39 @@ impl SearchScreen {
             .collect();
         self.filter = f;
         self.selected = 0;
+    }
+
+    /// `space`: mark or unmark the selected result.
+    pub fn toggle_mark(&mut self) {
+        if let Some(&i) = self.shown.get(self.selected()) {
+            if !self.marked.remove(&i) {
+                self.marked.insert(i);
+            }
+        }
+    }
+
+    /// Is the `i`-th shown result marked?
+    pub fn is_marked(&self, i: usize) -> bool {
+        self.shown.get(i).is_some_and(|r| self.marked.contains(r))
+    }
+
+    pub fn marked_count(&self) -> usize {
+        self.marked.len()
+    }
+
+    /// The marked results, or the selected one when none is marked (for `:cp DST`).
+    pub fn marked_or_selected(&self) -> Vec<String> {
+        if self.marked.is_empty() {
+            return self
+                .selected_path()
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+        }
+        self.marked
+            .iter()
+            .filter_map(|&i| self.results.get(i).cloned())
+            .collect()
     }
 
     fn move_selection(&mut self, delta: isize) {

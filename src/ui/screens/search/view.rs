@@ -93,6 +93,12 @@ impl Widget for SearchView<'_> {
             ),
             t.muted,
         )];
+        if s.marked_count() > 0 {
+            title.push(Span::styled(
+                format!("· {} marked (:cp DST copies them) ", s.marked_count()),
+                t.key_hint,
+            ));
+        }
         if !s.filter().is_empty() {
             title.push(Span::styled(
                 format!("· filter \"{}\" ", sanitize(s.filter())),
@@ -168,7 +174,11 @@ impl Widget for SearchView<'_> {
         let lines: Vec<Line> = (offset..(offset + visible).min(total))
             .filter_map(|i| {
                 let path = s.shown(i)?;
-                let text = table::fit(&sanitize(path), width);
+                let mark = if s.is_marked(i) { "● " } else { "  " };
+                let text = format!(
+                    "{mark}{}",
+                    table::fit(&sanitize(path), width.saturating_sub(2))
+                );
                 let style = if i == selected { t.selection } else { t.text };
                 Some(Line::styled(format!("{text:<width$}"), style))
             })
