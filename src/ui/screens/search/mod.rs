@@ -169,10 +169,10 @@ impl SearchScreen {
 
     /// `space`: mark or unmark the selected result.
     pub fn toggle_mark(&mut self) {
-        if let Some(&i) = self.shown.get(self.selected()) {
-            if !self.marked.remove(&i) {
-                self.marked.insert(i);
-            }
+        if let Some(&i) = self.shown.get(self.selected())
+            && !self.marked.remove(&i)
+        {
+            self.marked.insert(i);
         }
     }
 
