@@ -24,6 +24,7 @@ use crate::theme::{Theme, ThemeRegistry};
 use crate::ui::screens::health::HealthScreen;
 use crate::ui::screens::{Screen, ScreenCtx};
 use crate::vault::cluster::{ClusterReply, ClusterRequest};
+use crate::vault::kv_area::KvReply;
 use crate::write_gate::WriteGate;
 
 pub use command_line::{COMMANDS, complete};
@@ -321,6 +322,7 @@ impl App {
                         cluster: &self.cluster,
                         now: self.now,
                         body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                        namespace: self.profile.namespace.as_deref(),
                     };
                     let mut effects = Vec::new();
                     if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
@@ -330,16 +332,32 @@ impl App {
                 }
                 out
             }
+            (Origin::CommandLine, Reply::Kv(KvReply::Resolved { then, result })) => {
+                self.on_resolved(then, result)
+            }
             (Origin::Screen(kind), reply) => {
                 // To the screen that asked, wherever it is on the stack.
                 let ctx = ScreenCtx {
                     cluster: &self.cluster,
                     now: self.now,
                     body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                    namespace: self.profile.namespace.as_deref(),
                 };
+                // Several screens of one kind can be on the stack (nested folders): each
+                // takes what is its own (they check what the reply is for).
                 let mut effects = Vec::new();
-                if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
-                    effects = s.on_reply(reply, &ctx);
+                let mut mine: Vec<&mut Screen> = self
+                    .screens
+                    .iter_mut()
+                    .rev()
+                    .filter(|s| s.kind() == kind)
+                    .collect();
+                let last = mine.pop();
+                for s in mine {
+                    effects.extend(s.on_reply(reply.clone(), &ctx));
+                }
+                if let Some(s) = last {
+                    effects.extend(s.on_reply(reply, &ctx));
                 }
                 self.apply_effects_for(kind, effects)
             }
@@ -369,6 +387,7 @@ impl App {
                 cluster: &self.cluster,
                 now: self.now,
                 body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                namespace: self.profile.namespace.as_deref(),
             };
             let mut effects = Vec::new();
             if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {

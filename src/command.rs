@@ -18,6 +18,8 @@ pub enum ScreenKind {
     MountDetail,
     Search,
     Copy,
+    Secrets,
+    Secret,
 }
 
 /// Who asked: the reply goes back there.
@@ -29,6 +31,8 @@ pub enum Origin {
     Screen(ScreenKind),
     /// The write gate.
     Gate,
+    /// A `:` command that needs an answer first (`:cd` resolving a path).
+    CommandLine,
 }
 
 /// One stream of requests: a newer request of the same key makes older replies obsolete.

@@ -3,6 +3,35 @@
 
 pub use secrecy::{ExposeSecret, SecretString};
 
+/// Text for the clipboard (a value, a whole secret, a command): redacted `Debug`, zeroized on
+/// drop; compared by content (tests compare effects).
+#[derive(Clone)]
+pub struct CopyText(pub SecretString);
+
+impl CopyText {
+    pub fn plain(s: String) -> CopyText {
+        CopyText(SecretString::from(s))
+    }
+}
+
+impl From<SecretString> for CopyText {
+    fn from(s: SecretString) -> CopyText {
+        CopyText(s)
+    }
+}
+
+impl PartialEq for CopyText {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for CopyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CopyText([REDACTED])")
+    }
+}
+
 /// A Vault/OpenBao token.
 pub type Token = SecretString;
 

@@ -247,12 +247,14 @@ fn search_a_folder_finishes_and_enter_opens_the_mount() {
     });
     assert_eq!(search(&app).phase, Phase::Done);
     // esc on a finished search goes back at once.
-    app.update(key(KeyCode::Enter));
+    // enter opens the result in the secrets browser's secret view (which asks for its data).
+    let cmds = app.update(key(KeyCode::Enter));
     assert!(
-        matches!(app.screen(), Screen::MountDetail(d) if d.mount.path == "secret/"),
+        matches!(app.screen(), Screen::Secret(v) if v.mount == "secret/" && v.path == "apps/a/prod" && v.kv == KvVersion::V2),
         "{}",
         app.screen().title()
     );
+    assert!(!cmds.is_empty(), "the secret view asks for its metadata");
     app.update(key(KeyCode::Esc));
     // ctrl-r searches again: a new mount list request.
     let cmds = app.update(Msg::Key(KeyEvent::new(

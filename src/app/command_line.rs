@@ -28,6 +28,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "mv",
         "move secrets with all versions: :mv SRC DST (sources deleted after every copy is verified)",
     ),
+    (
+        "cd",
+        "open a KV path: :cd secret/apps/ (a folder), :cd secret/apps/x (a secret), :cd ..",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -180,6 +184,7 @@ impl App {
                     }
                 }
             }
+            "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
             "ns" | "namespace" => self.switch_namespace(arg),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),

@@ -5,7 +5,8 @@ use super::{App, FALLBACK_SCREEN, Mode, ToastLevel};
 use crate::command::{Command, Origin, RequestKey, ScreenKind, Ticket};
 use crate::ui::screens::health::HealthScreen;
 use crate::ui::screens::mounts::MountsScreen;
-use crate::ui::screens::{Effect, Screen, ScreenCtx};
+use crate::ui::screens::{Effect, Screen, ScreenCtx, secrets};
+use crate::vault::kv_area::{KvRequest, OpenAs, Resolved};
 use crate::write_gate::{Submitted, Write};
 
 impl App {
@@ -37,6 +38,7 @@ impl App {
             cluster: &self.cluster,
             now: self.now,
             body: crate::ui::layout::body_area(self.size.0, self.size.1),
+            namespace: self.profile.namespace.as_deref(),
         };
         let last = self.screens.len().saturating_sub(1);
         match self.screens.get_mut(last) {
@@ -103,6 +105,69 @@ impl App {
         cmds
     }
 
+    /// `:cd PATH`: find the path's KV mount first (the answer opens it, see `on_resolved`).
+    pub(crate) fn resolve_path(&mut self, path: &str, then: OpenAs) -> Vec<Command> {
+        let path = path.trim();
+        if path.is_empty() {
+            self.toast("which path? e.g. :cd secret/apps/", ToastLevel::Info);
+            return Vec::new();
+        }
+        if path == ".." {
+            return match self.screen() {
+                Screen::Secrets(_) | Screen::Secret(_) => {
+                    let effects = self.with_screen(|s, ctx| {
+                        s.on_action(crate::action::Action::Parent, ctx)
+                            .unwrap_or_default()
+                    });
+                    self.apply_effects(effects)
+                }
+                _ => Vec::new(),
+            };
+        }
+        let Some(addr) = self.cluster.api_addr() else {
+            self.toast("no node to ask", ToastLevel::Warn);
+            return Vec::new();
+        };
+        let ticket = self
+            .requests
+            .issue(RequestKey::new(Origin::CommandLine, "resolve"), self.now);
+        vec![Command::Fetch {
+            ticket,
+            request: crate::command::Request::Kv(KvRequest::Resolve {
+                addr,
+                path: path.to_string(),
+                then,
+            }),
+        }]
+    }
+
+    /// A path of `:cd` (or another path command) is resolved: open what it names.
+    pub(crate) fn on_resolved(
+        &mut self,
+        then: OpenAs,
+        result: Result<Resolved, crate::vault::VaultError>,
+    ) -> Vec<Command> {
+        let r = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.toast(format!("cannot open that path: {e}"), ToastLevel::Warn);
+                return Vec::new();
+            }
+        };
+        let Some(addr) = self.cluster.api_addr() else {
+            return Vec::new();
+        };
+        let effects = match then {
+            OpenAs::Browse => {
+                return self.open_screen(secrets::open_path(&r.mount, r.kv, &r.path));
+            }
+            OpenAs::Versions => secrets::links::versions(addr, &r.mount, &r.path),
+            OpenAs::Edit => secrets::links::editor_edit(addr, &r.mount, r.kv, &r.path),
+            OpenAs::New => secrets::links::editor_new(addr, &r.mount, r.kv, &r.path),
+        };
+        self.apply_effects(effects)
+    }
+
     /// Back to the previous screen, as it was; false on the bottom screen.
     pub fn pop_screen(&mut self) -> bool {
         if self.screens.len() > 1 {
@@ -150,6 +215,10 @@ impl App {
                     }
                 }
                 Effect::Open(s) => out.extend(self.open_screen(*s)),
+                Effect::Copy { label, text: _ } => self.toast(
+                    format!("copying {label}: no clipboard in this build"),
+                    ToastLevel::Warn,
+                ),
             }
         }
         out

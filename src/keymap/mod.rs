@@ -19,16 +19,19 @@ pub enum KeyContext {
     Mounts,
     /// The search screen.
     Search,
+    /// The KV browser and the secret view.
+    Secrets,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 6] = [
+    pub const ALL: [KeyContext; 7] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
         KeyContext::Search,
+        KeyContext::Secrets,
         KeyContext::Help,
         KeyContext::Confirm,
     ];
@@ -45,6 +48,7 @@ impl KeyContext {
             KeyContext::Help => "help",
             KeyContext::Mounts => "mounts",
             KeyContext::Search => "search",
+            KeyContext::Secrets => "secrets",
             KeyContext::Confirm => "confirm",
         }
     }
@@ -55,7 +59,12 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 3] = [KeyContext::Health, KeyContext::Mounts, KeyContext::Search];
+const SCREENS: [KeyContext; 4] = [
+    KeyContext::Health,
+    KeyContext::Mounts,
+    KeyContext::Search,
+    KeyContext::Secrets,
+];
 
 mod chord;
 #[cfg(test)]

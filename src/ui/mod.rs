@@ -26,6 +26,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         cluster: &app.cluster,
         now: app.now,
         body: parts.body,
+        namespace: app.profile.namespace.as_deref(),
     };
     app.screen().render(&ctx, theme, parts.body, buf);
     chrome::render_footer(app, parts.footer, buf);

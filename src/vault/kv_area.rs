@@ -45,6 +45,36 @@ pub enum KvRequest {
     },
     /// `sys/capabilities-self` for API paths.
     Capabilities { addr: String, paths: Vec<String> },
+    /// Where `secret/apps/x` lives: its KV mount and version, and whether it is a folder (a
+    /// LIST of `x/` finds keys) or a secret. For `:cd` and the other path commands.
+    Resolve {
+        addr: String,
+        path: String,
+        then: OpenAs,
+    },
+}
+
+/// What to open once a path is resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenAs {
+    /// The browser at a folder, or the secret view.
+    Browse,
+    /// The versions and metadata of a secret.
+    Versions,
+    /// The editor on a secret.
+    Edit,
+    /// The editor on a new secret.
+    New,
+}
+
+/// A resolved path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// `secret/`.
+    pub mount: String,
+    pub kv: KvVersion,
+    /// Relative to the mount; a folder ends in `/` ("" for the mount itself).
+    pub path: String,
 }
 
 /// What the KV area answers; each answer names what it was for.
@@ -72,6 +102,10 @@ pub enum KvReply {
     Capabilities {
         paths: Vec<String>,
         result: Result<Capabilities, VaultError>,
+    },
+    Resolved {
+        then: OpenAs,
+        result: Result<Resolved, VaultError>,
     },
 }
 
@@ -147,6 +181,13 @@ impl Worker {
                 };
                 KvReply::Capabilities { paths, result }
             }
+            KvRequest::Resolve { addr, path, then } => {
+                let result = match self.client(&addr) {
+                    Ok(c) => resolve(&c, &path, then).await,
+                    Err(e) => Err(e),
+                };
+                KvReply::Resolved { then, result }
+            }
         }
     }
 
@@ -155,6 +196,46 @@ impl Worker {
         let c = self.client(m.addr())?;
         kv_write_with(&c, m).await
     }
+}
+
+/// Find the KV mount of `path` and whether the rest is a folder.
+pub async fn resolve(c: &VaultClient, path: &str, then: OpenAs) -> Result<Resolved, VaultError> {
+    let path = path.trim().trim_start_matches('/');
+    let mount = super::mounts::find_secret_mount(c, path).await?;
+    let kv = mount
+        .kv_version
+        .and_then(KvVersion::from_number)
+        .ok_or_else(|| {
+            VaultError::Config(format!(
+                "{} is a {} engine, not KV",
+                crate::sanitize::sanitize(&mount.path),
+                crate::sanitize::sanitize(&mount.mount_type)
+            ))
+        })?;
+    let rest = path
+        .strip_prefix(mount.path.as_str())
+        .or_else(|| path.strip_prefix(mount.path.trim_end_matches('/')))
+        .unwrap_or("")
+        .trim_start_matches('/')
+        .to_string();
+    // A name without a trailing `/` is a folder if listing it finds keys (browsing only).
+    let rest = if then == OpenAs::Browse && !rest.is_empty() && !rest.ends_with('/') {
+        match c
+            .with_reply_limit(KV_REPLY_LIMIT)
+            .kv_list(&mount.path, kv, &format!("{rest}/"))
+            .await
+        {
+            Ok(keys) if !keys.is_empty() => format!("{rest}/"),
+            _ => rest,
+        }
+    } else {
+        rest
+    };
+    Ok(Resolved {
+        mount: mount.path,
+        kv,
+        path: rest,
+    })
 }
 
 /// Perform a KV mutation with this client.

@@ -7,6 +7,7 @@ pub mod copy;
 pub mod health;
 pub mod mounts;
 pub mod search;
+pub mod secrets;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::MouseEvent;
@@ -20,6 +21,7 @@ use crate::command::{Request, ScreenKind};
 use crate::jobs::{JobEvent, JobSpec};
 use crate::keymap::KeyContext;
 use crate::reply::{Reply, WriteOutcome};
+use crate::secret::CopyText;
 use crate::theme::Theme;
 use crate::write_gate::Write;
 
@@ -27,6 +29,7 @@ use copy::{CopyScreen, CopyView};
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
 use search::{SearchScreen, SearchView};
+use secrets::{BrowserView, SecretView, SecretViewWidget, SecretsScreen};
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +55,21 @@ pub enum Effect {
     },
     /// Open another screen on top of this one.
     Open(Box<Screen>),
+    /// Put text on the clipboard (cleared after a while).
+    Copy {
+        label: String,
+        text: CopyText,
+    },
+}
+
+impl Effect {
+    /// Copy text that is not a secret (a command line).
+    pub fn copy(label: &str, text: String) -> Effect {
+        Effect::Copy {
+            label: label.to_string(),
+            text: CopyText::plain(text),
+        }
+    }
 }
 
 /// What a screen may read of the app's state.
@@ -60,6 +78,8 @@ pub struct ScreenCtx<'a> {
     pub now: DateTime<Utc>,
     /// The body area of the last draw, for mouse hit tests.
     pub body: Rect,
+    /// The namespace requests go to (for the equivalent `bao` commands).
+    pub namespace: Option<&'a str>,
 }
 
 /// The screens.
@@ -70,6 +90,9 @@ pub enum Screen {
     MountDetail(MountDetail),
     Search(SearchScreen),
     Copy(CopyScreen),
+    /// One folder of a KV mount.
+    Secrets(SecretsScreen),
+    Secret(Box<SecretView>),
 }
 
 impl Screen {
@@ -80,6 +103,8 @@ impl Screen {
             Screen::MountDetail(_) => ScreenKind::MountDetail,
             Screen::Search(_) => ScreenKind::Search,
             Screen::Copy(_) => ScreenKind::Copy,
+            Screen::Secrets(_) => ScreenKind::Secrets,
+            Screen::Secret(_) => ScreenKind::Secret,
         }
     }
 
@@ -92,6 +117,8 @@ impl Screen {
             Screen::Search(_) => "Search",
             Screen::Copy(c) if c.delete_source => "Move secrets",
             Screen::Copy(_) => "Copy secrets",
+            Screen::Secrets(_) => "Secrets browser",
+            Screen::Secret(_) => "Secret",
         }
     }
 
@@ -100,6 +127,7 @@ impl Screen {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
             Screen::Search(_) | Screen::Copy(_) => KeyContext::Search,
+            Screen::Secrets(_) | Screen::Secret(_) => KeyContext::Secrets,
         }
     }
 
@@ -111,6 +139,8 @@ impl Screen {
             Screen::MountDetail(_) => mounts::detail_hints(),
             Screen::Search(_) => search::HINTS,
             Screen::Copy(_) => copy::HINTS,
+            Screen::Secrets(_) => secrets::BROWSER_HINTS,
+            Screen::Secret(_) => secrets::SECRET_HINTS,
         }
     }
 
@@ -122,6 +152,8 @@ impl Screen {
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
             Screen::Search(s) => s.on_action(a, ctx),
             Screen::Copy(s) => s.on_action(a, ctx),
+            Screen::Secrets(s) => s.on_action(a, ctx),
+            Screen::Secret(s) => s.on_action(a, ctx),
         }
     }
 
@@ -130,6 +162,7 @@ impl Screen {
     pub fn location(&self) -> Option<String> {
         match self {
             Screen::MountDetail(d) if d.mount.kv_version.is_some() => Some(d.mount.path.clone()),
+            Screen::Secrets(s) => Some(s.full_path()),
             _ => None,
         }
     }
@@ -140,6 +173,8 @@ impl Screen {
             Screen::Mounts(s) => s.on_open(ctx),
             Screen::Search(s) => s.on_open(ctx),
             Screen::Copy(s) => s.on_open(ctx),
+            Screen::Secrets(s) => s.on_open(ctx),
+            Screen::Secret(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -150,7 +185,9 @@ impl Screen {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
             Screen::Search(s) => s.on_job(what, event, ctx),
             Screen::Copy(s) => s.on_job(what, event, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Secrets(_) | Screen::Secret(_) => {
+                Vec::new()
+            }
         }
     }
 
@@ -159,6 +196,8 @@ impl Screen {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
             Screen::Search(s) => s.on_reply(reply, ctx),
+            Screen::Secrets(s) => s.on_reply(reply, ctx),
+            Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -168,10 +207,14 @@ impl Screen {
 
     /// The outcome of a write this screen asked for (after the gate and the worker).
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
-        let _ = ctx;
         match self {
             Screen::Copy(s) => s.on_write(outcome),
-            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Search(_) => {
+            Screen::Secret(s) => s.on_write(&outcome, ctx),
+            Screen::Health(_)
+            | Screen::Mounts(_)
+            | Screen::MountDetail(_)
+            | Screen::Secrets(_)
+            | Screen::Search(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
@@ -181,9 +224,12 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Search(_) | Screen::Copy(_) => {
-                false
-            }
+            Screen::Mounts(_)
+            | Screen::MountDetail(_)
+            | Screen::Secrets(_)
+            | Screen::Secret(_)
+            | Screen::Search(_)
+            | Screen::Copy(_) => false,
         }
     }
 
@@ -193,6 +239,8 @@ impl Screen {
             Screen::Mounts(s) => s.filter(),
             Screen::Search(s) => s.filter(),
             Screen::Copy(_) => "",
+            Screen::Secrets(s) => s.filter(),
+            Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) => "",
         }
     }
@@ -203,6 +251,8 @@ impl Screen {
             Screen::Mounts(s) => s.set_filter(f),
             Screen::Search(s) => s.set_filter(f),
             Screen::Copy(_) => {}
+            Screen::Secrets(s) => s.set_filter(f),
+            Screen::Secret(s) => s.set_filter(f),
             Screen::MountDetail(_) => {}
         }
     }
@@ -226,6 +276,19 @@ impl Screen {
             Screen::MountDetail(s) => s.render(theme, area, buf),
             Screen::Search(s) => SearchView { screen: s, theme }.render(area, buf),
             Screen::Copy(s) => CopyView { screen: s, theme }.render(area, buf),
+            Screen::Secrets(s) => BrowserView {
+                screen: s,
+                theme,
+                namespace: ctx.namespace,
+            }
+            .render(area, buf),
+            Screen::Secret(s) => SecretViewWidget {
+                view: s,
+                theme,
+                now: ctx.now,
+                namespace: ctx.namespace,
+            }
+            .render(area, buf),
         }
     }
 }

@@ -20,6 +20,7 @@ pub const HINTS: &[Action] = &[
     Action::CommandLine,
     Action::Filter,
     Action::Select,
+    Action::Describe,
     Action::Refresh,
     Action::Back,
     Action::Quit,
@@ -59,6 +60,21 @@ impl MountsScreen {
                 return Some(effects);
             }
             Action::Select => {
+                return Some(match self.selected_mount() {
+                    Some(m) => match m.kv_version.and_then(KvVersion::from_number) {
+                        Some(kv) if m.kind == MountKind::Secret => {
+                            vec![Effect::Open(Box::new(Screen::Secrets(
+                                crate::ui::screens::secrets::SecretsScreen::new(&m.path, kv, ""),
+                            )))]
+                        }
+                        _ => vec![Effect::Open(Box::new(Screen::MountDetail(
+                            MountDetail::new(m.clone()),
+                        )))],
+                    },
+                    None => Vec::new(),
+                });
+            }
+            Action::Describe => {
                 return Some(match self.selected_mount() {
                     Some(m) => vec![Effect::Open(Box::new(Screen::MountDetail(
                         MountDetail::new(m.clone()),

@@ -170,6 +170,10 @@ fn detail_line(m: &Mount, s: &MountsScreen, t: &Theme) -> Line<'static> {
         Some(Count::Running(_)) => parts.push("esc cancels the count".into()),
         _ => {}
     }
-    parts.push("enter: configuration".into());
+    parts.push(if m.kind == MountKind::Secret && m.kv_version.is_some() {
+        "enter: browse · d: configuration".into()
+    } else {
+        "enter: configuration".into()
+    });
     Line::styled(parts.join(" · "), t.muted)
 }

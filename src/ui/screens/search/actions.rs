@@ -1,6 +1,6 @@
 //! What the search screen does: ask for the mount list, start the search job on the mounts in
 //! scope, take results and counters as they arrive, cancel with `esc`, search again with
-//! `ctrl-r`, open a result with `enter`.
+//! `ctrl-r`, open a result in the secrets browser with `enter`.
 
 use super::{Phase, SearchScope, SearchScreen};
 use crate::action::Action;
@@ -10,7 +10,7 @@ use crate::jobs::search::SearchProgress;
 use crate::jobs::{JobEvent, JobReport, JobSpec};
 use crate::reply::Reply;
 use crate::sanitize::sanitize;
-use crate::ui::screens::{Effect, Screen, ScreenCtx};
+use crate::ui::screens::{Effect, ScreenCtx};
 use crate::vault::VaultError;
 use crate::vault::models::kv::KvVersion;
 use crate::vault::models::mounts::{MountKind, MountList};
@@ -148,25 +148,18 @@ impl SearchScreen {
         effects
     }
 
-    /// `enter`: open the selected result (its mount's configuration until the KV browser
-    /// lands).
+    /// `enter`: open the selected result in the secrets browser (the secret view).
     fn open_selected(&self) -> Vec<Effect> {
         let Some(path) = self.selected_path() else {
             return Vec::new();
         };
-        let Some((mount, _version)) = self.mount_of(path) else {
+        let Some((mount, version)) = self.mount_of(path) else {
             return Vec::new();
         };
-        let found = self
-            .mount_list
-            .as_ref()
-            .and_then(|l| l.mounts.iter().find(|m| m.path == mount));
-        match found {
-            Some(m) => vec![Effect::Open(Box::new(Screen::MountDetail(
-                crate::ui::screens::mounts::MountDetail::new(m.clone()),
-            )))],
-            None => Vec::new(),
-        }
+        let rel = path.get(mount.len()..).unwrap_or_default();
+        vec![Effect::Open(Box::new(
+            crate::ui::screens::secrets::open_secret(&mount, version, rel),
+        ))]
     }
 
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
