@@ -367,6 +367,9 @@ fn render_done() {
     ]);
     let mut s = screen(Phase::Done, p, 8);
     s.set_filter("00".into());
+    // A marked result (space), for `:cp DST`.
+    s.toggle_mark();
+    assert_eq!(s.marked_count(), 1);
     snap("search_done_filtered", s);
 }
 
