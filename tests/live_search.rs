@@ -240,3 +240,85 @@ path "kv1/*" { capabilities = ["list"] }"#,
         "{events:?}"
     );
 }
+
+/// End-to-end in tmux: `:search`, results and per-mount counts on screen, `enter` opens a
+/// result in the secret view (masked), then `:cp` of the folder: the dry run, `enter`, the
+/// confirmation, the report; the copy checked on the server. The value never shows.
+#[test]
+fn e2e_search_open_and_copy_in_tmux() {
+    use common::tmux::Tmux;
+    use std::time::Duration;
+    const WAIT: Duration = Duration::from_secs(30);
+
+    let dev = DevServer::start();
+    let canary = format!("CANARY-{}-search", std::process::id());
+    dev.put_secret("e2e/apps/payments/prod", "password", &canary);
+    dev.put_secret("e2e/apps/other", "k", "v");
+    let home = tempfile::tempdir().expect("tempdir");
+    let env = vec![
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HOME", home.path().display().to_string()),
+        ("TERM", "xterm-256color".into()),
+        ("LANG", "C.UTF-8".into()),
+        (
+            "STRONGROOM_CONFIG_DIR",
+            home.path().join("config").display().to_string(),
+        ),
+        (
+            "STRONGROOM_STATE_DIR",
+            home.path().join("state").display().to_string(),
+        ),
+        ("BAO_ADDR", dev.addr.clone()),
+        ("BAO_TOKEN", dev.root_token.clone()),
+        ("PS1", "$ ".into()),
+    ];
+    let t = Tmux::start("search", 100, 30, &env, home.path());
+    t.type_text(&format!(
+        "{}; echo __EXIT_$?__",
+        env!("CARGO_BIN_EXE_strongroom")
+    ));
+    t.keys(&["Enter"]);
+    let host_port = dev.addr.trim_start_matches("http://");
+    t.wait_until("the node shown as active", WAIT, |s| {
+        s.contains(host_port) && s.contains("active")
+    });
+
+    t.type_text(":search PAYMENTS");
+    t.keys(&["Enter"]);
+    let s = t.wait_until("the search done", WAIT, |s| {
+        s.contains("done ·") && s.contains("secret/e2e/apps/payments/prod")
+    });
+    assert!(s.contains("secret/"), "{s}");
+    assert!(!s.contains("secret/e2e/apps/other"), "{s}");
+
+    t.keys(&["Enter"]);
+    let s = t.wait_until("the secret view", WAIT, |s| s.contains("password"));
+    assert!(!s.contains(&canary), "a value shows unrevealed:\n{s}");
+    t.keys(&["Escape"]);
+    t.wait_until("back on the search", WAIT, |s| s.contains("Search ·"));
+    t.keys(&["Escape"]);
+    t.wait_until("search closed", WAIT, |s| !s.contains("Search ·"));
+
+    t.type_text(":cp secret/e2e/apps/ secret/copied/");
+    t.keys(&["Enter"]);
+    t.wait_for("dry run: 2 secrets (2 versions) to copy", WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Copy 2 secrets", WAIT);
+    t.type_text("y");
+    let s = t.wait_for("done: 2 of 2 copied and verified", WAIT);
+    assert!(!s.contains(&canary), "{s}");
+    let (code, body) = common::dev::http_request(
+        dev.port,
+        "GET",
+        "/v1/secret/data/copied/payments/prod",
+        Some(&dev.root_token),
+        "",
+    )
+    .expect("read the copy");
+    assert_eq!(code, 200);
+    assert!(body.contains(&canary), "the copy holds the value");
+
+    t.keys(&["Escape"]);
+    t.type_text("q");
+    t.wait_for("__EXIT_0__", WAIT);
+}
