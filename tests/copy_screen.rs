@@ -172,6 +172,17 @@ fn cp_plans_then_one_confirmed_write_and_the_report_comes_back() {
     };
     assert_eq!(plan.copy_count(), 2);
     assert_eq!(write.spec().summary, "copy 2 secrets to kv/new/");
+    // The write's progress is shown on the copy screen.
+    let p = JobProgress {
+        done: 1,
+        total: Some(2),
+        ..JobProgress::default()
+    };
+    app.update(Msg::Job {
+        ticket: ticket.clone(),
+        event: JobEvent::Progress(p),
+    });
+    assert_eq!(copy(&app).progress, Some(p));
     // The worker's report goes back to the copy screen.
     let outcome = WriteOutcome {
         summary: "copy 2 secrets to kv/new/".into(),
@@ -324,6 +335,18 @@ fn render_move_that_cannot_go() {
         "copy_move_blocked",
         screen(true, CopyPhase::Planned, Some(p)),
     );
+}
+
+#[test]
+fn render_copy_running() {
+    let mut s = screen(false, CopyPhase::Submitted, Some(clean_plan()));
+    s.progress = Some(JobProgress {
+        done: 1,
+        failed: 0,
+        skipped: 0,
+        total: Some(2),
+    });
+    snap("copy_running", s);
 }
 
 #[test]

@@ -163,6 +163,14 @@ impl Screen {
         match self {
             Screen::MountDetail(d) if d.mount.kv_version.is_some() => Some(d.mount.path.clone()),
             Screen::Secrets(s) => Some(s.full_path()),
+            // A secret: its folder.
+            Screen::Secret(v) => Some(format!(
+                "{}{}",
+                v.mount,
+                v.path
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| format!("{d}/"))
+            )),
             _ => None,
         }
     }

@@ -102,6 +102,7 @@ impl CopyScreen {
             return vec![Effect::Toast(why, ToastLevel::Warn)];
         }
         self.phase = CopyPhase::Submitted;
+        self.progress = None;
         vec![Effect::Write(Write::One(Mutation::CopySecrets {
             plan: Box::new(plan.clone()),
             delete_source: self.delete_source,
@@ -110,6 +111,12 @@ impl CopyScreen {
 
     /// An event of the dry run.
     pub fn on_job(&mut self, what: &str, event: JobEvent, _ctx: &ScreenCtx) -> Vec<Effect> {
+        if what == crate::app::WRITE_PROGRESS {
+            if let (CopyPhase::Submitted, JobEvent::Progress(p)) = (&self.phase, event) {
+                self.progress = Some(p);
+            }
+            return Vec::new();
+        }
         if what != PLAN_JOB || !matches!(self.phase, CopyPhase::Planning(_)) {
             return Vec::new();
         }
@@ -142,6 +149,7 @@ impl CopyScreen {
     pub fn on_write(&mut self, outcome: WriteOutcome) -> Vec<Effect> {
         self.outcome = Some(outcome);
         self.phase = CopyPhase::Finished;
+        self.progress = None;
         self.scroll = 0;
         Vec::new()
     }

@@ -42,6 +42,8 @@ pub struct CopyScreen {
     pub phase: CopyPhase,
     pub plan: Option<CopyPlan>,
     pub outcome: Option<WriteOutcome>,
+    /// The running copy's progress (secrets done, failed, of the total).
+    pub progress: Option<JobProgress>,
     scroll: usize,
 }
 
@@ -66,6 +68,7 @@ impl CopyScreen {
             phase: CopyPhase::Planning(JobProgress::default()),
             plan: None,
             outcome: None,
+            progress: None,
             scroll: 0,
         }
     }

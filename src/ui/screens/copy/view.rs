@@ -68,9 +68,18 @@ fn status(s: &CopyScreen, t: &Theme) -> Vec<Line<'static>> {
             lines
         }
         (CopyPhase::Submitted, _) => vec![Line::styled(
-            format!(
-                "{verb}: waiting for the confirmation, then running (progress in the status bar)"
-            ),
+            match &s.progress {
+                Some(p) => format!(
+                    "{} {} secrets",
+                    if s.delete_source {
+                        "moving…"
+                    } else {
+                        "copying…"
+                    },
+                    p.label()
+                ),
+                None => format!("{verb}: waiting for the confirmation"),
+            },
             t.key_hint,
         )],
         (CopyPhase::Finished, _) => {
