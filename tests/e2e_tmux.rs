@@ -63,7 +63,7 @@ fn assert_restored(t: &Tmux) {
 #[test]
 fn console_shows_health_switches_theme_shows_help_and_quits_cleanly() {
     let server = DevServer::start();
-    let canary = format!("CANARY-{}-do-not-leak", std::process::id());
+    let canary = format!("strongroom-canary-{}-do-not-leak", std::process::id());
     server.put_secret("e2e/canary", "password", &canary);
     let home = tempfile::tempdir().expect("tempdir");
     let t = Tmux::start(
@@ -311,7 +311,7 @@ fn session_read_only_survives_a_context_switch() {
     assert_restored(&t);
 }
 
-/// `:mounts` shows the engines with a secret count filled in by a walk job; `enter` opens a
+/// `:mounts` shows the engines with a secret count filled in by a walk job; `d` opens a
 /// mount's configuration; `esc` goes back, and back again to health with the selection kept.
 #[test]
 fn mounts_screen_counts_secrets_and_esc_goes_back() {
@@ -360,7 +360,8 @@ fn mounts_screen_counts_secrets_and_esc_goes_back() {
     for _ in first_row..secret_row {
         t.keys(&["j"]);
     }
-    t.keys(&["Enter"]);
+    // `d` shows a mount's configuration (`enter` on a KV mount browses it).
+    t.keys(&["d"]);
     t.wait_for("Mount secret/", WAIT);
     t.wait_for("kv version", WAIT);
     t.keys(&["Escape"]);

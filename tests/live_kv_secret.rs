@@ -288,3 +288,165 @@ async fn kv_v1_write_read_delete() {
         .await;
     assert!(meta.is_err(), "v1 has no metadata");
 }
+
+/// The worker's KV area as the screens use it: `:cd` resolution (folder, secret, mount root,
+/// KV v1, not KV), a denied LIST, capabilities of a restricted token, a tagged read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_kv_area_resolves_paths_lists_and_checks_capabilities() {
+    use strongroom::vault::kv_area::{KvReply, KvRequest, OpenAs, Resolved};
+    use strongroom::vault::worker::Worker;
+
+    let server = DevServer::start();
+    let root = client(&server.addr, &server.root_token, None);
+    call(
+        &root,
+        Method::POST,
+        "sys/mounts/kv1",
+        json!({"type": "kv", "options": {"version": "1"}}),
+    )
+    .await;
+    call(
+        &root,
+        Method::POST,
+        "sys/mounts/pki",
+        json!({"type": "pki"}),
+    )
+    .await;
+    for p in ["apps/payments/db", "apps/top"] {
+        root.kv_write(
+            "secret/",
+            KvVersion::V2,
+            p,
+            &fields(&[("password", "strongroom-canary-live")]),
+            None,
+        )
+        .await
+        .expect("seed");
+    }
+    root.kv_write(
+        "kv1/",
+        KvVersion::V1,
+        "legacy/db",
+        &fields(&[("k", "v")]),
+        None,
+    )
+    .await
+    .expect("seed v1");
+    let worker = Worker::new(&common::profile_for(
+        &[server.addr.clone()],
+        Some(&server.root_token),
+    ))
+    .expect("worker");
+    let resolve = |path: &str| {
+        let worker = worker.clone();
+        let addr = server.addr.clone();
+        let path = path.to_string();
+        async move {
+            match worker
+                .kv(KvRequest::Resolve {
+                    addr,
+                    path,
+                    then: OpenAs::Browse,
+                })
+                .await
+            {
+                KvReply::Resolved { result, .. } => result,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    let r = |mount: &str, kv, path: &str| Resolved {
+        mount: mount.into(),
+        kv,
+        path: path.into(),
+    };
+    assert_eq!(
+        resolve("secret/apps").await,
+        Ok(r("secret/", KvVersion::V2, "apps/"))
+    );
+    assert_eq!(
+        resolve("secret/apps/payments/db").await,
+        Ok(r("secret/", KvVersion::V2, "apps/payments/db"))
+    );
+    assert_eq!(resolve("secret").await, Ok(r("secret/", KvVersion::V2, "")));
+    assert_eq!(
+        resolve("/kv1/legacy/").await,
+        Ok(r("kv1/", KvVersion::V1, "legacy/"))
+    );
+    assert!(matches!(
+        resolve("pki/issue/x").await,
+        Err(VaultError::Config(_))
+    ));
+    assert!(resolve("nosuchmount/x").await.is_err());
+
+    // A token that may read one secret and list nothing.
+    let token = kv_support::token_with_policy(
+        &root,
+        "one-secret",
+        r#"path "secret/data/apps/payments/db" { capabilities = ["read"] }"#,
+    )
+    .await;
+    let restricted =
+        Worker::new(&common::profile_for(&[server.addr.clone()], Some(&token))).expect("worker");
+    let list = restricted
+        .kv(KvRequest::List {
+            addr: server.addr.clone(),
+            mount: "secret/".into(),
+            kv: KvVersion::V2,
+            folder: "apps/".into(),
+        })
+        .await;
+    assert!(
+        matches!(
+            list,
+            KvReply::List {
+                result: Err(VaultError::PermissionDenied { .. }),
+                ..
+            }
+        ),
+        "{list:?}"
+    );
+    let paths = vec![
+        "secret/data/apps/payments/db".to_string(),
+        "secret/metadata/apps/payments/db".to_string(),
+    ];
+    let caps = restricted
+        .kv(KvRequest::Capabilities {
+            addr: server.addr.clone(),
+            paths: paths.clone(),
+        })
+        .await;
+    let KvReply::Capabilities {
+        result: Ok(caps), ..
+    } = caps
+    else {
+        panic!("{caps:?}")
+    };
+    assert_eq!(caps[&paths[0]], ["read"]);
+    assert_eq!(caps[&paths[1]], ["deny"]);
+    let read = restricted
+        .kv(KvRequest::Read {
+            addr: server.addr.clone(),
+            mount: "secret/".into(),
+            kv: KvVersion::V2,
+            path: "apps/payments/db".into(),
+            version: None,
+            tag: "reveal:password".into(),
+        })
+        .await;
+    let KvReply::Read {
+        tag,
+        result: Ok(data),
+        ..
+    } = read
+    else {
+        panic!("{read:?}")
+    };
+    assert_eq!(tag, "reveal:password");
+    assert_eq!(
+        data.fields["password"].value.expose_secret(),
+        "strongroom-canary-live"
+    );
+    // The reply's Debug never shows the value.
+    assert!(!format!("{data:?}").contains("strongroom-canary"));
+}

@@ -184,6 +184,18 @@ fn secret_view_states() {
     assert!(!t.contains('\u{1b}'));
     snap("secret_revealed", Screen::Secret(Box::new(revealed)));
 
+    // A huge value and a binary-looking one: cut to the width, no control character drawn.
+    let mut odd = view();
+    odd.revealed
+        .insert("password".into(), SecretField::text("A".repeat(1 << 20)));
+    odd.revealed.insert(
+        "username".into(),
+        SecretField::text("\u{0}\u{7}\u{1b}]52;c;aGk=\u{7}bin\u{9b}2J\u{ff}"),
+    );
+    let t = render(Screen::Secret(Box::new(odd.clone())), 100, 30);
+    assert!(!t.chars().any(|c| c.is_control() && c != '\n'), "{t:?}");
+    snap("secret_odd_values", Screen::Secret(Box::new(odd)));
+
     let v1 = SecretView::new("kv1/", KvVersion::V1, "db/main");
     snap("secret_v1_masked", Screen::Secret(Box::new(v1)));
 

@@ -38,6 +38,34 @@ impl DevServer {
         })
     }
 
+    /// `bao server -dev` with a file audit device declared in its config (OpenBao refuses
+    /// audit devices created through the API): every request and answer lands in
+    /// [`DevServer::audit_log`].
+    pub fn start_with_audit() -> DevServer {
+        Self::launch(200, |port, dir| {
+            let config = dir.join("audit.hcl");
+            std::fs::write(
+                &config,
+                "audit \"file\" \"file\" {\n  options {\n    file_path = \"audit.log\"\n  }\n}\n",
+            )
+            .expect("write the audit config");
+            let token = format!("devroot-{port}-{}", std::process::id());
+            let args = vec![
+                "server".to_string(),
+                "-dev".to_string(),
+                format!("-dev-listen-address=127.0.0.1:{port}"),
+                format!("-dev-root-token-id={token}"),
+                format!("-config={}", config.display()),
+            ];
+            (args, token)
+        })
+    }
+
+    /// The file audit device's log (one JSON object per line); empty without one.
+    pub fn audit_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("audit.log")).unwrap_or_default()
+    }
+
     /// `bao server` with `inmem` storage and no `-dev`: never initialised, so `sys/health`
     /// answers 501. Waits for that answer.
     pub fn start_uninitialized() -> DevServer {

@@ -44,8 +44,8 @@ pub struct SecretView {
     pub caps: Remote<Capabilities>,
     /// The values the user revealed, and only those.
     pub revealed: BTreeMap<String, SecretField>,
-    /// KV v1 has no subkeys: the names learned from the first read.
-    pub v1_names: Option<Vec<String>>,
+    /// Names learned from a read, where subkeys gave none (KV v1, or subkeys denied).
+    pub read_names: Option<Vec<String>>,
     /// The read in flight (its tag).
     pub pending: Option<String>,
     selected: usize,
@@ -75,7 +75,7 @@ impl SecretView {
             metadata: Remote::NotAsked,
             caps: Remote::NotAsked,
             revealed: BTreeMap::new(),
-            v1_names: None,
+            read_names: None,
             pending: None,
             selected: 0,
             filter: String::new(),
@@ -89,14 +89,10 @@ impl SecretView {
 
     /// The field names (with whether each is a nested object), filtered.
     pub fn names(&self) -> Vec<(String, bool)> {
-        let all: Vec<(String, bool)> = match self.kv {
-            KvVersion::V2 => self
-                .subkeys
-                .value()
-                .map(|s| s.keys.clone())
-                .unwrap_or_default(),
-            KvVersion::V1 => self
-                .v1_names
+        let all: Vec<(String, bool)> = match self.subkeys.value() {
+            Some(sub) if self.kv == KvVersion::V2 => sub.keys.clone(),
+            _ => self
+                .read_names
                 .as_ref()
                 .map(|n| n.iter().map(|k| (k.clone(), false)).collect())
                 .unwrap_or_default(),
@@ -423,8 +419,8 @@ impl SecretView {
                 ToastLevel::Warn,
             )];
         }
-        if self.kv == KvVersion::V1 {
-            self.v1_names = Some(data.fields.keys().cloned().collect());
+        if self.kv == KvVersion::V1 || self.subkeys.value().is_none() {
+            self.read_names = Some(data.fields.keys().cloned().collect());
         }
         let label = sanitize(&self.full_path()).into_owned();
         match tag.split_once(':') {

@@ -55,8 +55,8 @@ impl SecretViewWidget<'_> {
                             m.versions.len(),
                             if m.versions.len() == 1 { "" } else { "s" },
                             live,
-                            sanitize(&m.created_time),
-                            sanitize(&m.updated_time)
+                            short_time(&m.created_time),
+                            short_time(&m.updated_time)
                         ),
                         t.text,
                     ));
@@ -259,7 +259,7 @@ impl Widget for SecretViewWidget<'_> {
             let y = fields.y + 1 + u16::try_from(row - offset).unwrap_or(0);
             let (value, style) = match v.revealed.get(name) {
                 Some(f) => (
-                    fit(&sanitize(f.value.expose_secret()), value_w),
+                    shown_value(f.value.expose_secret(), value_w),
                     t.secret_revealed,
                 ),
                 None if *nested => (format!("{{…}} {MASK}"), t.secret_masked),
@@ -280,5 +280,23 @@ impl Widget for SecretViewWidget<'_> {
             }
             line.render(line_area, buf);
         }
+    }
+}
+
+/// A revealed value cut to `width` before it is sanitised: a frame costs the width, not the
+/// value's size (a 1 MiB value draws as fast as a short one).
+fn shown_value(v: &str, width: usize) -> String {
+    let head: String = v.chars().take(width.saturating_add(1)).collect();
+    fit(&sanitize(&head), width)
+}
+
+/// "2026-11-23T16:46:39.91464123Z" → "2026-11-23 16:46:39" (UTC, as the server said it).
+pub fn short_time(t: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(t) {
+        Ok(d) => d
+            .with_timezone(&Utc)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        Err(_) => sanitize(t).into_owned(),
     }
 }
