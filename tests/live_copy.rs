@@ -81,7 +81,12 @@ fn copied(r: &ItemResult) -> (u64, bool) {
 
 async fn seed(root: &VaultClient) {
     for i in 1..=3 {
-        put(root, "src/a", json!({"k": format!("a{i}"), "n": i})).await;
+        put(
+            root,
+            "src/a",
+            json!({"k": format!("strongroom-canary-a{i}"), "n": i}),
+        )
+        .await;
     }
     call(
         root,
@@ -213,7 +218,7 @@ async fn copy_with_versions_conflicts_v2_to_v1_move_and_failure() {
     let results = run(&root, &p, false).await;
     assert_eq!(copied(&results[0]), (1, false));
     let v1 = get(&root, "kv1/copied/a").await.expect("the v1 copy");
-    assert_eq!(v1["data"], json!({"k": "a3", "n": 3}));
+    assert_eq!(v1["data"], json!({"k": "strongroom-canary-a3", "n": 3}));
 
     // A move through the worker's write (as the console sends it): copies verified, then the
     // sources are deleted.

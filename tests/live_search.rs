@@ -251,7 +251,7 @@ fn e2e_search_open_and_copy_in_tmux() {
     const WAIT: Duration = Duration::from_secs(30);
 
     let dev = DevServer::start();
-    let canary = format!("CANARY-{}-search", std::process::id());
+    let canary = format!("strongroom-canary-{}-search", std::process::id());
     dev.put_secret("e2e/apps/payments/prod", "password", &canary);
     dev.put_secret("e2e/apps/other", "k", "v");
     let home = tempfile::tempdir().expect("tempdir");
