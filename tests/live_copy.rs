@@ -220,6 +220,26 @@ async fn copy_with_versions_conflicts_v2_to_v1_move_and_failure() {
     let v1 = get(&root, "kv1/copied/a").await.expect("the v1 copy");
     assert_eq!(v1["data"], json!({"k": "strongroom-canary-a3", "n": 3}));
 
+    // v1 → v2 (one version, no settings), then a rename on v1 (a move of one secret): the
+    // v1 source is deleted after the copy was verified.
+    let p = make_plan(&root, &dev.addr, &["kv1/copied/a"], "secret/from-v1").await;
+    assert_eq!(p.items[0].dst, "from-v1");
+    assert_eq!(p.items[0].versions, vec![0]);
+    assert_eq!(copied(&run(&root, &p, false).await[0]), (1, false));
+    let m = root
+        .kv_metadata("secret/", "from-v1")
+        .await
+        .expect("the v2 copy");
+    assert_eq!(m.current_version, 1);
+    let p = make_plan(&root, &dev.addr, &["kv1/copied/a"], "kv1/renamed").await;
+    assert_eq!(copied(&run(&root, &p, true).await[0]), (1, true));
+    assert!(
+        get(&root, "kv1/copied/a").await.is_err(),
+        "the v1 source is gone"
+    );
+    let v1 = get(&root, "kv1/renamed").await.expect("renamed");
+    assert_eq!(v1["data"]["n"], json!(3));
+
     // A move through the worker's write (as the console sends it): copies verified, then the
     // sources are deleted.
     let worker = Worker::new(&common::profile_for(
