@@ -295,3 +295,161 @@ async fn the_console_draws_hostile_replies_without_panicking_or_escapes() {
         }
     }
 }
+
+/// The KV area against a server that answers with escapes in names, wrong shapes and a LIST
+/// that never ends: typed errors or sanitised text, nothing drawn with a control character.
+#[tokio::test]
+async fn kv_answers_with_escapes_wrong_shapes_and_no_end_are_handled() {
+    use ratatui::{Terminal, backend::TestBackend};
+    use strongroom::ui::screens::Screen;
+    use strongroom::ui::screens::secrets::{Folder, Listing, SecretView, SecretsScreen};
+    use strongroom::vault::kv_area::{KvReply, KvRequest};
+    use strongroom::vault::models::kv::KvVersion;
+    use strongroom::vault::models::kv_secret::Subkeys;
+
+    let srv = HostileServer::start(|s: &Seen| match s.path() {
+        "/v1/secret/metadata/evil/" => Reply::json(
+            200,
+            &serde_json::json!({"data": {"keys": ["\x1b]52;c;aGk=\x07x", "\x1b[2Jy/", "ok"]}}),
+        ),
+        "/v1/secret/metadata/endless/" => Reply::Endless { max: 80 << 20 },
+        "/v1/secret/subkeys/evil/x" => Reply::json(
+            200,
+            &serde_json::json!({"data": {"subkeys": {"\x1b[31mred": null, "n": {"\x07": null}},
+                "metadata": {"version": "seven", "destroyed": "no"}}}),
+        ),
+        "/v1/secret/data/evil/x" => Reply::json(
+            200,
+            &serde_json::json!({"data": {"data": ["not", "a", "map"]}}),
+        ),
+        "/v1/secret/metadata/evil/x" => Reply::json(
+            200,
+            &serde_json::json!({"data": {"versions": {"1": "no"}, "current_version": -1}}),
+        ),
+        _ => Reply::json(404, &serde_json::json!({"errors": []})),
+    });
+    let profile = common::profile_for(std::slice::from_ref(&srv.addr), Some(TOKEN));
+    let worker = Worker::new(&profile).expect("worker");
+    let ask = |r: KvRequest| {
+        let w = worker.clone();
+        async move { w.kv(r).await }
+    };
+    let addr = srv.addr.clone();
+    let list = |folder: &str| KvRequest::List {
+        addr: addr.clone(),
+        mount: "secret/".into(),
+        kv: KvVersion::V2,
+        folder: folder.into(),
+    };
+    let KvReply::List {
+        result: Ok(keys), ..
+    } = ask(list("evil/")).await
+    else {
+        panic!("a listing")
+    };
+    let endless = ask(list("endless/")).await;
+    assert!(
+        matches!(
+            endless,
+            KvReply::List {
+                result: Err(VaultError::ReplyTooLarge { .. }),
+                ..
+            }
+        ),
+        "{endless:?}"
+    );
+    let sub = ask(KvRequest::Subkeys {
+        addr: addr.clone(),
+        mount: "secret/".into(),
+        path: "evil/x".into(),
+        version: None,
+    })
+    .await;
+    // A version that is not a number: the metadata is dropped, the names kept.
+    let KvReply::Subkeys {
+        result: Ok(sub), ..
+    } = sub
+    else {
+        panic!("{sub:?}")
+    };
+    assert!(sub.version.is_none());
+    let read = ask(KvRequest::Read {
+        addr: addr.clone(),
+        mount: "secret/".into(),
+        kv: KvVersion::V2,
+        path: "evil/x".into(),
+        version: None,
+        tag: "reveal-all".into(),
+    })
+    .await;
+    assert!(
+        matches!(
+            read,
+            KvReply::Read {
+                result: Err(VaultError::Decode(_)),
+                ..
+            }
+        ),
+        "{read:?}"
+    );
+    let meta = ask(KvRequest::Metadata {
+        addr: addr.clone(),
+        mount: "secret/".into(),
+        path: "evil/x".into(),
+    })
+    .await;
+    assert!(
+        matches!(
+            meta,
+            KvReply::Metadata {
+                result: Err(VaultError::Decode(_)),
+                ..
+            }
+        ),
+        "{meta:?}"
+    );
+
+    let now = chrono::Utc::now();
+    let mut browser = SecretsScreen::new("secret/", KvVersion::V2, "evil/");
+    browser.set_listing(Folder::Listed(Listing::new(keys)), now);
+    let mut view = SecretView::new("secret/", KvVersion::V2, "evil/x");
+    view.subkeys.succeed(
+        Subkeys {
+            keys: sub.keys,
+            version: None,
+        },
+        now,
+    );
+    for screen in [Screen::Secrets(browser), Screen::Secret(Box::new(view))] {
+        let app = app_on(&profile, screen);
+        for (w, h) in [(100, 30), (60, 16)] {
+            let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            term.draw(|f| strongroom::ui::draw(f, &app)).expect("draw");
+            for cell in term.backend().buffer().content() {
+                assert!(
+                    !cell.symbol().chars().any(char::is_control),
+                    "a control character was drawn"
+                );
+            }
+        }
+    }
+}
+
+fn app_on(
+    profile: &strongroom::config::ConnectionProfile,
+    screen: strongroom::ui::screens::Screen,
+) -> strongroom::app::App {
+    let mut app = strongroom::app::App::new(strongroom::app::AppInit {
+        profile: profile.clone(),
+        contexts: vec![profile.clone()],
+        theme: "default".into(),
+        themes: strongroom::theme::ThemeRegistry::load(None, false),
+        keymap: strongroom::keymap::Keymap::load(None).0,
+        poll_interval: std::time::Duration::from_secs(2),
+        force_read_only: false,
+        warnings: vec![],
+        now: chrono::Utc::now(),
+    });
+    app.push_screen(screen);
+    app
+}

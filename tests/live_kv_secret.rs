@@ -333,7 +333,7 @@ async fn the_worker_kv_area_resolves_paths_lists_and_checks_capabilities() {
     .await
     .expect("seed v1");
     let worker = Worker::new(&common::profile_for(
-        &[server.addr.clone()],
+        std::slice::from_ref(&server.addr),
         Some(&server.root_token),
     ))
     .expect("worker");
@@ -386,8 +386,11 @@ async fn the_worker_kv_area_resolves_paths_lists_and_checks_capabilities() {
         r#"path "secret/data/apps/payments/db" { capabilities = ["read"] }"#,
     )
     .await;
-    let restricted =
-        Worker::new(&common::profile_for(&[server.addr.clone()], Some(&token))).expect("worker");
+    let restricted = Worker::new(&common::profile_for(
+        std::slice::from_ref(&server.addr),
+        Some(&token),
+    ))
+    .expect("worker");
     let list = restricted
         .kv(KvRequest::List {
             addr: server.addr.clone(),

@@ -59,6 +59,15 @@ impl VaultClient {
         let status = reply.status;
         let data = body.get("data");
         if status.is_success() {
+            let fields = match kv {
+                KvVersion::V1 => data,
+                KvVersion::V2 => data.and_then(|d| d.get("data")),
+            };
+            if fields.is_some_and(|f| !f.is_object() && !f.is_null()) {
+                return Err(VaultError::Decode(format!(
+                    "{api}: the secret's data is not an object"
+                )));
+            }
             return Ok(match kv {
                 KvVersion::V1 => SecretData {
                     fields: data
