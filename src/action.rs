@@ -78,6 +78,7 @@ actions! {
     CopyOutput => "copy_output", "copy the selected output to the clipboard (cleared after a while)";
     CopyAllOutput => "copy_all_output", "copy all unwrapped data as JSON";
     EditInput => "edit_input", "type into the input again";
+    Mark => "mark", "mark or unmark the selected row (search results to copy with :cp DST)";
 }
 
 #[cfg(test)]

@@ -35,6 +35,9 @@ pub use copy::CopyCountdown;
 pub use poll::PollState;
 pub use requests::Requests;
 
+/// The job name under which a screen gets the progress of a write it asked for.
+pub const WRITE_PROGRESS: &str = "write progress";
+
 /// How long a toast stays.
 const TOAST_SECS: i64 = 6;
 
@@ -407,6 +410,19 @@ impl App {
             return self.apply_effects_for(kind, effects);
         }
         if let JobEvent::Progress(p) = event {
+            // A write's progress also goes to the screen that asked for it (as the job
+            // `WRITE_PROGRESS`), so it can show it (a copy of many secrets).
+            if let Some(&kind) = self.write_owners.get(&ticket.seq) {
+                let ctx = ScreenCtx {
+                    cluster: &self.cluster,
+                    now: self.now,
+                    body: crate::ui::layout::body_area(self.size.0, self.size.1),
+                    namespace: self.profile.namespace.as_deref(),
+                };
+                if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
+                    let _ = s.on_job(WRITE_PROGRESS, JobEvent::Progress(p), &ctx);
+                }
+            }
             match self.jobs.iter_mut().find(|j| j.ticket == ticket) {
                 Some(j) => j.progress = p,
                 None => self.jobs.push(RunningJob {

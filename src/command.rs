@@ -17,6 +17,8 @@ pub enum ScreenKind {
     Mounts,
     MountDetail,
     Tools,
+    Search,
+    Copy,
     Secrets,
     Secret,
     Editor,

@@ -24,6 +24,9 @@ pub enum WriteResult {
     Wrapped(crate::vault::models::wrapping::WrapInfo),
     /// A KV v2 write made this version.
     Version(u64),
+    /// A secret copied with this many versions, read back and compared; its source deleted
+    /// (a move).
+    Copied { versions: u64, source_deleted: bool },
 }
 
 /// One item of a write.

@@ -17,6 +17,18 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "switch namespace: :ns NAME (no name: the root namespace)",
     ),
     (
+        "search",
+        "search secret paths: :search PATTERN (here, or every KV mount) or :search PATH PATTERN (a case-insensitive regex)",
+    ),
+    (
+        "cp",
+        "copy secrets with all versions: :cp SRC DST (dry run first), or :cp DST for marked search results",
+    ),
+    (
+        "mv",
+        "move secrets with all versions: :mv SRC DST (sources deleted after every copy is verified)",
+    ),
+    (
         "cd",
         "open a KV path: :cd secret/apps/ (a folder), :cd secret/apps/x (a secret), :cd ..",
     ),
@@ -175,6 +187,29 @@ impl App {
                 Vec::new()
             }
             "mounts" => self.go_to_mounts(),
+            "cp" | "mv" => {
+                let marked = match self.screen() {
+                    crate::ui::screens::Screen::Search(s) => Some(s.marked_or_selected()),
+                    _ => None,
+                };
+                match crate::ui::screens::copy::CopyScreen::from_command(arg, cmd == "mv", marked) {
+                    Ok(s) => self.open_screen(crate::ui::screens::Screen::Copy(s)),
+                    Err(msg) => {
+                        self.toast(msg, ToastLevel::Warn);
+                        Vec::new()
+                    }
+                }
+            }
+            "search" | "find" => {
+                let here = self.screen().location();
+                match crate::ui::screens::search::SearchScreen::from_command(arg, here) {
+                    Ok(s) => self.open_screen(crate::ui::screens::Screen::Search(s)),
+                    Err(msg) => {
+                        self.toast(msg, ToastLevel::Warn);
+                        Vec::new()
+                    }
+                }
+            }
             "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),

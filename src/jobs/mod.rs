@@ -5,6 +5,8 @@
 //! always sent), so a fast producer can never flood the UI loop; bulk results travel as owned
 //! batches.
 
+pub mod copy;
+pub mod search;
 pub mod throttle;
 pub mod walk;
 
@@ -24,6 +26,25 @@ pub enum JobSpec {
         /// `secret/`.
         mount: String,
         kv_version: KvVersion,
+    },
+    /// Search secret paths matching `pattern` (a case-insensitive regex, see `jobs::search`)
+    /// below `prefix` of each mount, one mount after the other; results as `Partial` batches.
+    SearchSecrets {
+        addr: String,
+        /// `(mount, kv_version)`, e.g. `("secret/", V2)`.
+        mounts: Vec<(String, KvVersion)>,
+        /// The folder below each mount (`""` for the whole mount).
+        prefix: String,
+        pattern: String,
+    },
+    /// The dry run of a copy or move: walk the sources and read metadata (never a value);
+    /// the plan comes back as `JobReport::CopyPlan` (see `jobs::copy`).
+    PlanCopy {
+        addr: String,
+        /// One path (a secret or a folder), or several secrets.
+        sources: Vec<String>,
+        /// The target path or folder.
+        dst: String,
     },
 }
 
@@ -66,4 +87,13 @@ pub enum JobEvent {
     /// Finished, with the final counters.
     Done(JobProgress),
     Failed(VaultError),
+    /// Structured counters or results of one kind of job (a search's per-mount counters).
+    Report(Box<JobReport>),
+}
+
+/// What `JobEvent::Report` carries, by kind of job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobReport {
+    Search(search::SearchProgress),
+    CopyPlan(copy::CopyPlan),
 }

@@ -17,6 +17,8 @@ pub enum KeyContext {
     Help,
     /// The mounts screen and a mount's configuration.
     Mounts,
+    /// The search screen.
+    Search,
     /// The KV browser and the secret view.
     Secrets,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
@@ -30,10 +32,11 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 9] = [
+    pub const ALL: [KeyContext; 10] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
+        KeyContext::Search,
         KeyContext::Secrets,
         KeyContext::Help,
         KeyContext::Confirm,
@@ -54,6 +57,7 @@ impl KeyContext {
             KeyContext::Health => "health",
             KeyContext::Help => "help",
             KeyContext::Mounts => "mounts",
+            KeyContext::Search => "search",
             KeyContext::Secrets => "secrets",
             KeyContext::Confirm => "confirm",
             KeyContext::Editor => "editor",
@@ -68,9 +72,10 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 4] = [
+const SCREENS: [KeyContext; 5] = [
     KeyContext::Health,
     KeyContext::Mounts,
+    KeyContext::Search,
     KeyContext::Secrets,
     KeyContext::Tools,
 ];

@@ -45,6 +45,52 @@ pub async fn run(
                 Err(e) => JobEvent::Failed(e),
             }
         }
+        JobSpec::SearchSecrets {
+            addr,
+            mounts,
+            prefix,
+            pattern,
+        } => {
+            let client = match worker.client(&addr) {
+                Ok(c) => c,
+                Err(e) => return JobEvent::Failed(e),
+            };
+            let run = crate::jobs::search::SearchRun {
+                mounts,
+                prefix,
+                pattern,
+                mode: crate::jobs::walk::WalkMode::Auto,
+            };
+            crate::jobs::search::run_search(&client, &run, cancel, emit).await
+        }
+        JobSpec::PlanCopy { addr, sources, dst } => {
+            let client = match worker.client(&addr) {
+                Ok(c) => c,
+                Err(e) => return JobEvent::Failed(e),
+            };
+            let mut throttle = Throttle::default();
+            let mut progress = |p: JobProgress| {
+                if let Some(p) = throttle.offer(p, Instant::now()) {
+                    emit(JobEvent::Progress(p));
+                }
+            };
+            let r = super::copy::plan(&client, &addr, &sources, &dst, cancel, &mut progress).await;
+            match r {
+                Ok(plan) => {
+                    let totals = JobProgress {
+                        done: plan.items.len() as u64,
+                        failed: plan.errors.len() as u64,
+                        skipped: plan.denied,
+                        total: None,
+                    };
+                    emit(JobEvent::Report(Box::new(
+                        crate::jobs::JobReport::CopyPlan(plan),
+                    )));
+                    JobEvent::Done(totals)
+                }
+                Err(e) => JobEvent::Failed(e),
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod ceremony;
 pub mod client;
 pub mod cluster;
+pub mod copy;
 pub mod error;
 pub mod jobs;
 pub mod kv;

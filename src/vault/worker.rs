@@ -125,6 +125,15 @@ impl Worker {
                 Err(e) => Err(e),
             },
             Mutation::Kv(k) => self.kv_write_one(k).await,
+            Mutation::CopySecrets {
+                plan,
+                delete_source,
+            } => self
+                .copy_secrets(plan, *delete_source, &mut |_| {})
+                .await
+                .into_iter()
+                .find_map(|i| i.result.err())
+                .map_or(Ok(WriteResult::Done), Err),
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -144,6 +153,18 @@ impl Worker {
         progress: &mut (dyn FnMut(JobProgress) + Send),
     ) -> WriteOutcome {
         let spec = w.spec();
+        // A copy reports one result per secret, with its own progress.
+        if let Write::One(Mutation::CopySecrets {
+            plan,
+            delete_source,
+        }) = w
+        {
+            let items = self.copy_secrets(plan, *delete_source, progress).await;
+            return WriteOutcome {
+                summary: spec.summary,
+                items,
+            };
+        }
         let ms = w.mutations();
         let total = ms.len() as u64;
         let mut p = JobProgress {

@@ -3,9 +3,11 @@
 //! [`Effect`]s that `App` turns into commands. `App` keeps them on a navigation stack, so `esc`
 //! comes back to a screen with its cursor and filter as they were.
 
+pub mod copy;
 pub mod editor;
 pub mod health;
 pub mod mounts;
+pub mod search;
 pub mod secrets;
 pub mod tools;
 
@@ -25,8 +27,10 @@ use crate::secret::CopyText;
 use crate::theme::Theme;
 use crate::write_gate::Write;
 
+use copy::{CopyScreen, CopyView};
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
+use search::{SearchScreen, SearchView};
 use secrets::{BrowserView, SecretView, SecretViewWidget, SecretsScreen};
 use tools::ToolsScreen;
 
@@ -91,6 +95,8 @@ pub enum Screen {
     Health(HealthScreen),
     Mounts(MountsScreen),
     MountDetail(MountDetail),
+    Search(SearchScreen),
+    Copy(CopyScreen),
     /// One folder of a KV mount.
     Secrets(SecretsScreen),
     Secret(Box<SecretView>),
@@ -104,6 +110,8 @@ impl Screen {
             Screen::Health(_) => ScreenKind::Health,
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
+            Screen::Search(_) => ScreenKind::Search,
+            Screen::Copy(_) => ScreenKind::Copy,
             Screen::Secrets(_) => ScreenKind::Secrets,
             Screen::Secret(_) => ScreenKind::Secret,
             Screen::Editor(_) => ScreenKind::Editor,
@@ -117,6 +125,9 @@ impl Screen {
             Screen::Health(_) => "Health screen",
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
+            Screen::Search(_) => "Search",
+            Screen::Copy(c) if c.delete_source => "Move secrets",
+            Screen::Copy(_) => "Copy secrets",
             Screen::Secrets(_) => "Secrets browser",
             Screen::Secret(_) => "Secret",
             Screen::Editor(_) => "Secret editor",
@@ -128,6 +139,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
+            Screen::Search(_) | Screen::Copy(_) => KeyContext::Search,
             Screen::Secrets(_) | Screen::Secret(_) => KeyContext::Secrets,
             Screen::Editor(s) => s.key_context(),
             Screen::Tools(_) => KeyContext::Tools,
@@ -140,6 +152,8 @@ impl Screen {
             Screen::Health(_) => health::HINTS,
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
+            Screen::Search(_) => search::HINTS,
+            Screen::Copy(_) => copy::HINTS,
             Screen::Secrets(_) => secrets::BROWSER_HINTS,
             Screen::Secret(_) => secrets::SECRET_HINTS,
             Screen::Editor(s) => s.hints(),
@@ -153,6 +167,8 @@ impl Screen {
             Screen::Health(s) => s.on_action(a, ctx),
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+            Screen::Search(s) => s.on_action(a, ctx),
+            Screen::Copy(s) => s.on_action(a, ctx),
             Screen::Secrets(s) => s.on_action(a, ctx),
             Screen::Secret(s) => s.on_action(a, ctx),
             Screen::Editor(s) => s.on_action(a),
@@ -160,10 +176,30 @@ impl Screen {
         }
     }
 
+    /// Where the user is, as a search scope (`secret/apps/`): `:search PATTERN` searches here;
+    /// `None` searches every KV mount.
+    pub fn location(&self) -> Option<String> {
+        match self {
+            Screen::MountDetail(d) if d.mount.kv_version.is_some() => Some(d.mount.path.clone()),
+            Screen::Secrets(s) => Some(s.full_path()),
+            // A secret: its folder.
+            Screen::Secret(v) => Some(format!(
+                "{}{}",
+                v.mount,
+                v.path
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| format!("{d}/"))
+            )),
+            _ => None,
+        }
+    }
+
     /// Just opened: what to ask for.
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Search(s) => s.on_open(ctx),
+            Screen::Copy(s) => s.on_open(ctx),
             Screen::Secrets(s) => s.on_open(ctx),
             Screen::Secret(s) => s.on_open(ctx),
             Screen::Editor(s) => s.on_open(),
@@ -175,6 +211,8 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
+            Screen::Search(s) => s.on_job(what, event, ctx),
+            Screen::Copy(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -188,11 +226,12 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Search(s) => s.on_reply(reply, ctx),
             Screen::Secrets(s) => s.on_reply(reply, ctx),
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
-            Screen::Health(_) | Screen::MountDetail(_) => {
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
@@ -202,13 +241,18 @@ impl Screen {
     /// The outcome of a write this screen asked for (after the gate and the worker).
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
+            Screen::Copy(s) => s.on_write(outcome),
             Screen::Secret(s) => s.on_write(&outcome, ctx),
             Screen::Editor(s) => s.on_write(outcome),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
             }
-            Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Secrets(_) => {
+            Screen::Health(_)
+            | Screen::Mounts(_)
+            | Screen::MountDetail(_)
+            | Screen::Secrets(_)
+            | Screen::Search(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
@@ -223,7 +267,9 @@ impl Screen {
             | Screen::Secrets(_)
             | Screen::Secret(_)
             | Screen::Editor(_)
-            | Screen::Tools(_) => false,
+            | Screen::Tools(_)
+            | Screen::Search(_)
+            | Screen::Copy(_) => false,
         }
     }
 
@@ -252,6 +298,8 @@ impl Screen {
         match self {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
+            Screen::Search(s) => s.filter(),
+            Screen::Copy(_) => "",
             Screen::Secrets(s) => s.filter(),
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) => "",
@@ -263,6 +311,8 @@ impl Screen {
         match self {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
+            Screen::Search(s) => s.set_filter(f),
+            Screen::Copy(_) => {}
             Screen::Secrets(s) => s.set_filter(f),
             Screen::Secret(s) => s.set_filter(f),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) => {}
@@ -286,6 +336,8 @@ impl Screen {
             }
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
+            Screen::Search(s) => SearchView { screen: s, theme }.render(area, buf),
+            Screen::Copy(s) => CopyView { screen: s, theme }.render(area, buf),
             Screen::Secrets(s) => BrowserView {
                 screen: s,
                 theme,

@@ -188,7 +188,7 @@ impl MountsScreen {
                 self.counts.insert(path, Count::Running(p));
                 Vec::new()
             }
-            JobEvent::Partial(_) => Vec::new(),
+            JobEvent::Partial(_) | JobEvent::Report(_) => Vec::new(),
             JobEvent::Done(p) => {
                 self.counts.insert(path, Count::Done(p));
                 self.counting = None;

@@ -212,7 +212,7 @@ impl ToolsScreen {
                 Output::Token(info.clone())
             }
             Some(Err(e)) => Output::Failed(e.to_string()),
-            Some(Ok(WriteResult::Done | WriteResult::Version(_))) | None => Output::None,
+            Some(Ok(_)) | None => Output::None,
         };
         true
     }
