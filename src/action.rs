@@ -55,6 +55,17 @@ actions! {
     SealAll => "seal_all", "seal every configured unsealed node, as one batch (typed confirmation)";
     Confirm => "confirm", "confirm the write (a typed one when the phrase matches)";
     Cancel => "cancel", "cancel the write";
+    MarkVersion => "mark_version", "mark or unmark the selected version (diff, or a write on several)";
+    DiffVersions => "diff_versions", "diff the marked versions, or the selected one with the one before";
+    CompareVersions => "compare_versions", "read both versions of the diff to compare their values";
+    ShowValue => "show_value", "reveal or mask the selected field's value (reads that version)";
+    ShowAllValues => "show_all_values", "reveal or mask every value (reads that version)";
+    RollbackVersion => "rollback_version", "write the selected version again as the newest (check-and-set)";
+    DeleteVersions => "delete_versions", "soft-delete the marked (or selected) versions";
+    UndeleteVersions => "undelete_versions", "undelete the marked (or selected) versions";
+    DestroyVersions => "destroy_versions", "destroy the marked (or selected) versions for good (typed confirmation)";
+    DeleteAllVersions => "delete_all_versions", "delete the secret with every version and its metadata (typed confirmation)";
+    EditSettings => "edit_settings", "edit max versions, check-and-set, delete after and custom metadata";
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub enum ScreenKind {
     Health,
     Mounts,
     MountDetail,
+    Versions,
 }
 
 /// Who asked: the reply goes back there.

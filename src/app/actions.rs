@@ -40,6 +40,10 @@ impl App {
                 self.mode = Mode::Help { scroll };
                 self.on_mapped_key(KeyContext::Help, key)
             }
+            Mode::Normal if self.screen().takes_text() && crate::input::is_text_key(&key) => {
+                let effects = self.with_screen(|s, _| s.on_text_key(key));
+                self.apply_effects(effects)
+            }
             Mode::Normal => self.on_mapped_key(self.screen().key_context(), key),
         }
     }
@@ -216,6 +220,11 @@ impl App {
             Mode::Confirm => {
                 if let Some(input) = self.gate.typed_input() {
                     input.insert_str(text);
+                }
+            }
+            Mode::Normal => {
+                if let Some(s) = self.screens.last_mut().filter(|s| s.takes_text()) {
+                    s.on_paste(text);
                 }
             }
             _ => {}

@@ -16,6 +16,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "ns",
         "switch namespace: :ns NAME (no name: the root namespace)",
     ),
+    (
+        "versions",
+        "the versions and settings of a KV v2 secret: :versions MOUNT/PATH",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -145,6 +149,7 @@ impl App {
                 Vec::new()
             }
             "mounts" => self.go_to_mounts(),
+            "versions" => self.open_versions(arg),
             "ns" | "namespace" => self.switch_namespace(arg),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),

@@ -17,15 +17,18 @@ pub enum KeyContext {
     Help,
     /// The mounts screen and a mount's configuration.
     Mounts,
+    /// The versions screen of a KV v2 secret.
+    Versions,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 5] = [
+    pub const ALL: [KeyContext; 6] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
+        KeyContext::Versions,
         KeyContext::Help,
         KeyContext::Confirm,
     ];
@@ -41,6 +44,7 @@ impl KeyContext {
             KeyContext::Health => "health",
             KeyContext::Help => "help",
             KeyContext::Mounts => "mounts",
+            KeyContext::Versions => "versions",
             KeyContext::Confirm => "confirm",
         }
     }
@@ -51,7 +55,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 2] = [KeyContext::Health, KeyContext::Mounts];
+const SCREENS: [KeyContext; 3] = [KeyContext::Health, KeyContext::Mounts, KeyContext::Versions];
 
 mod chord;
 #[cfg(test)]

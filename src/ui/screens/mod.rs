@@ -5,6 +5,7 @@
 
 pub mod health;
 pub mod mounts;
+pub mod versions;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::MouseEvent;
@@ -23,6 +24,7 @@ use crate::write_gate::Write;
 
 use health::HealthScreen;
 use mounts::{MountDetail, MountsScreen, MountsView};
+use versions::VersionsScreen;
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +66,7 @@ pub enum Screen {
     Health(HealthScreen),
     Mounts(MountsScreen),
     MountDetail(MountDetail),
+    Versions(VersionsScreen),
 }
 
 impl Screen {
@@ -72,6 +75,7 @@ impl Screen {
             Screen::Health(_) => ScreenKind::Health,
             Screen::Mounts(_) => ScreenKind::Mounts,
             Screen::MountDetail(_) => ScreenKind::MountDetail,
+            Screen::Versions(_) => ScreenKind::Versions,
         }
     }
 
@@ -81,6 +85,7 @@ impl Screen {
             Screen::Health(_) => "Health screen",
             Screen::Mounts(_) => "Mounts screen",
             Screen::MountDetail(_) => "Mount configuration",
+            Screen::Versions(_) => "Secret versions",
         }
     }
 
@@ -88,6 +93,7 @@ impl Screen {
         match self {
             Screen::Health(_) => KeyContext::Health,
             Screen::Mounts(_) | Screen::MountDetail(_) => KeyContext::Mounts,
+            Screen::Versions(_) => KeyContext::Versions,
         }
     }
 
@@ -97,6 +103,7 @@ impl Screen {
             Screen::Health(_) => health::HINTS,
             Screen::Mounts(_) => mounts::HINTS,
             Screen::MountDetail(_) => mounts::detail_hints(),
+            Screen::Versions(s) => versions::hints(s),
         }
     }
 
@@ -106,6 +113,7 @@ impl Screen {
             Screen::Health(s) => s.on_action(a, ctx),
             Screen::Mounts(s) => s.on_action(a, ctx),
             Screen::MountDetail(s) => s.on_action(a).map(|()| Vec::new()),
+            Screen::Versions(s) => s.on_action(a, ctx),
         }
     }
 
@@ -113,6 +121,7 @@ impl Screen {
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Versions(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
         }
     }
@@ -121,7 +130,7 @@ impl Screen {
     pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
-            Screen::Health(_) | Screen::MountDetail(_) => Vec::new(),
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Versions(_) => Vec::new(),
         }
     }
 
@@ -129,6 +138,7 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Versions(s) => s.on_reply(reply, ctx),
             Screen::Health(_) | Screen::MountDetail(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -138,8 +148,8 @@ impl Screen {
 
     /// The outcome of a write this screen asked for (after the gate and the worker).
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
-        let _ = ctx;
         match self {
+            Screen::Versions(s) => s.on_write(outcome, ctx),
             Screen::Health(_) | Screen::Mounts(_) | Screen::MountDetail(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
@@ -150,7 +160,7 @@ impl Screen {
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {
         match self {
             Screen::Health(s) => s.on_mouse(m, ctx),
-            Screen::Mounts(_) | Screen::MountDetail(_) => false,
+            Screen::Mounts(_) | Screen::MountDetail(_) | Screen::Versions(_) => false,
         }
     }
 
@@ -158,7 +168,7 @@ impl Screen {
         match self {
             Screen::Health(s) => s.filter(),
             Screen::Mounts(s) => s.filter(),
-            Screen::MountDetail(_) => "",
+            Screen::MountDetail(_) | Screen::Versions(_) => "",
         }
     }
 
@@ -166,7 +176,7 @@ impl Screen {
         match self {
             Screen::Health(s) => s.set_filter(f),
             Screen::Mounts(s) => s.set_filter(f),
-            Screen::MountDetail(_) => {}
+            Screen::MountDetail(_) | Screen::Versions(_) => {}
         }
     }
 
@@ -187,6 +197,35 @@ impl Screen {
             }
             .render(area, buf),
             Screen::MountDetail(s) => s.render(theme, area, buf),
+            Screen::Versions(s) => versions::VersionsView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
+        }
+    }
+
+    /// Typing goes to the screen's input (printable and editing keys, and pastes).
+    pub fn takes_text(&self) -> bool {
+        match self {
+            Screen::Versions(s) => s.takes_text(),
+            _ => false,
+        }
+    }
+
+    /// A text key while [`Screen::takes_text`].
+    pub fn on_text_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+        match self {
+            Screen::Versions(s) => s.on_text_key(key),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Pasted text while [`Screen::takes_text`].
+    pub fn on_paste(&mut self, text: &str) {
+        if let Screen::Versions(s) = self {
+            s.on_paste(text);
         }
     }
 }
