@@ -28,16 +28,19 @@ const COLS: [Col; 5] = [
     Col::new("DELETED", 20, 2),
 ];
 
-/// "max 10 versions · check-and-set off · delete after off · owner=team-a".
-fn settings_line(m: &KvMetadata) -> String {
-    let max = match m.max_versions {
-        0 => "max versions: mount default".to_string(),
-        n => format!("max versions: {n}"),
+/// "max versions: 10 · check-and-set: required · delete after: 1h0m0s" (shorter when narrow).
+fn settings_line(m: &KvMetadata, narrow: bool) -> String {
+    let max = match (m.max_versions, narrow) {
+        (0, false) => "max versions: mount default".to_string(),
+        (0, true) => "max: default".to_string(),
+        (n, false) => format!("max versions: {n}"),
+        (n, true) => format!("max {n}"),
     };
-    let cas = if m.cas_required {
-        "check-and-set: required"
-    } else {
-        "check-and-set: off"
+    let cas = match (m.cas_required, narrow) {
+        (true, false) => "check-and-set: required",
+        (false, false) => "check-and-set: off",
+        (true, true) => "cas required",
+        (false, true) => "cas off",
     };
     let after = match m.delete_version_after.as_str() {
         "" | "0s" => "delete after: off".to_string(),
@@ -101,7 +104,7 @@ impl VersionsView<'_> {
         };
         if let Some(m) = meta.filter(|_| head_h > 0) {
             let lines = vec![
-                Line::styled(settings_line(m), t.muted),
+                Line::styled(settings_line(m, area.width < 90), t.muted),
                 Line::styled(custom_line(m), t.muted),
             ];
             Paragraph::new(lines).render(
