@@ -108,7 +108,7 @@ fn kv_fetch(cmds: &[Command]) -> Vec<(Ticket, KvRequest)> {
         .collect()
 }
 
-fn ticket_of<'a>(f: &'a [(Ticket, KvRequest)], pred: impl Fn(&KvRequest) -> bool) -> &'a Ticket {
+fn ticket_of(f: &[(Ticket, KvRequest)], pred: impl Fn(&KvRequest) -> bool) -> &Ticket {
     &f.iter()
         .find(|(_, r)| pred(r))
         .unwrap_or_else(|| panic!("no such request in {f:?}"))
