@@ -609,7 +609,7 @@ fn delete_undelete_destroy_the_marked_versions_as_one_write() {
     app.update(key('j')); // v2
     app.update(key(' ')); // v2 → v1
     app.update(key(' ')); // v1
-    app.update(key('x'));
+    app.update(code(KeyCode::Delete));
     assert_eq!(
         pending(&app),
         KvMutation::Delete {
@@ -706,7 +706,7 @@ fn actions_the_token_cannot_do_are_refused() {
         assert!(app.gate.pending().is_none(), "{k}");
         assert_eq!(screen(&app).pane, Pane::List);
     }
-    app.update(key('x'));
+    app.update(code(KeyCode::Delete));
     assert!(matches!(pending(&app), KvMutation::Delete { .. }));
 }
 
