@@ -331,3 +331,25 @@ fn no_snapshot_holds_the_canary() {
         assert!(!text.contains(CANARY), "{} holds the canary", p.display());
     }
 }
+
+#[test]
+fn actions_the_token_cannot_do_are_named() {
+    let mut s = ready();
+    for (kind, caps) in [
+        ("data", vec!["read"]),
+        ("metadata", vec!["read", "list"]),
+        ("delete", vec!["update"]),
+        ("undelete", vec!["update"]),
+        ("destroy", vec!["deny"]),
+    ] {
+        s.caps.insert(
+            format!("secret/{kind}/apps/payments/api"),
+            caps.into_iter().map(String::from).collect(),
+        );
+    }
+    let t = snap("versions_denied", s);
+    assert!(
+        t.contains("this token may not: rollback, destroy, delete all, settings"),
+        "{t}"
+    );
+}

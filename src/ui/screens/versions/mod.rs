@@ -263,6 +263,22 @@ impl VersionsScreen {
         }
     }
 
+    /// The actions the token's capabilities rule out, in words ("destroy, settings").
+    pub fn denied(&self) -> Vec<&'static str> {
+        [
+            ("rollback", "data", "update"),
+            ("delete", "delete", "update"),
+            ("undelete", "undelete", "update"),
+            ("destroy", "destroy", "update"),
+            ("delete all", "metadata", "delete"),
+            ("settings", "metadata", "update"),
+        ]
+        .into_iter()
+        .filter(|(_, kind, cap)| !self.may(kind, cap))
+        .map(|(what, _, _)| what)
+        .collect()
+    }
+
     /// The time a version's deletion shows: "", a past time, or a future one (live until then).
     pub fn deletion_label(v: &VersionMeta, now: DateTime<Utc>) -> String {
         if v.deletion_time.is_empty() {

@@ -162,7 +162,13 @@ impl VersionsView<'_> {
             } => format!("cannot read the metadata: {}", sanitize(&error.to_string())),
             _ => "no versions".into(),
         };
-        let footer = if s.marked.is_empty() {
+        let denied = s.denied();
+        let footer = if !denied.is_empty() {
+            Some(Line::styled(
+                format!("this token may not: {}", denied.join(", ")),
+                t.status_warn,
+            ))
+        } else if s.marked.is_empty() {
             s.selected_version().map(|v| {
                 Line::styled(
                     format!("▸ v{v} · enter: fields (masked) · marks act on several versions"),
@@ -220,10 +226,22 @@ fn render_form(
     let inner = block.inner(area);
     block.render(area, buf);
     let style = |i: usize| if f.focus == i { t.selection } else { t.text };
+    // The focused line shows where typing goes.
+    let shown = |i: usize, input: &crate::input::LineInput| {
+        let text = sanitize(&input.text).into_owned();
+        if f.focus != i {
+            return format!("{text} ");
+        }
+        let at = text
+            .char_indices()
+            .nth(input.cursor)
+            .map_or(text.len(), |(b, _)| b);
+        format!("{}▏{}", &text[..at], &text[at..])
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::styled("max versions      ", t.header),
-            Span::styled(format!("{} ", f.max_versions.text), style(0)),
+            Span::styled(shown(0, &f.max_versions), style(0)),
             Span::styled(" 0: the mount's default", t.muted),
         ]),
         Line::from(vec![
@@ -240,7 +258,7 @@ fn render_form(
         ]),
         Line::from(vec![
             Span::styled("delete after      ", t.header),
-            Span::styled(format!("{} ", f.delete_after.text), style(2)),
+            Span::styled(shown(2, &f.delete_after), style(2)),
             Span::styled(" 30m, 1h, 0s (off)", t.muted),
         ]),
         Line::styled("custom metadata   key=value, one per line", t.header),
@@ -249,7 +267,7 @@ fn render_form(
         lines.push(Line::from(vec![
             Span::raw("  "),
             Span::styled(
-                format!("{} ", sanitize(&l.text)),
+                shown(super::form::FIXED_ROWS + i, l),
                 style(super::form::FIXED_ROWS + i),
             ),
         ]));
