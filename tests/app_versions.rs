@@ -332,3 +332,21 @@ fn diff_of_two_marked_versions() {
     assert_eq!(versions, [Some(2), Some(4)]);
     assert!(screen(&app).marked.is_empty());
 }
+
+#[test]
+fn help_lists_the_versions_keys_from_the_keymap() {
+    let mut app = opened();
+    app.update(key('?'));
+    let text: String = strongroom::ui::help::lines(&app)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(text.contains("Secret versions"), "{text}");
+    for a in [
+        strongroom::action::Action::ShowValue,
+        strongroom::action::Action::DestroyVersions,
+        strongroom::action::Action::EditSettings,
+    ] {
+        assert!(text.contains(a.description()), "{text}");
+    }
+}
