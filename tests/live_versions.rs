@@ -2,7 +2,8 @@
 //! `:versions` finds the mount and lists the versions; a reveal reads the version; a diff
 //! compares values on request; rollback (check-and-set), soft-delete, undelete, settings and
 //! delete-all go through the gate and the server's state is checked after each; a restricted
-//! token sees destroy refused from its capabilities.
+//! token sees destroy refused from its capabilities; with a file audit device, browsing reads
+//! no data and a reveal exactly one.
 // Test crate: helpers outside #[test] fns fail the test with a message via expect.
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -319,4 +320,87 @@ path "secret/undelete/live/*" { capabilities = ["update"] }
     }
     h.key(KeyCode::Delete);
     assert!(h.app.gate.pending().is_some(), "soft delete is allowed");
+}
+
+/// Reads of a secret's data (`secret/data/<path>`, operation read) in a file audit log.
+fn data_reads(log: &std::path::Path, path: &str) -> usize {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["type"] == "request")
+        .filter(|e| {
+            e["request"]["operation"] == "read"
+                && e["request"]["path"] == format!("secret/data/{path}")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn the_audit_log_has_a_data_read_only_when_values_are_revealed() {
+    let dev = DevServer::start_with_api_audit();
+    let root = kv_support::client(&dev.addr, &dev.root_token, None);
+    put(&root, json!({"password": "one"})).await;
+    put(&root, json!({"password": "two"})).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    kv_support::call(
+        &root,
+        Method::PUT,
+        "sys/audit/file",
+        json!({"type": "file", "options": {"file_path": log.display().to_string()}}),
+    )
+    .await;
+
+    let mut h = Harness::new(&dev.addr, &dev.root_token);
+    let screen = strongroom::ui::screens::versions::versions_screen(
+        dev.addr.clone(),
+        "secret/".into(),
+        "live/app".into(),
+    );
+    let cmds = h.app.open_screen(screen);
+    h.send(cmds);
+    h.until("the metadata", |s| current(s) == 2).await;
+    // Browsing: a version's names, a diff by names, back.
+    h.key(KeyCode::Enter);
+    h.until(
+        "v2's names",
+        |s| matches!(&s.pane, Pane::Version(d) if d.names.value().is_some()),
+    )
+    .await;
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('d'));
+    h.until(
+        "the names diff",
+        |s| matches!(&s.pane, Pane::Diff(d) if !d.rows().is_empty()),
+    )
+    .await;
+    h.key(KeyCode::Esc);
+    assert_eq!(data_reads(&log, "live/app"), 0, "browsing read the data");
+    // One reveal, one read; showing and masking again reads nothing more.
+    h.key(KeyCode::Enter);
+    h.until(
+        "v2's names",
+        |s| matches!(&s.pane, Pane::Version(d) if d.names.value().is_some()),
+    )
+    .await;
+    h.key(KeyCode::Char('r'));
+    h.until(
+        "v2's values",
+        |s| matches!(&s.pane, Pane::Version(d) if d.values.value().is_some()),
+    )
+    .await;
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Char('R'));
+    h.key(KeyCode::Esc);
+    assert_eq!(data_reads(&log, "live/app"), 1);
+    // Comparing values of a diff reads both versions, once each.
+    h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Char('c'));
+    h.until(
+        "the compared diff",
+        |s| matches!(&s.pane, Pane::Diff(d) if d.compared()),
+    )
+    .await;
+    h.key(KeyCode::Char('R'));
+    assert_eq!(data_reads(&log, "live/app"), 3);
 }
