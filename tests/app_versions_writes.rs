@@ -250,3 +250,41 @@ fn settings_form_validates_and_writes_only_what_changed() {
     assert_eq!(screen(&app).pane, Pane::List);
     assert!(app.gate.pending().is_none());
 }
+
+#[test]
+fn a_write_from_a_shown_version_acts_on_it_and_drops_its_values() {
+    use strongroom::vault::kv_area::KvRequest;
+    use strongroom::vault::models::kv_secret::SecretData;
+    let mut app = opened();
+    app.update(key('j')); // v3
+    app.update(key('j')); // v2
+    app.update(key('j')); // v1
+    let f = kv_fetch(&app.update(code(KeyCode::Enter)));
+    reply(
+        &mut app,
+        &f[0].0,
+        KvReply::Subkeys {
+            path: "apps/x".into(),
+            result: Ok(subkeys(1, &["password"])),
+        },
+    );
+    let f = kv_fetch(&app.update(key('R')));
+    assert!(matches!(f[..], [(_, KvRequest::Read { .. })]));
+    reply(
+        &mut app,
+        &f[0].0,
+        KvReply::Read {
+            path: "apps/x".into(),
+            version: Some(1),
+            tag: "version".into(),
+            result: Ok(SecretData {
+                fields: fields(&[("password", CANARY)]),
+                version: None,
+            }),
+        },
+    );
+    app.update(key('X'));
+    assert!(matches!(pending(&app), KvMutation::Destroy { versions, .. } if versions == [1]));
+    assert_eq!(screen(&app).pane, Pane::List);
+    assert!(!format!("{:?}", app.screens).contains(CANARY));
+}

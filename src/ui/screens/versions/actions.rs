@@ -33,6 +33,10 @@ const VERSION_HINTS: &[Action] = &[
     Action::ShowValue,
     Action::ShowAllValues,
     Action::Back,
+    Action::RollbackVersion,
+    Action::DeleteVersions,
+    Action::UndeleteVersions,
+    Action::DestroyVersions,
 ];
 const DIFF_HINTS: &[Action] = &[
     Action::Help,
@@ -51,6 +55,17 @@ pub fn hints(s: &VersionsScreen) -> &'static [Action] {
         Pane::Diff(_) => DIFF_HINTS,
         Pane::Settings(_) => FORM_HINTS,
     }
+}
+
+/// Writes that act on one version (the selected or the shown one).
+fn is_version_write(a: Action) -> bool {
+    matches!(
+        a,
+        Action::RollbackVersion
+            | Action::DeleteVersions
+            | Action::UndeleteVersions
+            | Action::DestroyVersions
+    )
 }
 
 pub(super) fn toast(text: impl Into<String>) -> Vec<Effect> {
@@ -91,6 +106,17 @@ impl VersionsScreen {
     pub fn on_action(&mut self, a: Action, ctx: &ScreenCtx) -> Option<Vec<Effect>> {
         match &mut self.pane {
             Pane::List => self.on_list_action(a, ctx),
+            Pane::Version(d) if is_version_write(a) => {
+                // A write on the version shown: back to the list (its values dropped) with it
+                // selected, then as there.
+                if !self.marked.is_empty() {
+                    return Some(toast("versions are marked: act on them from the list"));
+                }
+                let v = d.version;
+                self.pane = Pane::List;
+                self.select_version(v);
+                self.on_list_action(a, ctx)
+            }
             Pane::Version(_) => self.on_version_action(a),
             Pane::Diff(_) => self.on_diff_action(a),
             Pane::Settings(_) => self.on_form_action(a),
