@@ -353,3 +353,20 @@ fn actions_the_token_cannot_do_are_named() {
         "{t}"
     );
 }
+
+#[test]
+fn diff_with_a_deleted_version() {
+    let mut s = diff(Remote::NotAsked, Remote::NotAsked, Shown::None);
+    if let Pane::Diff(d) = &mut s.pane {
+        d.old = 2;
+        d.old_names.succeed(
+            Subkeys {
+                keys: vec![],
+                version: Some(version(2, "", "2026-11-23T06:30:00Z", false)),
+            },
+            health_fixtures::now(),
+        );
+    }
+    let t = snap("diff_deleted", s);
+    assert!(t.contains("v2 is deleted"), "{t}");
+}

@@ -14,7 +14,7 @@ use crate::sanitize::sanitize;
 use crate::theme::Theme;
 use crate::ui::widgets::table::{self, Col};
 use crate::vault::models::kv_diff::{self, Change};
-use crate::vault::models::kv_secret::SecretFields;
+use crate::vault::models::kv_secret::{SecretFields, Subkeys};
 
 /// What a masked value shows: the same whatever the value (its length is not told).
 pub const MASK: &str = "••••••••";
@@ -47,6 +47,22 @@ fn value_cell(
         },
         Remote::Failed { .. } => ("read failed".into(), t.status_danger),
         _ => ("reading…".into(), t.muted),
+    }
+}
+
+/// "deleted" / "destroyed" when a version's names came back empty because it is gone.
+fn gone(names: &Remote<Subkeys>) -> Option<&'static str> {
+    let n = names.value()?;
+    let m = n.version.as_ref()?;
+    if !n.keys.is_empty() {
+        return None;
+    }
+    if m.destroyed {
+        Some("destroyed")
+    } else if !m.deletion_time.is_empty() {
+        Some("deleted")
+    } else {
+        None
     }
 }
 
@@ -173,6 +189,14 @@ pub fn render_diff(s: &VersionsScreen, d: &DiffDetail, t: &Theme, area: Rect, bu
         remote_error(&d.old_values),
         remote_error(&d.new_values),
     ];
+    for (v, names) in [(d.old, &d.old_names), (d.new, &d.new_names)] {
+        if let Some(why) = gone(names) {
+            suffix.push(Span::styled(
+                format!("· v{v} is {why}: no fields "),
+                t.status_warn,
+            ));
+        }
+    }
     if let Some(e) = errors.into_iter().flatten().next() {
         suffix.push(Span::styled(format!("· {e} "), t.status_danger));
     } else if d.compared() {
