@@ -79,6 +79,17 @@ actions! {
     CopyAllOutput => "copy_all_output", "copy all unwrapped data as JSON";
     EditInput => "edit_input", "type into the input again";
     Mark => "mark", "mark or unmark the selected row (search results to copy with :cp DST)";
+    MarkVersion => "mark_version", "mark or unmark the selected version (diff, or a write on several)";
+    DiffVersions => "diff_versions", "diff the marked versions, or the selected one with the one before";
+    CompareVersions => "compare_versions", "read both versions of the diff to compare their values";
+    ShowValue => "show_value", "reveal or mask the selected field's value (reads that version)";
+    ShowAllValues => "show_all_values", "reveal or mask every value (reads that version)";
+    RollbackVersion => "rollback_version", "write the selected version again as the newest (check-and-set)";
+    DeleteVersions => "delete_versions", "soft-delete the marked (or selected) versions";
+    UndeleteVersions => "undelete_versions", "undelete the marked (or selected) versions";
+    DestroyVersions => "destroy_versions", "destroy the marked (or selected) versions for good (typed confirmation)";
+    DeleteAllVersions => "delete_all_versions", "delete the secret with every version and its metadata (typed confirmation)";
+    EditSettings => "edit_settings", "edit max versions, check-and-set, delete after and custom metadata";
 }
 
 #[cfg(test)]

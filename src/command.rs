@@ -22,6 +22,7 @@ pub enum ScreenKind {
     Secrets,
     Secret,
     Editor,
+    Versions,
 }
 
 /// Who asked: the reply goes back there.

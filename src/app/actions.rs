@@ -230,6 +230,11 @@ impl App {
                     input.insert_str(text);
                 }
             }
+            Mode::Normal => {
+                if let Some(s) = self.screens.last_mut().filter(|s| s.takes_text()) {
+                    s.on_paste(text);
+                }
+            }
             _ => {}
         }
     }

@@ -40,6 +40,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "new",
         "create a secret: :new MOUNT/PATH (check-and-set 0 on KV v2)",
     ),
+    (
+        "versions",
+        "the versions and settings of a KV v2 secret: :versions MOUNT/PATH",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -211,6 +215,7 @@ impl App {
                 }
             }
             "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
+            "versions" => self.open_versions(arg),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

@@ -85,6 +85,25 @@ impl App {
         self.open_screen(Screen::Mounts(MountsScreen::default()))
     }
 
+    /// `:versions secret/apps/x`: the versions of a KV v2 secret (the mount is found from the
+    /// mount list).
+    pub(crate) fn open_versions(&mut self, arg: &str) -> Vec<Command> {
+        let path = arg.trim().trim_matches('/');
+        if !path.contains('/') {
+            self.toast(
+                "versions of what? :versions MOUNT/PATH (e.g. :versions secret/apps/x)",
+                ToastLevel::Warn,
+            );
+            return Vec::new();
+        }
+        let Some(addr) = self.cluster.api_addr() else {
+            self.toast("no node to ask", ToastLevel::Warn);
+            return Vec::new();
+        };
+        let screen = crate::ui::screens::versions::versions_screen_for(addr, path.to_string());
+        self.open_screen(screen)
+    }
+
     /// `:ns NAME`: the same cluster in another namespace (every request carries it); `:ns`
     /// alone goes back to the root namespace.
     pub(crate) fn switch_namespace(&mut self, arg: &str) -> Vec<Command> {

@@ -21,6 +21,8 @@ pub enum KeyContext {
     Search,
     /// The KV browser and the secret view.
     Secrets,
+    /// The versions screen of a KV v2 secret.
+    Versions,
     /// The write gate's dialog: printable keys type the phrase of a typed confirmation first.
     Confirm,
     /// The secret editor while typing: keys not bound here go to the text area.
@@ -32,12 +34,13 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 10] = [
+    pub const ALL: [KeyContext; 11] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
         KeyContext::Search,
         KeyContext::Secrets,
+        KeyContext::Versions,
         KeyContext::Help,
         KeyContext::Confirm,
         KeyContext::Editor,
@@ -59,6 +62,7 @@ impl KeyContext {
             KeyContext::Mounts => "mounts",
             KeyContext::Search => "search",
             KeyContext::Secrets => "secrets",
+            KeyContext::Versions => "versions",
             KeyContext::Confirm => "confirm",
             KeyContext::Editor => "editor",
             KeyContext::EditorPrompt => "editor_prompt",
@@ -72,12 +76,13 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 5] = [
+const SCREENS: [KeyContext; 6] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
     KeyContext::Secrets,
     KeyContext::Tools,
+    KeyContext::Versions,
 ];
 
 mod chord;

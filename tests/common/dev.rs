@@ -61,6 +61,25 @@ impl DevServer {
         })
     }
 
+    /// A dev server whose config lets audit devices be created over the API (tests that read
+    /// an audit log enable a file device themselves).
+    pub fn start_with_api_audit() -> DevServer {
+        Self::launch(200, |port, dir| {
+            let token = format!("devroot-{port}-{}", std::process::id());
+            let config = dir.join(format!("audit-{port}.hcl"));
+            std::fs::write(&config, "unsafe_allow_api_audit_creation = true\n")
+                .expect("write the server config");
+            let args = vec![
+                "server".to_string(),
+                "-dev".to_string(),
+                format!("-dev-listen-address=127.0.0.1:{port}"),
+                format!("-dev-root-token-id={token}"),
+                format!("-config={}", config.display()),
+            ];
+            (args, token)
+        })
+    }
+
     /// The file audit device's log (one JSON object per line); empty without one.
     pub fn audit_log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("audit.log")).unwrap_or_default()

@@ -10,6 +10,7 @@ pub mod mounts;
 pub mod search;
 pub mod secrets;
 pub mod tools;
+pub mod versions;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -33,6 +34,7 @@ use mounts::{MountDetail, MountsScreen, MountsView};
 use search::{SearchScreen, SearchView};
 use secrets::{BrowserView, SecretView, SecretViewWidget, SecretsScreen};
 use tools::ToolsScreen;
+use versions::VersionsScreen;
 
 /// What a screen asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +104,7 @@ pub enum Screen {
     Secret(Box<SecretView>),
     Editor(Box<editor::EditorScreen>),
     Tools(ToolsScreen),
+    Versions(VersionsScreen),
 }
 
 impl Screen {
@@ -116,6 +119,7 @@ impl Screen {
             Screen::Secret(_) => ScreenKind::Secret,
             Screen::Editor(_) => ScreenKind::Editor,
             Screen::Tools(_) => ScreenKind::Tools,
+            Screen::Versions(_) => ScreenKind::Versions,
         }
     }
 
@@ -132,6 +136,7 @@ impl Screen {
             Screen::Secret(_) => "Secret",
             Screen::Editor(_) => "Secret editor",
             Screen::Tools(_) => "Tools screen",
+            Screen::Versions(_) => "Secret versions",
         }
     }
 
@@ -143,6 +148,7 @@ impl Screen {
             Screen::Secrets(_) | Screen::Secret(_) => KeyContext::Secrets,
             Screen::Editor(s) => s.key_context(),
             Screen::Tools(_) => KeyContext::Tools,
+            Screen::Versions(_) => KeyContext::Versions,
         }
     }
 
@@ -158,6 +164,7 @@ impl Screen {
             Screen::Secret(_) => secrets::SECRET_HINTS,
             Screen::Editor(s) => s.hints(),
             Screen::Tools(s) => tools::hints(s),
+            Screen::Versions(s) => versions::hints(s),
         }
     }
 
@@ -173,6 +180,7 @@ impl Screen {
             Screen::Secret(s) => s.on_action(a, ctx),
             Screen::Editor(s) => s.on_action(a),
             Screen::Tools(s) => s.on_action(a, ctx),
+            Screen::Versions(s) => s.on_action(a, ctx),
         }
     }
 
@@ -198,6 +206,7 @@ impl Screen {
     pub fn on_open(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_open(ctx),
+            Screen::Versions(s) => s.on_open(ctx),
             Screen::Search(s) => s.on_open(ctx),
             Screen::Copy(s) => s.on_open(ctx),
             Screen::Secrets(s) => s.on_open(ctx),
@@ -218,7 +227,8 @@ impl Screen {
             | Screen::Secrets(_)
             | Screen::Secret(_)
             | Screen::Editor(_)
-            | Screen::Tools(_) => Vec::new(),
+            | Screen::Tools(_)
+            | Screen::Versions(_) => Vec::new(),
         }
     }
 
@@ -226,6 +236,7 @@ impl Screen {
     pub fn on_reply(&mut self, reply: Reply, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Mounts(s) => s.on_reply(reply, ctx),
+            Screen::Versions(s) => s.on_reply(reply, ctx),
             Screen::Search(s) => s.on_reply(reply, ctx),
             Screen::Secrets(s) => s.on_reply(reply, ctx),
             Screen::Secret(s) => s.on_reply(reply, ctx),
@@ -241,6 +252,7 @@ impl Screen {
     /// The outcome of a write this screen asked for (after the gate and the worker).
     pub fn on_write(&mut self, outcome: WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
         match self {
+            Screen::Versions(s) => s.on_write(outcome, ctx),
             Screen::Copy(s) => s.on_write(outcome),
             Screen::Secret(s) => s.on_write(&outcome, ctx),
             Screen::Editor(s) => s.on_write(outcome),
@@ -269,7 +281,8 @@ impl Screen {
             | Screen::Editor(_)
             | Screen::Tools(_)
             | Screen::Search(_)
-            | Screen::Copy(_) => false,
+            | Screen::Copy(_)
+            | Screen::Versions(_) => false,
         }
     }
 
@@ -278,6 +291,7 @@ impl Screen {
         match self {
             Screen::Editor(s) => s.on_text_key(key),
             Screen::Tools(s) => s.on_text_key(key),
+            Screen::Versions(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -287,6 +301,10 @@ impl Screen {
         match self {
             Screen::Editor(s) => s.on_paste(text),
             Screen::Tools(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
+            Screen::Versions(s) if s.takes_text() => {
                 s.on_paste(text);
                 true
             }
@@ -302,7 +320,7 @@ impl Screen {
             Screen::Copy(_) => "",
             Screen::Secrets(s) => s.filter(),
             Screen::Secret(s) => s.filter(),
-            Screen::MountDetail(_) | Screen::Editor(_) => "",
+            Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
             Screen::Tools(s) => s.filter(),
         }
     }
@@ -315,7 +333,8 @@ impl Screen {
             Screen::Copy(_) => {}
             Screen::Secrets(s) => s.set_filter(f),
             Screen::Secret(s) => s.set_filter(f),
-            Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) => {}
+            Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) | Screen::Versions(_) => {
+            }
         }
     }
 
@@ -353,6 +372,12 @@ impl Screen {
             .render(area, buf),
             Screen::Editor(s) => s.render(theme, area, buf),
             Screen::Tools(s) => tools::ToolsView { screen: s, theme }.render(area, buf),
+            Screen::Versions(s) => versions::VersionsView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
         }
     }
 
@@ -360,6 +385,7 @@ impl Screen {
     pub fn takes_text(&self) -> bool {
         match self {
             Screen::Tools(s) => s.takes_text(),
+            Screen::Versions(s) => s.takes_text(),
             _ => false,
         }
     }

@@ -1,16 +1,8 @@
 //! The screens the browser and the secret view open that live in their own folders (editor,
 //! versions, sharing): one place that knows their constructors.
 
-use crate::app::ToastLevel;
-use crate::ui::screens::{Effect, editor};
+use crate::ui::screens::{Effect, editor, versions as versions_screen};
 use crate::vault::models::kv::KvVersion;
-
-fn not_yet(what: &str) -> Vec<Effect> {
-    vec![Effect::Toast(
-        format!("{what}: not available in this build"),
-        ToastLevel::Warn,
-    )]
-}
 
 /// A new secret: in a folder, the `:new` line opens with the folder filled in for the name;
 /// with a full path, the editor.
@@ -38,8 +30,11 @@ pub fn editor_edit(addr: String, mount: &str, kv: KvVersion, path: &str) -> Vec<
 
 /// The versions and metadata of a v2 secret.
 pub fn versions(addr: String, mount: &str, path: &str) -> Vec<Effect> {
-    let _ = (addr, mount, path);
-    not_yet("versions")
+    vec![Effect::Open(Box::new(versions_screen::versions_screen(
+        addr,
+        mount.to_string(),
+        path.to_string(),
+    )))]
 }
 
 /// Share a secret as a response-wrapped token.
