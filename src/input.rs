@@ -143,13 +143,12 @@ pub fn is_text_key(key: &KeyEvent) -> bool {
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match key.code {
-        KeyCode::Char(_) => plain,
+        KeyCode::Char(c) => {
+            plain || (key.modifiers == KeyModifiers::CONTROL && matches!(c, 'u' | 'w' | 'a' | 'e'))
+        }
         KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right => true,
         KeyCode::Home | KeyCode::End => true,
-        _ => {
-            key.modifiers.contains(KeyModifiers::CONTROL)
-                && matches!(key.code, KeyCode::Char('u' | 'w' | 'a' | 'e'))
-        }
+        _ => false,
     }
 }
 

@@ -355,3 +355,66 @@ fn copies_hand_the_value_to_the_clipboard_and_keep_nothing() {
         "bao kv get -namespace=team-a -mount=secret -field=db-pass apps/db"
     );
 }
+
+/// A screen opened on top of a secret (here by `:cd`) masks it: the revealed value is gone
+/// when the user comes back.
+#[test]
+fn covering_a_secret_masks_it() {
+    let mut app = app();
+    let open = |app: &mut App, path: &str| {
+        let cmds = run(app, &format!("cd secret/{path}"));
+        let f = kv_fetches(&cmds);
+        let [(t, KvRequest::Resolve { .. })] = f.as_slice() else {
+            panic!("{cmds:?}")
+        };
+        reply(
+            app,
+            t,
+            KvReply::Resolved {
+                then: OpenAs::Browse,
+                result: Ok(Resolved {
+                    mount: "secret/".into(),
+                    kv: KvVersion::V2,
+                    path: path.into(),
+                }),
+            },
+        )
+    };
+    let cmds = open(&mut app, "a");
+    for (t, r) in kv_fetches(&cmds) {
+        if let KvRequest::Subkeys { path, .. } = r {
+            reply(
+                &mut app,
+                &t,
+                KvReply::Subkeys {
+                    path,
+                    result: Ok(Subkeys::from_tree(&serde_json::json!({"k": null}), None)),
+                },
+            );
+        }
+    }
+    let cmds = app.update(key('r'));
+    let f = kv_fetches(&cmds);
+    let [(t, KvRequest::Read { tag, .. })] = f.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    reply(
+        &mut app,
+        t,
+        KvReply::Read {
+            path: "a".into(),
+            version: None,
+            tag: tag.clone(),
+            result: Ok(SecretData {
+                fields: fields(&[("k", "v")]),
+                version: None,
+            }),
+        },
+    );
+    assert_eq!(view(&app).revealed.len(), 1);
+    open(&mut app, "b");
+    assert_eq!(view(&app).path, "b");
+    app.update(code(KeyCode::Esc));
+    assert_eq!(view(&app).path, "a");
+    assert!(view(&app).revealed.is_empty(), "masked when covered");
+}

@@ -30,6 +30,7 @@ fn env_for(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str
             home.join("state").display().to_string(),
         ),
         ("STRONGROOM_LOG", "debug".into()),
+        ("STRONGROOM_CLIPBOARD", "osc52".into()),
         ("BAO_ADDR", addr.to_string()),
         ("BAO_TOKEN", token.to_string()),
         ("PS1", "$ ".into()),
@@ -56,6 +57,8 @@ fn reads_of(server: &DevServer, path: &str) -> usize {
 
 fn start(name: &str, server: &DevServer, token: &str, home: &std::path::Path) -> Tmux {
     let t = Tmux::start(name, 110, 30, &env_for(home, &server.addr, token), home);
+    // tmux keeps OSC 52 copies in its paste buffer.
+    t.run(&["set-option", "-g", "set-clipboard", "on"]);
     t.type_text(&format!("{}; echo __EXIT_$?__", bin()));
     t.keys(&["Enter"]);
     let host_port = server.addr.trim_start_matches("http://");
@@ -122,6 +125,34 @@ fn browse_reveal_mask_and_delete_with_an_honest_audit_trail() {
     assert_eq!(reads_of(&server, "secret/data/apps/payments/db"), 1);
     t.keys(&["m"]);
     t.wait_until("masked again", WAIT, |s| !s.contains(CANARY));
+
+    // Copy the value without showing it: one more read, the value in tmux's paste buffer.
+    t.keys(&["c"]);
+    let s = t.wait_for("copied password of secret/apps/payments/db", WAIT);
+    assert!(!s.contains(CANARY), "a copy shows nothing:\n{s}");
+    let deadline = std::time::Instant::now() + WAIT;
+    while t.run(&["show-buffer"]) != CANARY {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the copy never reached tmux"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(reads_of(&server, "secret/data/apps/payments/db"), 2);
+
+    // The versions (v) and the editor (e) open from here; esc comes back.
+    t.keys(&["v"]);
+    t.wait_until("the versions", WAIT, |s| {
+        s.contains("current") && s.contains("v1")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("token may:", WAIT);
+    t.keys(&["e"]);
+    t.wait_until("the editor with the value", WAIT, |s| {
+        s.contains("ctrl-s") || s.contains("save")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("token may:", WAIT);
 
     // Delete the newest version through the confirmation.
     t.keys(&["d"]);

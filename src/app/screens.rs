@@ -52,6 +52,9 @@ impl App {
 
     /// Open a screen on top of the stack.
     pub fn push_screen(&mut self, s: Screen) {
+        if let Some(below) = self.screens.last_mut() {
+            below.on_cover();
+        }
         self.screens.push(s);
         self.dirty = true;
     }

@@ -390,10 +390,30 @@ impl Screen {
         }
     }
 
+    /// Another screen opens on top of this one (`enter`, or a `:` command): revealed values are
+    /// dropped (masked again), as when the screen is left with `esc`.
+    pub fn on_cover(&mut self) {
+        match self {
+            Screen::Secret(s) => {
+                s.revealed.clear();
+                s.pending = None;
+            }
+            Screen::Versions(s) => {
+                if matches!(s.pane, versions::Pane::Version(_) | versions::Pane::Diff(_)) {
+                    s.pane = versions::Pane::List;
+                }
+            }
+            Screen::Tools(s) => s.revealed = false,
+            _ => {}
+        }
+    }
+
     /// The gate refused or the user cancelled a write: screens waiting for one stop waiting.
     pub fn on_write_abandoned(&mut self) {
-        if let Screen::Tools(s) = self {
-            s.write_abandoned();
+        match self {
+            Screen::Tools(s) => s.write_abandoned(),
+            Screen::Editor(s) => s.save_abandoned(),
+            _ => {}
         }
     }
 }

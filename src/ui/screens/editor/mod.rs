@@ -188,6 +188,13 @@ impl EditorScreen {
         self.pending.as_ref()
     }
 
+    /// The save was refused by the gate or cancelled by the user: not saving any more.
+    pub fn save_abandoned(&mut self) {
+        if self.pending.take().is_some() {
+            self.note = Some("not saved".into());
+        }
+    }
+
     /// Close: wipe the text now (the screen may live on in a clone for a moment).
     pub fn wipe(&mut self) {
         self.buffer.wipe();
