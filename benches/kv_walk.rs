@@ -26,12 +26,12 @@ mod baselines;
 
 #[path = "support/bao_binary.rs"]
 mod bao_binary;
+#[path = "support/dev.rs"]
+mod dev;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use dev::{client, free_port, load_average, start_dev_server};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use baselines::{concurrent_walk, curl_walk, raw_scan_once};
@@ -40,8 +40,8 @@ use futures::StreamExt;
 use reqwest::Method;
 use serde_json::json;
 use strongroom::jobs::walk::{WalkEvent, WalkMode, WalkSpec, walk};
+use strongroom::vault::VaultClient;
 use strongroom::vault::models::kv::KvVersion;
-use strongroom::vault::{ClientSettings, VaultClient};
 use tokio_util::sync::CancellationToken;
 
 const SECRETS: usize = 10_000;
@@ -270,15 +270,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn client(addr: &str, token: &str) -> VaultClient {
-    let settings = ClientSettings {
-        token: Some(Arc::new(strongroom::secret::token_from(token))),
-        timeout: Duration::from_secs(30),
-        ..ClientSettings::default()
-    };
-    VaultClient::connect(addr, settings).expect("client")
-}
-
 /// Leaf folder `i` of the tree: `t<team>/a<app>/e<env>`.
 fn leaf_folder(i: usize) -> String {
     let (t, rest) = (i / (APPS * ENVS), i % (APPS * ENVS));
@@ -390,14 +381,6 @@ fn bao_loop_sample(bao: &Path, port: u16, token: &str, home: &Path) -> (f64, usi
     (per, keys, sample)
 }
 
-/// The 1-minute load average, as text.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
-}
-
 /// CPU time of this process so far (user + system), from /proc (clock ticks of 10 ms).
 fn cpu_seconds() -> f64 {
     cpu_seconds_from("/proc/self/stat")
@@ -414,45 +397,4 @@ fn cpu_seconds_from(file: &str) -> f64 {
     let f: Vec<&str> = rest.split_whitespace().collect();
     let ticks = f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime");
     ticks as f64 / 100.0
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn start_dev_server(bao: &Path, port: u16, token: &str, dir: &Path) -> Child {
-    let log = std::fs::File::create(dir.join("bao.log")).expect("log");
-    let child = Command::new(bao)
-        .args([
-            "server",
-            "-dev",
-            &format!("-dev-listen-address=127.0.0.1:{port}"),
-        ])
-        .arg(format!("-dev-root-token-id={token}"))
-        .env("HOME", dir)
-        .current_dir(dir)
-        .stdout(Stdio::from(log.try_clone().expect("log")))
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start bao");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let up = TcpStream::connect(("127.0.0.1", port))
-            .map(|mut s| {
-                let _ = write!(s, "GET /v1/sys/health HTTP/1.0\r\n\r\n");
-                let mut b = String::new();
-                let _ = s.read_to_string(&mut b);
-                b.starts_with("HTTP/1.0 200") || b.starts_with("HTTP/1.1 200")
-            })
-            .unwrap_or(false);
-        if up {
-            break;
-        }
-        assert!(Instant::now() < deadline, "bao dev server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
 }

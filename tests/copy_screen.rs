@@ -9,13 +9,16 @@
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
+#[path = "common/screen_text.rs"]
+mod screen_text;
+
+use screen_text::text;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 
 use strongroom::action::Action;
 use strongroom::app::{App, AppInit, Mode};
@@ -277,18 +280,6 @@ fn cp_on_the_search_screen_copies_the_marked_results() {
 }
 
 // ---- render snapshots ----
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn snap(name: &str, screen: CopyScreen) {
     let mut app = app();

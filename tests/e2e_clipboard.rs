@@ -11,7 +11,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::dev::DevServer;
-use common::tmux::Tmux;
+use common::tmux::{Tmux, console_env};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -21,24 +21,9 @@ fn env_for(
     token: &str,
     mode: &str,
 ) -> Vec<(&'static str, String)> {
-    vec![
-        ("PATH", std::env::var("PATH").unwrap_or_default()),
-        ("HOME", home.display().to_string()),
-        ("TERM", "xterm-256color".into()),
-        ("LANG", "C.UTF-8".into()),
-        (
-            "STRONGROOM_CONFIG_DIR",
-            home.join("config").display().to_string(),
-        ),
-        (
-            "STRONGROOM_STATE_DIR",
-            home.join("state").display().to_string(),
-        ),
-        ("STRONGROOM_CLIPBOARD", mode.into()),
-        ("BAO_ADDR", addr.to_string()),
-        ("BAO_TOKEN", token.to_string()),
-        ("PS1", "$ ".into()),
-    ]
+    let mut env = console_env(home, addr, token);
+    env.push(("STRONGROOM_CLIPBOARD", mode.into()));
+    env
 }
 
 /// tmux's newest paste buffer ("" when there is none).

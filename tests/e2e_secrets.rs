@@ -10,31 +10,16 @@ mod common;
 use std::time::Duration;
 
 use common::dev::{DevServer, http_request};
-use common::tmux::Tmux;
+use common::tmux::{Tmux, console_env};
 
 const WAIT: Duration = Duration::from_secs(20);
 const CANARY: &str = "strongroom-canary-e2e-secrets-7f3a91";
 
 fn env_for(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("PATH", std::env::var("PATH").unwrap_or_default()),
-        ("HOME", home.display().to_string()),
-        ("TERM", "xterm-256color".into()),
-        ("LANG", "C.UTF-8".into()),
-        (
-            "STRONGROOM_CONFIG_DIR",
-            home.join("config").display().to_string(),
-        ),
-        (
-            "STRONGROOM_STATE_DIR",
-            home.join("state").display().to_string(),
-        ),
-        ("STRONGROOM_LOG", "debug".into()),
-        ("STRONGROOM_CLIPBOARD", "osc52".into()),
-        ("BAO_ADDR", addr.to_string()),
-        ("BAO_TOKEN", token.to_string()),
-        ("PS1", "$ ".into()),
-    ]
+    let mut env = console_env(home, addr, token);
+    env.push(("STRONGROOM_LOG", "debug".into()));
+    env.push(("STRONGROOM_CLIPBOARD", "osc52".into()));
+    env
 }
 
 fn bin() -> &'static str {

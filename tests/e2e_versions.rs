@@ -10,29 +10,9 @@ mod common;
 use std::time::Duration;
 
 use common::dev::{DevServer, http_request};
-use common::tmux::Tmux;
+use common::tmux::{Tmux, console_env as env_for};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn env_for(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("PATH", std::env::var("PATH").unwrap_or_default()),
-        ("HOME", home.display().to_string()),
-        ("TERM", "xterm-256color".into()),
-        ("LANG", "C.UTF-8".into()),
-        (
-            "STRONGROOM_CONFIG_DIR",
-            home.join("config").display().to_string(),
-        ),
-        (
-            "STRONGROOM_STATE_DIR",
-            home.join("state").display().to_string(),
-        ),
-        ("BAO_ADDR", addr.to_string()),
-        ("BAO_TOKEN", token.to_string()),
-        ("PS1", "$ ".into()),
-    ]
-}
 
 /// The metadata of `secret/<path>` as the server has it.
 fn metadata(server: &DevServer, path: &str) -> serde_json::Value {

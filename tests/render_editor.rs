@@ -8,19 +8,20 @@
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
-use std::time::Duration;
+#[path = "common/render_app.rs"]
+mod render_app;
+#[path = "common/screen_text.rs"]
+mod screen_text;
+
+use render_app::app_with;
+use screen_text::text;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use secrecy::SecretString;
 
 use strongroom::action::Action;
-use strongroom::app::{App, AppInit};
-use strongroom::config::{ConnectionProfile, TokenSource};
-use strongroom::keymap::Keymap;
 use strongroom::reply::{ItemResult, Reply, WriteOutcome};
-use strongroom::theme::ThemeRegistry;
 use strongroom::ui::screens::Screen;
 use strongroom::ui::screens::editor::{EditorScreen, edit_screen, new_screen};
 use strongroom::vault::VaultError;
@@ -29,42 +30,6 @@ use strongroom::vault::models::kv::KvVersion;
 use strongroom::vault::models::kv_secret::{SecretData, SecretField, VersionMeta};
 
 const ADDR: &str = "http://127.0.0.1:8200";
-
-fn app_with(screen: Screen) -> App {
-    let cluster = health_fixtures::healthy_cluster();
-    let profile = ConnectionProfile {
-        token_source: TokenSource::Sandbox,
-        ..ConnectionProfile::new("sandbox", cluster.node_addrs())
-    };
-    let mut app = App::new(AppInit {
-        profile: profile.clone(),
-        contexts: vec![profile],
-        theme: "default".into(),
-        themes: ThemeRegistry::load(None, false),
-        keymap: Keymap::load(None).0,
-        poll_interval: Duration::from_secs(2),
-        force_read_only: false,
-        warnings: vec![],
-        now: health_fixtures::now(),
-    });
-    let _ = app.start();
-    app.cluster = cluster;
-    app.toasts.clear();
-    app.push_screen(screen);
-    app
-}
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn snap(name: &str, screen: EditorScreen) {
     let app = app_with(Screen::Editor(Box::new(screen)));

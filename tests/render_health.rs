@@ -7,6 +7,10 @@ mod common;
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
+#[path = "common/screen_text.rs"]
+mod screen_text;
+
+use screen_text::text;
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -47,18 +51,6 @@ fn draw(app: &App, w: u16, h: u16) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     term.draw(|f| strongroom::ui::draw(f, app)).expect("draw");
     term.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn find(buf: &Buffer, needle: &str) -> (u16, u16) {

@@ -8,57 +8,22 @@
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
-use std::time::Duration;
+#[path = "common/render_app.rs"]
+mod render_app;
+#[path = "common/screen_text.rs"]
+mod screen_text;
+
+use render_app::app_with;
+use screen_text::text;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 
-use strongroom::app::{App, AppInit};
-use strongroom::config::{ConnectionProfile, TokenSource};
-use strongroom::keymap::Keymap;
-use strongroom::theme::ThemeRegistry;
 use strongroom::ui::screens::Screen;
 use strongroom::ui::screens::secrets::{Folder, Listing, SecretView, SecretsScreen};
 use strongroom::vault::VaultError;
 use strongroom::vault::models::kv::KvVersion;
 use strongroom::vault::models::kv_secret::{KvMetadata, SecretField, Subkeys, VersionMeta};
-
-fn app_with(screen: Screen) -> App {
-    let cluster = health_fixtures::healthy_cluster();
-    let profile = ConnectionProfile {
-        token_source: TokenSource::Sandbox,
-        ..ConnectionProfile::new("sandbox", cluster.node_addrs())
-    };
-    let mut app = App::new(AppInit {
-        profile: profile.clone(),
-        contexts: vec![profile],
-        theme: "default".into(),
-        themes: ThemeRegistry::load(None, false),
-        keymap: Keymap::load(None).0,
-        poll_interval: Duration::from_secs(2),
-        force_read_only: false,
-        warnings: vec![],
-        now: health_fixtures::now(),
-    });
-    let _ = app.start();
-    app.cluster = cluster;
-    app.toasts.clear();
-    app.push_screen(screen);
-    app
-}
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn render(screen: Screen, w: u16, h: u16) -> String {
     let app = app_with(screen);

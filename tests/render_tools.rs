@@ -8,18 +8,20 @@
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
-use std::time::Duration;
+#[path = "common/render_app.rs"]
+mod render_app;
+#[path = "common/screen_text.rs"]
+mod screen_text;
+
+use render_app::app_with;
+use screen_text::text;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 
 use strongroom::action::Action;
-use strongroom::app::{App, AppInit, CopyCountdown};
-use strongroom::config::{ConnectionProfile, TokenSource};
-use strongroom::keymap::Keymap;
+use strongroom::app::{App, CopyCountdown};
 use strongroom::reply::Reply;
-use strongroom::theme::ThemeRegistry;
 use strongroom::ui::screens::tools::{Tool, ToolsScreen, share_screen};
 use strongroom::ui::screens::{Screen, ScreenCtx};
 use strongroom::vault::VaultError;
@@ -28,42 +30,6 @@ use strongroom::vault::models::wrapping::{SecretText, Unwrapped, WrapInfo, WrapL
 use strongroom::vault::tools::ToolsReply;
 
 const VALUE: &str = "fixture-pw-7f3a";
-
-fn app_with(screen: Screen) -> App {
-    let cluster = health_fixtures::healthy_cluster();
-    let profile = ConnectionProfile {
-        token_source: TokenSource::Sandbox,
-        ..ConnectionProfile::new("sandbox", cluster.node_addrs())
-    };
-    let mut app = App::new(AppInit {
-        profile: profile.clone(),
-        contexts: vec![profile],
-        theme: "default".into(),
-        themes: ThemeRegistry::load(None, false),
-        keymap: Keymap::load(None).0,
-        poll_interval: Duration::from_secs(2),
-        force_read_only: false,
-        warnings: vec![],
-        now: health_fixtures::now(),
-    });
-    let _ = app.start();
-    app.cluster = cluster;
-    app.toasts.clear();
-    app.push_screen(screen);
-    app
-}
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn draw(app: &App, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");

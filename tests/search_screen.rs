@@ -7,12 +7,15 @@
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
+#[path = "common/screen_text.rs"]
+mod screen_text;
+
+use screen_text::text;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 
 use strongroom::app::{App, AppInit};
 use strongroom::command::{Command, Origin, Request, ScreenKind, Ticket};
@@ -314,18 +317,6 @@ fn bad_input_is_a_toast_or_a_failed_search() {
 }
 
 // ---- render snapshots ----
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn snap(name: &str, screen: SearchScreen) {
     let mut app = app();

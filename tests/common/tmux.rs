@@ -143,3 +143,25 @@ impl Drop for Tmux {
             .output();
     }
 }
+
+/// The environment of a console run in tmux: its own HOME, config and state directories,
+/// a known terminal, and the server to talk to.
+pub fn console_env(home: &std::path::Path, addr: &str, token: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HOME", home.display().to_string()),
+        ("TERM", "xterm-256color".into()),
+        ("LANG", "C.UTF-8".into()),
+        (
+            "STRONGROOM_CONFIG_DIR",
+            home.join("config").display().to_string(),
+        ),
+        (
+            "STRONGROOM_STATE_DIR",
+            home.join("state").display().to_string(),
+        ),
+        ("BAO_ADDR", addr.to_string()),
+        ("BAO_TOKEN", token.to_string()),
+        ("PS1", "$ ".into()),
+    ]
+}
