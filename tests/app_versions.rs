@@ -350,3 +350,20 @@ fn help_lists_the_versions_keys_from_the_keymap() {
         assert!(text.contains(a.description()), "{text}");
     }
 }
+
+#[test]
+fn y_copies_the_bao_command_of_the_selected_version() {
+    use secrecy::ExposeSecret;
+    use strongroom::command::Command;
+    let mut app = opened();
+    app.update(code(KeyCode::Down));
+    let cmds = app.update(key('y'));
+    let copied: Vec<String> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::Copy { text, .. } => Some(text.0.expose_secret().to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, ["bao kv get -mount=secret -version=3 apps/x"]);
+}

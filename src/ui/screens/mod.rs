@@ -376,6 +376,7 @@ impl Screen {
                 screen: s,
                 theme,
                 now: ctx.now,
+                namespace: ctx.namespace,
             }
             .render(area, buf),
         }

@@ -54,6 +54,11 @@ pub fn get(
     cmd + &format!(" {}", shell_quote(&sanitize(path)))
 }
 
+/// `bao kv get -mount=secret -version=3 apps/x` for one version of a secret.
+pub fn get_version(mount: &str, path: &str, version: u64, namespace: Option<&str>) -> String {
+    get(mount, path, None, Some(version), namespace)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 
 mod browser;
 mod browser_view;
-mod cli;
+pub mod cli;
 mod copy_text;
 pub mod links;
 mod secret;

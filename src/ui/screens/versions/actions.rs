@@ -26,6 +26,7 @@ const LIST_HINTS: &[Action] = &[
     Action::DestroyVersions,
     Action::DeleteAllVersions,
     Action::EditSettings,
+    Action::CopyCli,
     Action::Back,
 ];
 const VERSION_HINTS: &[Action] = &[
@@ -143,6 +144,18 @@ impl VersionsScreen {
                 Vec::new()
             }
             Action::DiffVersions => self.open_diff(),
+            Action::CopyCli => match self.selected_version() {
+                Some(v) => vec![Effect::copy(
+                    "bao command",
+                    crate::ui::screens::secrets::cli::get_version(
+                        &self.mount,
+                        &self.path,
+                        v,
+                        ctx.namespace,
+                    ),
+                )],
+                None => Vec::new(),
+            },
             Action::RollbackVersion => self.rollback(ctx),
             Action::DeleteVersions => self.on_targets("delete", |s, versions| KvMutation::Delete {
                 addr: s.addr.clone(),

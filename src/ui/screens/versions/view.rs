@@ -18,6 +18,7 @@ pub struct VersionsView<'a> {
     pub screen: &'a VersionsScreen,
     pub theme: &'a Theme,
     pub now: DateTime<Utc>,
+    pub namespace: Option<&'a str>,
 }
 
 const COLS: [Col; 5] = [
@@ -171,7 +172,15 @@ impl VersionsView<'_> {
         } else if s.marked.is_empty() {
             s.selected_version().map(|v| {
                 Line::styled(
-                    format!("▸ v{v} · enter: fields (masked) · marks act on several versions"),
+                    format!(
+                        "▸ v{v} · enter: fields (masked) · {}",
+                        crate::ui::screens::secrets::cli::get_version(
+                            &s.mount,
+                            &s.path,
+                            v,
+                            self.namespace
+                        )
+                    ),
                     t.muted,
                 )
             })
