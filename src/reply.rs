@@ -27,6 +27,8 @@ pub enum WriteResult {
     /// A secret copied with this many versions, read back and compared; its source deleted
     /// (a move).
     Copied { versions: u64, source_deleted: bool },
+    /// Nothing to do: it was gone already (a revoked or expired token's accessor).
+    AlreadyGone,
 }
 
 /// One item of a write.

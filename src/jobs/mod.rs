@@ -46,6 +46,9 @@ pub enum JobSpec {
         /// The target path or folder.
         dst: String,
     },
+    /// Every token by accessor (`auth/token/accessors` + `lookup-accessor`, bounded
+    /// concurrency); tokens come as `JobReport::Tokens` batches with the inventory's progress.
+    TokenInventory { addr: String },
 }
 
 /// Counters of a running job.
@@ -96,4 +99,15 @@ pub enum JobEvent {
 pub enum JobReport {
     Search(search::SearchProgress),
     CopyPlan(copy::CopyPlan),
+    /// A batch of a token inventory (possibly empty: progress only).
+    Tokens(TokenBatch),
+}
+
+/// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the
+/// console's own token's accessor (so that the list marks it).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TokenBatch {
+    pub items: Vec<crate::vault::models::tokens::TokenInfo>,
+    pub progress: crate::vault::inventory::InventoryProgress,
+    pub own_accessor: Option<String>,
 }

@@ -91,6 +91,10 @@ pub async fn run(
                 Err(e) => JobEvent::Failed(e),
             }
         }
+        JobSpec::TokenInventory { addr } => match worker.client(&addr) {
+            Ok(client) => super::token_jobs::inventory(&client, cancel, emit).await,
+            Err(e) => JobEvent::Failed(e),
+        },
     }
 }
 

@@ -134,6 +134,7 @@ impl Worker {
                 .into_iter()
                 .find_map(|i| i.result.err())
                 .map_or(Ok(WriteResult::Done), Err),
+            Mutation::Token(t) => self.token_write_one(t).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -145,7 +146,8 @@ impl Worker {
         }
     }
 
-    /// Perform a write: one mutation, or a batch with at most [`BATCH_CONCURRENCY`] in flight,
+    /// Perform a write: one mutation, or a batch with at most [`BATCH_CONCURRENCY`] in flight
+    /// (or the batch's own [`Write::concurrency`]),
     /// reporting throttled progress through `progress`. Results keep the batch's order.
     pub async fn write(
         &self,
@@ -180,7 +182,7 @@ impl Worker {
                 let w = self.clone();
                 async move { (i, w.write_one(&m).await) }
             })
-            .buffer_unordered(BATCH_CONCURRENCY);
+            .buffer_unordered(w.concurrency().unwrap_or(BATCH_CONCURRENCY));
         while let Some((i, r)) = running.next().await {
             if r.result.is_ok() {
                 p.done += 1;

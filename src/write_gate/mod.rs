@@ -4,6 +4,7 @@
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
 pub mod kv;
+pub mod token;
 
 use crate::command::{Command, Ticket};
 use crate::input::LineInput;
@@ -44,6 +45,8 @@ pub enum Mutation {
         plan: Box<crate::jobs::copy::CopyPlan>,
         delete_source: bool,
     },
+    /// A token revocation (by accessor, or by the token's value).
+    Token(token::TokenMutation),
 }
 
 /// How much confirmation a write needs.
@@ -140,6 +143,23 @@ impl Mutation {
                 plan,
                 delete_source,
             } => copy_spec(plan, *delete_source),
+            Mutation::Token(t) => t.spec(),
+        }
+    }
+
+    /// Writes of a batch of these in flight at once, when not the worker's default.
+    pub fn concurrency(&self) -> Option<usize> {
+        match self {
+            Mutation::Token(t) => Some(t.concurrency()),
+            _ => None,
+        }
+    }
+
+    /// What a batch of these adds to its dialog's description.
+    pub fn batch_note(&self) -> Option<&'static str> {
+        match self {
+            Mutation::Token(t) => t.batch_note(),
+            _ => None,
         }
     }
 
@@ -240,6 +260,11 @@ impl Write {
         }
     }
 
+    /// Writes in flight at once for a batch, when not the worker's default (token revokes: 16).
+    pub fn concurrency(&self) -> Option<usize> {
+        self.mutations().first().and_then(Mutation::concurrency)
+    }
+
     pub fn mutations(&self) -> &[Mutation] {
         match self {
             Write::One(m) => std::slice::from_ref(m),
@@ -267,8 +292,12 @@ fn batch_spec(ms: &[Mutation]) -> WriteSpec {
     if n > LISTED {
         listed.push(format!("and {} more", n - LISTED));
     }
+    let mut description = format!("{}: {}.", capitalise(&summary), listed.join(", "));
+    if let Some(note) = ms.first().and_then(Mutation::batch_note) {
+        description += note;
+    }
     WriteSpec {
-        description: format!("{}: {}.", capitalise(&summary), listed.join(", ")),
+        description,
         summary,
         name: specs.first().map_or("writing", |s| s.name),
         risk,

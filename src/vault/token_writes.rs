@@ -1,0 +1,35 @@
+//! The worker's token writes: revoke by accessor (an accessor already gone answers 400
+//! `invalid accessor`: reported as [`WriteResult::AlreadyGone`], not as a failure) and revoke
+//! by the token's value (tree or orphan).
+
+use super::error::VaultError;
+use super::tokens::is_gone;
+use super::worker::Worker;
+use crate::reply::WriteResult;
+use crate::write_gate::token::TokenMutation;
+
+impl Worker {
+    /// Perform one token mutation.
+    pub async fn token_write_one(&self, m: &TokenMutation) -> Result<WriteResult, VaultError> {
+        match m {
+            TokenMutation::RevokeAccessor { addr, accessor, .. } => {
+                let c = self.client(addr)?;
+                match c.token_revoke_accessor(accessor).await {
+                    Ok(()) => Ok(WriteResult::Done),
+                    Err(e) if is_gone(&e) => Ok(WriteResult::AlreadyGone),
+                    Err(e) => Err(e),
+                }
+            }
+            TokenMutation::RevokeToken {
+                addr,
+                token,
+                orphan_children,
+            } => {
+                let c = self.client(addr)?;
+                c.token_revoke(token.secret(), *orphan_children)
+                    .await
+                    .map(|()| WriteResult::Done)
+            }
+        }
+    }
+}
