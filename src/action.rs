@@ -90,6 +90,13 @@ actions! {
     DestroyVersions => "destroy_versions", "destroy the marked (or selected) versions for good (typed confirmation)";
     DeleteAllVersions => "delete_all_versions", "delete the secret with every version and its metadata (typed confirmation)";
     EditSettings => "edit_settings", "edit max versions, check-and-set, delete after and custom metadata";
+    MarkAll => "mark_all", "mark every filtered row (again: unmark them all)";
+    RevokeToken => "revoke_token", "revoke the selected token by accessor (its whole tree)";
+    RevokeTokens => "revoke_tokens", "bulk revoke the marked tokens, or every filtered one (typed confirmation)";
+    RevokeByValue => "revoke_by_value", "revoke a token by its value (paste it; tree, or orphan its children)";
+    RevokeTree => "revoke_tree", "in the revoke dialog: revoke each token's tree by accessor";
+    RevokeOrphan => "revoke_orphan", "in the revoke dialog: orphan the children instead (needs the token value)";
+    IncludeOwn => "include_own", "in the revoke dialog: include or leave out the console's own token";
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod editor;
 mod poll;
 pub mod requests;
 mod screens;
+mod tokens;
 mod tools;
 
 use std::time::Duration;

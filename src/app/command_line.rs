@@ -69,6 +69,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "hash",
         "hash a text on the server: :hash [ALG] (default sha2-256)",
     ),
+    (
+        "tokens",
+        "every token by accessor: :tokens [FILTER] (policy=ci-* name=… path=… role=… created<2026-11-01 created>… ttl>24h orphan=true)",
+    ),
+    (
+        "revoke-token",
+        "revoke a token by its value (pasted, never shown): its tree, or orphan its children",
+    ),
     ("help", "show the key bindings"),
     ("quit", "quit strongroom (also :q)"),
 ];
@@ -216,6 +224,8 @@ impl App {
             }
             "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
             "versions" => self.open_versions(arg),
+            "tokens" => self.go_to_tokens(arg, false),
+            "revoke-token" => self.go_to_tokens("", true),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

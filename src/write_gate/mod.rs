@@ -155,14 +155,6 @@ impl Mutation {
         }
     }
 
-    /// What a batch of these adds to its dialog's description.
-    pub fn batch_note(&self) -> Option<&'static str> {
-        match self {
-            Mutation::Token(t) => t.batch_note(),
-            _ => None,
-        }
-    }
-
     /// The phrase a user types to confirm a destructive write (as `spec().risk` has it).
     pub fn confirm_phrase(&self) -> String {
         match self.spec().risk {
@@ -292,12 +284,8 @@ fn batch_spec(ms: &[Mutation]) -> WriteSpec {
     if n > LISTED {
         listed.push(format!("and {} more", n - LISTED));
     }
-    let mut description = format!("{}: {}.", capitalise(&summary), listed.join(", "));
-    if let Some(note) = ms.first().and_then(Mutation::batch_note) {
-        description += note;
-    }
     WriteSpec {
-        description,
+        description: format!("{}: {}.", capitalise(&summary), listed.join(", ")),
         summary,
         name: specs.first().map_or("writing", |s| s.name),
         risk,

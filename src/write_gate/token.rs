@@ -11,10 +11,10 @@ use crate::vault::models::wrapping::SecretText;
 /// the benchmark's baseline).
 pub const REVOKE_CONCURRENCY: usize = 16;
 
-/// What the gate's dialog adds to a bulk revoke by accessor.
-pub const TREE_NOTE: &str = " By accessor OpenBao always revokes each token's whole tree \
-    (its child tokens too): it has no orphan mode for revoke-accessor. To keep the children \
-    alive as orphans, revoke by the token's value (:revoke-token).";
+/// What the tokens screen's revoke dialog says about tree and orphan.
+pub const TREE_NOTE: &str = "By accessor OpenBao always revokes each token's whole tree (its \
+    child tokens too): it has no orphan mode for revoke-accessor. To keep the children alive as \
+    orphans, revoke by the token's value (o, or :revoke-token).";
 
 /// A token write, aimed at a configured node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,12 @@ impl TokenMutation {
                 bulk,
                 ..
             } => {
-                let item = format!("{} ({})", shown(name), shown(accessor));
+                // A bulk revoke's dialog lists names (short); one revoke names the accessor.
+                let item = if *bulk && !*own {
+                    shown(name)
+                } else {
+                    format!("{} ({})", shown(name), shown(accessor))
+                };
                 let mut description = format!(
                     "Revoke the token {item} and every token it created: by accessor OpenBao \
                      always revokes the whole tree."
@@ -104,14 +109,6 @@ impl TokenMutation {
     /// Revocations run 16 at a time in a batch.
     pub fn concurrency(&self) -> usize {
         REVOKE_CONCURRENCY
-    }
-
-    /// The note a batch's dialog adds.
-    pub fn batch_note(&self) -> Option<&'static str> {
-        match self {
-            TokenMutation::RevokeAccessor { .. } => Some(TREE_NOTE),
-            TokenMutation::RevokeToken { .. } => None,
-        }
     }
 }
 

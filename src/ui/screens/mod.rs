@@ -9,6 +9,7 @@ pub mod health;
 pub mod mounts;
 pub mod search;
 pub mod secrets;
+pub mod tokens;
 pub mod tools;
 pub mod versions;
 
@@ -105,6 +106,7 @@ pub enum Screen {
     Editor(Box<editor::EditorScreen>),
     Tools(ToolsScreen),
     Versions(VersionsScreen),
+    Tokens(Box<tokens::TokensScreen>),
 }
 
 impl Screen {
@@ -120,6 +122,7 @@ impl Screen {
             Screen::Editor(_) => ScreenKind::Editor,
             Screen::Tools(_) => ScreenKind::Tools,
             Screen::Versions(_) => ScreenKind::Versions,
+            Screen::Tokens(_) => ScreenKind::Tokens,
         }
     }
 
@@ -137,6 +140,7 @@ impl Screen {
             Screen::Editor(_) => "Secret editor",
             Screen::Tools(_) => "Tools screen",
             Screen::Versions(_) => "Secret versions",
+            Screen::Tokens(_) => "Tokens screen",
         }
     }
 
@@ -149,6 +153,7 @@ impl Screen {
             Screen::Editor(s) => s.key_context(),
             Screen::Tools(_) => KeyContext::Tools,
             Screen::Versions(_) => KeyContext::Versions,
+            Screen::Tokens(_) => KeyContext::Tokens,
         }
     }
 
@@ -165,6 +170,7 @@ impl Screen {
             Screen::Editor(s) => s.hints(),
             Screen::Tools(s) => tools::hints(s),
             Screen::Versions(s) => versions::hints(s),
+            Screen::Tokens(_) => tokens::HINTS,
         }
     }
 
@@ -181,6 +187,7 @@ impl Screen {
             Screen::Editor(s) => s.on_action(a),
             Screen::Tools(s) => s.on_action(a, ctx),
             Screen::Versions(s) => s.on_action(a, ctx),
+            Screen::Tokens(s) => s.on_action(a, ctx),
         }
     }
 
@@ -212,6 +219,7 @@ impl Screen {
             Screen::Secrets(s) => s.on_open(ctx),
             Screen::Secret(s) => s.on_open(ctx),
             Screen::Editor(s) => s.on_open(),
+            Screen::Tokens(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -222,6 +230,7 @@ impl Screen {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
             Screen::Search(s) => s.on_job(what, event, ctx),
             Screen::Copy(s) => s.on_job(what, event, ctx),
+            Screen::Tokens(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -242,7 +251,7 @@ impl Screen {
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
-            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) => {
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) | Screen::Tokens(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
@@ -256,6 +265,7 @@ impl Screen {
             Screen::Copy(s) => s.on_write(outcome),
             Screen::Secret(s) => s.on_write(&outcome, ctx),
             Screen::Editor(s) => s.on_write(outcome),
+            Screen::Tokens(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -282,7 +292,8 @@ impl Screen {
             | Screen::Tools(_)
             | Screen::Search(_)
             | Screen::Copy(_)
-            | Screen::Versions(_) => false,
+            | Screen::Versions(_)
+            | Screen::Tokens(_) => false,
         }
     }
 
@@ -292,6 +303,7 @@ impl Screen {
             Screen::Editor(s) => s.on_text_key(key),
             Screen::Tools(s) => s.on_text_key(key),
             Screen::Versions(s) => s.on_text_key(key),
+            Screen::Tokens(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -305,6 +317,10 @@ impl Screen {
                 true
             }
             Screen::Versions(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
+            Screen::Tokens(s) if s.takes_text() => {
                 s.on_paste(text);
                 true
             }
@@ -322,6 +338,7 @@ impl Screen {
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
             Screen::Tools(s) => s.filter(),
+            Screen::Tokens(s) => s.filter(),
         }
     }
 
@@ -335,6 +352,7 @@ impl Screen {
             Screen::Secret(s) => s.set_filter(f),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) | Screen::Versions(_) => {
             }
+            Screen::Tokens(s) => s.set_filter(f),
         }
     }
 
@@ -379,6 +397,12 @@ impl Screen {
                 namespace: ctx.namespace,
             }
             .render(area, buf),
+            Screen::Tokens(s) => tokens::TokensView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
         }
     }
 
@@ -387,6 +411,7 @@ impl Screen {
         match self {
             Screen::Tools(s) => s.takes_text(),
             Screen::Versions(s) => s.takes_text(),
+            Screen::Tokens(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -405,6 +430,7 @@ impl Screen {
                 }
             }
             Screen::Tools(s) => s.revealed = false,
+            Screen::Tokens(s) => s.by_value = None,
             _ => {}
         }
     }
@@ -414,6 +440,7 @@ impl Screen {
         match self {
             Screen::Tools(s) => s.write_abandoned(),
             Screen::Editor(s) => s.save_abandoned(),
+            Screen::Tokens(s) => s.write_abandoned(),
             _ => {}
         }
     }
