@@ -220,7 +220,7 @@ impl TokensView<'_> {
                         t.muted,
                     ),
                     Line::styled(
-                        "space mark · a mark all · x revoke · X bulk revoke · V revoke by value",
+                        "space mark · a mark all · d revoke · X bulk revoke · V revoke by value",
                         t.key_hint,
                     ),
                 ]
