@@ -66,6 +66,11 @@ pub enum Sub {
         #[command(subcommand)]
         action: KvAction,
     },
+    /// Tokens by accessor: list them with filters, bulk revoke them (see `strongroom tokens --help`).
+    Tokens {
+        #[command(subcommand)]
+        action: TokensAction,
+    },
     /// The local 3-node practice cluster: start (or reuse) it and open the console on it.
     Sandbox {
         #[command(subcommand)]
@@ -133,4 +138,42 @@ pub enum FindMode {
     Auto,
     Scan,
     List,
+}
+
+/// `strongroom tokens …`. FILTER terms (AND): `policy=ci-*`, `name=…`, `path=auth/approle`,
+/// `role=…`, `created<2026-11-01`, `created>…`, `ttl>24h`, `ttl<10m`, `orphan=true|false`, or a
+/// bare word matched anywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum TokensAction {
+    /// Print every token the filter matches. Exit 0 on success (none matched included), 1 on
+    /// error (bad filter, the accessor list denied or unreachable).
+    Ls {
+        /// Filter terms, e.g. `policy=ci-deployer ttl>24h`.
+        filter: Vec<String>,
+        /// `plain`: a table; `json`: one array of token objects.
+        #[arg(long, value_enum, default_value_t = TokensFormat::Plain)]
+        format: TokensFormat,
+    },
+    /// Revoke every token the filter matches, by accessor (each token's whole tree). Without
+    /// `--yes` it prints what it would revoke and changes nothing. The console's own token is
+    /// left out unless `--include-self`. Exit 0: dry run, or every token revoked or already gone;
+    /// 1: error before any revoke (bad filter, list failed, read-only mode); 2: some revokes failed.
+    Revoke {
+        /// Filter terms (at least one: an empty filter would revoke every token).
+        filter: Vec<String>,
+        /// Really revoke (otherwise a dry run).
+        #[arg(long)]
+        yes: bool,
+        /// Also revoke the token strongroom itself uses.
+        #[arg(long)]
+        include_self: bool,
+        #[arg(long, value_enum, default_value_t = TokensFormat::Plain)]
+        format: TokensFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokensFormat {
+    Plain,
+    Json,
 }

@@ -67,6 +67,21 @@ fn main() -> ExitCode {
             ));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
+        Some(Sub::Tokens { action }) => {
+            let settings = match config::load(&cli, &env) {
+                Ok(s) => s,
+                Err(e) => return fail(&e.to_string()),
+            };
+            for w in &settings.warnings {
+                eprintln!("strongroom: warning: {w}");
+            }
+            let code = runtime.block_on(strongroom::headless::tokens::run(
+                &settings.profile,
+                cli.read_only,
+                action,
+            ));
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
         Some(Sub::Sandbox {
             action: Some(action),
         }) => {

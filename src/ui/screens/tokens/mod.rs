@@ -11,7 +11,7 @@ mod view;
 
 pub use actions::{Awaiting, HINTS, LOAD};
 pub use dialog::{ByValueForm, RevokeDialog, RevokeResults, RevokeRow, RowOutcome};
-pub use view::TokensView;
+pub use view::{TokensView, ttl_text};
 
 use std::collections::BTreeSet;
 
