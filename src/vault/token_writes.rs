@@ -1,9 +1,9 @@
-//! The worker's token writes: revoke by accessor (an accessor already gone answers 400
-//! `invalid accessor`: reported as [`WriteResult::AlreadyGone`], not as a failure) and revoke
-//! by the token's value (tree or orphan).
+//! The worker's token writes: revoke by accessor (an accessor already gone — OpenBao 2.7: 200
+//! with the warning `No token found with this accessor`; others: 400 `invalid accessor` — is
+//! reported as [`WriteResult::AlreadyGone`], not as a failure) and revoke by the token's value
+//! (tree or orphan).
 
 use super::error::VaultError;
-use super::tokens::is_gone;
 use super::worker::Worker;
 use crate::reply::WriteResult;
 use crate::write_gate::token::TokenMutation;
@@ -14,9 +14,9 @@ impl Worker {
         match m {
             TokenMutation::RevokeAccessor { addr, accessor, .. } => {
                 let c = self.client(addr)?;
-                match c.token_revoke_accessor(accessor).await {
-                    Ok(()) => Ok(WriteResult::Done),
-                    Err(e) if is_gone(&e) => Ok(WriteResult::AlreadyGone),
+                match c.token_revoke_accessor_checked(accessor).await {
+                    Ok(true) => Ok(WriteResult::Done),
+                    Ok(false) => Ok(WriteResult::AlreadyGone),
                     Err(e) => Err(e),
                 }
             }

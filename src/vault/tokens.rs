@@ -145,3 +145,28 @@ pub async fn token_inventory(
     };
     run_inventory(start, concurrency, cancel, run, out).await
 }
+
+impl VaultClient {
+    /// `revoke-accessor`, telling whether there was a token to revoke: `Ok(true)` revoked (204),
+    /// `Ok(false)` already gone. OpenBao 2.7 answers a revoked or unknown accessor with 200 and
+    /// the warning `No token found with this accessor` (checked live); a 400 `invalid accessor`
+    /// (other versions) counts as gone too.
+    pub async fn token_revoke_accessor_checked(&self, accessor: &str) -> Result<bool, VaultError> {
+        let body = json!({ "accessor": accessor });
+        match self
+            .request(Method::POST, "auth/token/revoke-accessor", &[], Some(&body))
+            .await
+        {
+            Ok(v) => Ok(!v
+                .get("warnings")
+                .and_then(Value::as_array)
+                .is_some_and(|w| {
+                    w.iter()
+                        .filter_map(Value::as_str)
+                        .any(|m| m.contains("No token found"))
+                })),
+            Err(e) if is_gone(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
