@@ -205,7 +205,14 @@ impl TokensView<'_> {
                     ),
                     Line::styled(
                         format!(
-                            "entity {} · meta {}",
+                            "max ttl {} · renewable {} · uses {} · entity {} · meta {}",
+                            max_ttl_text(tok.explicit_max_ttl),
+                            yes(tok.renewable),
+                            if tok.num_uses == 0 {
+                                "unlimited".to_string()
+                            } else {
+                                tok.num_uses.to_string()
+                            },
                             if tok.entity_id.is_empty() {
                                 "-".into()
                             } else {
