@@ -59,7 +59,7 @@ struct Live {
 
 impl Live {
     fn new(dev: &DevServer, read_only: bool) -> Live {
-        let app = app_for(&[dev.addr.clone()], &dev.root_token, read_only);
+        let app = app_for(std::slice::from_ref(&dev.addr), &dev.root_token, read_only);
         let worker = Worker::new(&app.profile).expect("worker");
         let (tx, rx) = mpsc::unbounded_channel();
         let handle = WorkerHandle::spawn(worker, tx, CancellationToken::new());
@@ -177,7 +177,7 @@ fn make_known(dev: &DevServer) -> Known {
 async fn the_inventory_job_lists_every_token_and_each_filter_picks_the_known_ones() {
     let dev = DevServer::start();
     let k = make_known(&dev);
-    let profile = common::profile_for(&[dev.addr.clone()], Some(&dev.root_token));
+    let profile = common::profile_for(std::slice::from_ref(&dev.addr), Some(&dev.root_token));
     let worker = Worker::new(&profile).expect("worker");
     let mut got: Vec<TokenInfo> = Vec::new();
     let mut own = None;
