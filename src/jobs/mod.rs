@@ -46,6 +46,13 @@ pub enum JobSpec {
         /// The target path or folder.
         dst: String,
     },
+    /// The expiry radar: every lease, token, PKI certificate and KV v2 secret (with its
+    /// rotation due time by `rotation`), four sources at once; updates as
+    /// `JobReport::Radar` (see `vault::radar`).
+    Radar {
+        addr: String,
+        rotation: crate::radar::RotationPolicy,
+    },
 }
 
 /// Counters of a running job.
@@ -96,4 +103,5 @@ pub enum JobEvent {
 pub enum JobReport {
     Search(search::SearchProgress),
     CopyPlan(copy::CopyPlan),
+    Radar(crate::vault::radar::RadarUpdate),
 }

@@ -91,6 +91,10 @@ pub async fn run(
                 Err(e) => JobEvent::Failed(e),
             }
         }
+        JobSpec::Radar { addr, rotation } => match worker.client(&addr) {
+            Ok(client) => super::radar::run_radar(&client, &rotation, cancel, emit).await,
+            Err(e) => JobEvent::Failed(e),
+        },
     }
 }
 

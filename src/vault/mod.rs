@@ -14,6 +14,8 @@ pub mod leases;
 pub mod metrics;
 pub mod models;
 pub mod mounts;
+pub mod pki;
+pub mod radar;
 pub mod raft;
 pub mod sys;
 pub mod tokens;
