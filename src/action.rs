@@ -90,6 +90,11 @@ actions! {
     DestroyVersions => "destroy_versions", "destroy the marked (or selected) versions for good (typed confirmation)";
     DeleteAllVersions => "delete_all_versions", "delete the secret with every version and its metadata (typed confirmation)";
     EditSettings => "edit_settings", "edit max versions, check-and-set, delete after and custom metadata";
+    WindowHour => "window_hour", "radar: what expires in the next hour";
+    WindowDay => "window_day", "radar: what expires in the next day";
+    WindowWeek => "window_week", "radar: what expires in the next week";
+    PrevBucket => "prev_bucket", "radar: the bucket before (from the first: the whole window)";
+    NextBucket => "next_bucket", "radar: the next time bucket (drill down into its items)";
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub enum ScreenKind {
     Secret,
     Editor,
     Versions,
+    Radar,
 }
 
 /// Who asked: the reply goes back there.

@@ -146,7 +146,9 @@ fn check_rotation(parsed: &mut ConfigFile, text: &str, file: &str) -> Result<(),
     }
     for (prefix, v) in &r.paths {
         let a = age(&format!("rotation.paths.\"{prefix}\""), v)?;
-        policy.paths.push((prefix.trim_start_matches('/').to_string(), a));
+        policy
+            .paths
+            .push((prefix.trim_start_matches('/').to_string(), a));
     }
     parsed.rotation_policy = policy;
     Ok(())
@@ -219,9 +221,15 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(ok.rotation_policy.default.as_secs(), 60 * 86_400);
-        assert_eq!(ok.rotation_policy.age_for("secret/apps/x").0.as_secs(), 30 * 86_400);
+        assert_eq!(
+            ok.rotation_policy.age_for("secret/apps/x").0.as_secs(),
+            30 * 86_400
+        );
         let none = parse_config("", "c.toml").expect("valid");
-        assert_eq!(none.rotation_policy, crate::radar::RotationPolicy::default());
+        assert_eq!(
+            none.rotation_policy,
+            crate::radar::RotationPolicy::default()
+        );
         let e = parse_config("[rotation.paths]\n\"secret/\" = \"soon\"\n", "c.toml")
             .expect_err("bad age");
         assert_eq!(

@@ -93,8 +93,14 @@ mod tests {
 
     #[test]
     fn durations_parse_and_format() {
-        assert_eq!(parse_duration("90d"), Some(Duration::from_secs(90 * 86_400)));
-        assert_eq!(parse_duration(" 36h "), Some(Duration::from_secs(36 * 3_600)));
+        assert_eq!(
+            parse_duration("90d"),
+            Some(Duration::from_secs(90 * 86_400))
+        );
+        assert_eq!(
+            parse_duration(" 36h "),
+            Some(Duration::from_secs(36 * 3_600))
+        );
         assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5_400)));
         assert_eq!(parse_duration("2w"), Some(Duration::from_secs(14 * 86_400)));
         assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));

@@ -7,7 +7,7 @@ mod model;
 mod rotation;
 
 pub use duration::{format_duration, parse_duration, relative};
-pub use model::{Bucket, GroupCount, Radar, LEASE_ALERT};
+pub use model::{Bucket, GroupCount, LEASE_ALERT, Radar};
 pub use rotation::{DEFAULT_ROTATION, RotationPolicy};
 
 use std::time::Duration;

@@ -36,40 +36,29 @@ pub struct GroupCount {
     pub alert: bool,
 }
 
-/// Every item the collectors found, sorted by expiry (items without one last).
+/// Every item the collectors found, in order of arrival; what is shown is sorted by expiry.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Radar {
     items: Vec<RadarItem>,
-    sorted: bool,
+}
+
+/// By expiry, then id (items without expiry last).
+fn by_time(a: &&RadarItem, b: &&RadarItem) -> std::cmp::Ordering {
+    match (a.expires_at, b.expires_at) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
+    }
 }
 
 impl Radar {
     pub fn new(items: Vec<RadarItem>) -> Radar {
-        let mut r = Radar {
-            items,
-            sorted: false,
-        };
-        r.sort();
-        r
+        Radar { items }
     }
 
     pub fn add(&mut self, batch: Vec<RadarItem>) {
         self.items.extend(batch);
-        self.sorted = false;
-    }
-
-    /// Sort by expiry (after a run of `add`s).
-    pub fn sort(&mut self) {
-        if !self.sorted {
-            self.items
-                .sort_by(|a, b| match (a.expires_at, b.expires_at) {
-                    (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.id.cmp(&b.id)),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => a.id.cmp(&b.id),
-                });
-            self.sorted = true;
-        }
     }
 
     pub fn all(&self) -> &[RadarItem] {
@@ -91,10 +80,13 @@ impl Radar {
     /// The items expiring before the window ends (overdue ones included), sorted by time.
     pub fn in_window(&self, now: DateTime<Utc>, window: Window) -> Vec<&RadarItem> {
         let end = Self::end(now, window);
-        self.items
+        let mut v: Vec<&RadarItem> = self
+            .items
             .iter()
             .filter(|i| i.expires_at.is_some_and(|t| t < end))
-            .collect()
+            .collect();
+        v.sort_by(by_time);
+        v
     }
 
     /// The width of one bucket, in seconds (at least one).
@@ -141,10 +133,13 @@ impl Radar {
 
     /// The items of bucket `i`, sorted by time (the drill-down).
     pub fn bucket_items(&self, now: DateTime<Utc>, window: Window, i: usize) -> Vec<&RadarItem> {
-        self.items
+        let mut v: Vec<&RadarItem> = self
+            .items
             .iter()
             .filter(|it| Self::bucket_of(now, window, it) == Some(i))
-            .collect()
+            .collect();
+        v.sort_by(by_time);
+        v
     }
 
     /// Counts per kind and mount (tokens: per creation path), lease alerts first, then the
@@ -188,7 +183,13 @@ impl Radar {
 mod tests {
     use super::*;
 
-    fn item(kind: ItemKind, id: &str, mount: &str, left: Option<i64>, now: DateTime<Utc>) -> RadarItem {
+    fn item(
+        kind: ItemKind,
+        id: &str,
+        mount: &str,
+        left: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> RadarItem {
         RadarItem {
             kind,
             id: id.into(),
@@ -221,7 +222,11 @@ mod tests {
         let week = r.buckets(now, Window::Week);
         assert_eq!(week.iter().map(|b| b.count).sum::<usize>(), 4);
         assert_eq!(week[6].count, 1);
-        let ids: Vec<&str> = r.bucket_items(now, Window::Day, 0).iter().map(|i| i.id.as_str()).collect();
+        let ids: Vec<&str> = r
+            .bucket_items(now, Window::Day, 0)
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
         assert_eq!(ids, ["c", "a"]);
         let counts = r.group_counts(now, Window::Day);
         assert_eq!(counts[0].group, "db/");

@@ -139,8 +139,8 @@ impl VaultClient {
             mount.trim_matches('/'),
             folder.trim_start_matches('/')
         );
-        let method = Method::from_bytes(if scan { b"SCAN" } else { b"LIST" })
-            .unwrap_or(Method::GET);
+        let method =
+            Method::from_bytes(if scan { b"SCAN" } else { b"LIST" }).unwrap_or(Method::GET);
         let reply = self
             .with_reply_limit(crate::vault::kv::KV_REPLY_LIMIT)
             .send(method, &path, &[], None)

@@ -437,7 +437,11 @@ pub async fn run_radar(
                     kv_rotation(client, &list, policy, cancel, t4)
                 );
             };
-            tokio::join!(leases(client, cancel, t1), tokens(client, cancel, t2), mounted);
+            tokio::join!(
+                leases(client, cancel, t1),
+                tokens(client, cancel, t2),
+                mounted
+            );
         }
     };
     let mut totals = JobProgress::default();

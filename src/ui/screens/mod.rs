@@ -7,6 +7,7 @@ pub mod copy;
 pub mod editor;
 pub mod health;
 pub mod mounts;
+pub mod radar;
 pub mod search;
 pub mod secrets;
 pub mod tools;
@@ -105,6 +106,8 @@ pub enum Screen {
     Editor(Box<editor::EditorScreen>),
     Tools(ToolsScreen),
     Versions(VersionsScreen),
+    /// The expiry radar.
+    Radar(Box<radar::RadarScreen>),
 }
 
 impl Screen {
@@ -120,6 +123,7 @@ impl Screen {
             Screen::Editor(_) => ScreenKind::Editor,
             Screen::Tools(_) => ScreenKind::Tools,
             Screen::Versions(_) => ScreenKind::Versions,
+            Screen::Radar(_) => ScreenKind::Radar,
         }
     }
 
@@ -137,6 +141,7 @@ impl Screen {
             Screen::Editor(_) => "Secret editor",
             Screen::Tools(_) => "Tools screen",
             Screen::Versions(_) => "Secret versions",
+            Screen::Radar(_) => "Expiry radar",
         }
     }
 
@@ -149,6 +154,7 @@ impl Screen {
             Screen::Editor(s) => s.key_context(),
             Screen::Tools(_) => KeyContext::Tools,
             Screen::Versions(_) => KeyContext::Versions,
+            Screen::Radar(_) => KeyContext::Radar,
         }
     }
 
@@ -165,6 +171,7 @@ impl Screen {
             Screen::Editor(s) => s.hints(),
             Screen::Tools(s) => tools::hints(s),
             Screen::Versions(s) => versions::hints(s),
+            Screen::Radar(_) => radar::HINTS,
         }
     }
 
@@ -181,6 +188,7 @@ impl Screen {
             Screen::Editor(s) => s.on_action(a),
             Screen::Tools(s) => s.on_action(a, ctx),
             Screen::Versions(s) => s.on_action(a, ctx),
+            Screen::Radar(s) => s.on_action(a, ctx),
         }
     }
 
@@ -212,6 +220,7 @@ impl Screen {
             Screen::Secrets(s) => s.on_open(ctx),
             Screen::Secret(s) => s.on_open(ctx),
             Screen::Editor(s) => s.on_open(),
+            Screen::Radar(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -222,6 +231,7 @@ impl Screen {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
             Screen::Search(s) => s.on_job(what, event, ctx),
             Screen::Copy(s) => s.on_job(what, event, ctx),
+            Screen::Radar(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -242,7 +252,7 @@ impl Screen {
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
-            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) => {
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) | Screen::Radar(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
@@ -264,7 +274,8 @@ impl Screen {
             | Screen::Mounts(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
-            | Screen::Search(_) => {
+            | Screen::Search(_)
+            | Screen::Radar(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
@@ -282,7 +293,8 @@ impl Screen {
             | Screen::Tools(_)
             | Screen::Search(_)
             | Screen::Copy(_)
-            | Screen::Versions(_) => false,
+            | Screen::Versions(_)
+            | Screen::Radar(_) => false,
         }
     }
 
@@ -321,6 +333,7 @@ impl Screen {
             Screen::Secrets(s) => s.filter(),
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
+            Screen::Radar(_) => "",
             Screen::Tools(s) => s.filter(),
         }
     }
@@ -335,6 +348,7 @@ impl Screen {
             Screen::Secret(s) => s.set_filter(f),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) | Screen::Versions(_) => {
             }
+            Screen::Radar(_) => {}
         }
     }
 
@@ -377,6 +391,12 @@ impl Screen {
                 theme,
                 now: ctx.now,
                 namespace: ctx.namespace,
+            }
+            .render(area, buf),
+            Screen::Radar(s) => radar::RadarView {
+                screen: s,
+                theme,
+                now: ctx.now,
             }
             .render(area, buf),
         }
