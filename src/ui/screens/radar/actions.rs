@@ -16,13 +16,12 @@ use crate::vault::radar::{SourceState, SourceStatus};
 /// The footer's offer on this screen.
 pub const HINTS: &[Action] = &[
     Action::Help,
-    Action::CommandLine,
+    Action::Select,
+    Action::NextBucket,
+    Action::PrevBucket,
     Action::WindowHour,
     Action::WindowDay,
     Action::WindowWeek,
-    Action::PrevBucket,
-    Action::NextBucket,
-    Action::Select,
     Action::Refresh,
     Action::Back,
 ];

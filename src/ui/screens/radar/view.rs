@@ -27,15 +27,34 @@ pub struct RadarView<'a> {
 /// Width of the counts panel beside the list (when the screen is wide enough).
 const COUNTS_W: u16 = 38;
 
+/// `12345` → `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn source_span(kind: ItemKind, s: &SourceStatus, t: &Theme) -> Span<'static> {
-    let name = kind.source_label();
+    let name = match kind {
+        ItemKind::Lease => "leases",
+        ItemKind::Token => "tokens",
+        ItemKind::Certificate => "certs",
+        ItemKind::KvRotation => "KV",
+    };
+    let (loaded, found) = (thousands(s.loaded), thousands(s.found));
     let (text, style) = match &s.state {
         SourceState::Waiting => (format!("{name} waiting"), t.muted),
         SourceState::Loading if s.found > s.loaded => {
-            (format!("{name} {} of {}…", s.loaded, s.found), t.key_hint)
+            (format!("{name} {loaded} of {found}…"), t.key_hint)
         }
-        SourceState::Loading => (format!("{name} {}…", s.loaded), t.key_hint),
-        SourceState::Done => (format!("{name} {} ✓", s.loaded), t.status_ok),
+        SourceState::Loading => (format!("{name} {loaded}…"), t.key_hint),
+        SourceState::Done => (format!("{name} {loaded} ✓"), t.status_ok),
         SourceState::Denied => (format!("{name} denied"), t.status_warn),
         SourceState::Failed(_) => (format!("{name} failed"), t.status_danger),
     };
@@ -81,9 +100,9 @@ fn item_line(
         relative(left)
     };
     let text = format!(
-        "{when:<13} {:<11} {:<15} {}",
+        "{when:<12} {:<11} {:<14} {}",
         it.kind.name(),
-        table::fit(&sanitize(&it.mount), 15),
+        table::fit(&sanitize(&it.mount), 14),
         sanitize(if it.name.is_empty() { &it.id } else { &it.name })
     );
     let style = if selected {
@@ -106,8 +125,8 @@ fn count_line(c: &GroupCount, width: usize, t: &Theme) -> Line<'static> {
             ItemKind::KvRotation => "kv",
         },
         table::fit(&sanitize(&c.group), width.saturating_sub(22)),
-        c.in_window,
-        c.total,
+        thousands(c.in_window),
+        thousands(c.total),
         w = width.saturating_sub(22),
     );
     let style = if c.alert { t.status_danger } else { t.text };
@@ -122,7 +141,7 @@ fn detail_lines(it: &RadarItem, now: DateTime<Utc>, t: &Theme) -> Vec<Line<'stat
         d.map_or("—".to_string(), |d| {
             format!(
                 "{} ({})",
-                d.format("%Y-%m-%d %H:%M:%S UTC"),
+                d.format("%Y-%m-%d %H:%M"),
                 relative((d - now).num_seconds())
             )
         })
@@ -198,12 +217,19 @@ impl RadarView<'_> {
             let from = i64::try_from(b).unwrap_or(0) * w;
             spans.push(Span::styled(
                 format!(
-                    " · bucket {}/{}: +{} to +{}",
+                    " · bucket {}/{}: {} to +{}",
                     b + 1,
                     s.window.buckets(),
-                    crate::radar::format_duration(std::time::Duration::from_secs(
-                        from.unsigned_abs()
-                    )),
+                    if from == 0 {
+                        "now".to_string()
+                    } else {
+                        format!(
+                            "+{}",
+                            crate::radar::format_duration(std::time::Duration::from_secs(
+                                from.unsigned_abs()
+                            ))
+                        )
+                    },
                     crate::radar::format_duration(std::time::Duration::from_secs(
                         (from + w).unsigned_abs()
                     )),
@@ -264,8 +290,8 @@ impl Widget for RadarView<'_> {
                 format!(
                     "⚠ {}: {} leases (over {})",
                     sanitize(&c.group),
-                    c.total,
-                    crate::radar::LEASE_ALERT
+                    thousands(c.total),
+                    thousands(crate::radar::LEASE_ALERT)
                 ),
                 t.status_danger,
             ));
@@ -330,7 +356,7 @@ impl Widget for RadarView<'_> {
         if listed.is_empty() {
             let empty = match (&s.phase, s.radar.is_empty()) {
                 (Phase::Loading, _) => "nothing expiring found yet…",
-                (_, true) => "nothing found: no lease, token, certificate or secret to watch",
+                (_, true) => "nothing to watch: no lease, token, certificate or secret",
                 (_, false) if s.bucket.is_some() => "nothing expires in this bucket",
                 (_, false) => "nothing expires in this window",
             };
