@@ -375,3 +375,33 @@ async fn buckets_match_the_known_ttls_and_a_token_without_sudo_sees_denied_sourc
     let out = run(&["--within", "soon"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// The fallback for servers without `certs/detailed` (reading each PEM) agrees with OpenBao's
+/// detailed list on not-after and the common name of every certificate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pem_fallback_reads_the_same_not_after_as_the_detailed_list() {
+    let s = DevServer::start();
+    seed(&s);
+    let client = strongroom::vault::worker::Worker::new(&common::profile_for(
+        std::slice::from_ref(&s.addr),
+        Some(&s.root_token),
+    ))
+    .expect("worker")
+    .client(&s.addr)
+    .expect("client");
+    let detailed = client.pki_certs_detailed("pki/").await.expect("detailed");
+    let by_pem = client.pki_certs_by_pem("pki/").await.expect("by PEM");
+    assert_eq!(detailed.len(), 6, "CA + 5 issued");
+    assert_eq!(by_pem.len(), detailed.len());
+    for ((s1, d), (s2, p)) in detailed.iter().zip(&by_pem) {
+        assert_eq!(s1, s2);
+        assert_eq!(d.not_after, p.not_after, "{s1}");
+        assert_eq!(d.common_name, p.common_name, "{s1}");
+        assert!(p.not_after.is_some());
+    }
+    assert!(by_pem.iter().any(|(_, c)| c.common_name == "a.example.com"));
+    assert!(
+        by_pem.iter().all(|(_, c)| c.issuer == "CN=example.com"),
+        "{by_pem:?}"
+    );
+}

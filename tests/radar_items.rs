@@ -105,3 +105,14 @@ fn windows_parse_and_plain_lines_are_tab_separated() {
         "server text is sanitised: {line:?}"
     );
 }
+
+proptest::proptest! {
+    /// The DER walk of the PEM fallback never panics on arbitrary bytes.
+    #[test]
+    fn the_der_walk_takes_any_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+        let _ = strongroom::vault::pki_pem::parse_der(&bytes);
+        let mut seq = vec![0x30, 0x82, 0x01, 0xff];
+        seq.extend(&bytes);
+        let _ = strongroom::vault::pki_pem::parse_der(&seq);
+    }
+}

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod models;
 pub mod mounts;
 pub mod pki;
+pub mod pki_pem;
 pub mod radar;
 pub mod raft;
 pub mod sys;

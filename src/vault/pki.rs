@@ -1,8 +1,8 @@
 //! PKI certificates for the expiry radar: `LIST <mount>/certs/detailed` (OpenBao: serial,
 //! common name, issuer, not-before, not-after of each certificate, paginated with
 //! `after`/`limit`) and `LIST <mount>/certs/revoked` (the detailed list says nothing about
-//! revocation). HashiCorp Vault has no detailed list: that mount then fails with the server's
-//! answer (reading every PEM would take one request per certificate).
+//! revocation). HashiCorp Vault has no detailed list: the collector then reads each PEM
+//! (`vault::pki_pem`).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -117,6 +117,11 @@ impl VaultClient {
                 (k, info)
             })
             .collect())
+    }
+
+    /// Every key of a paginated LIST (`<mount>/certs`).
+    pub async fn pki_list_keys(&self, path: &str) -> Result<Vec<String>, VaultError> {
+        Ok(self.pki_all(path).await?.keys)
     }
 
     /// `LIST <mount>/certs/revoked`, every page: the revoked serials.

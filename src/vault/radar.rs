@@ -316,6 +316,11 @@ async fn certificates(
             client.pki_revoked(&mount)
         );
         let certs = match certs {
+            Ok(c) => Ok(c),
+            Err(e) if super::pki_pem::no_detailed_list(&e) => client.pki_certs_by_pem(&mount).await,
+            Err(e) => Err(e),
+        };
+        let certs = match certs {
             Ok(c) => c,
             Err(e) => {
                 tally.fail(&mount, &e);
