@@ -379,3 +379,25 @@ fn render_lease_count_alert() {
 fn render_empty() {
     snap("radar_empty", screen_with(Vec::new(), Phase::Ready));
 }
+
+#[test]
+fn server_text_is_sanitised_before_it_is_drawn() {
+    let now = health_fixtures::now();
+    let mut evil = cert(
+        now,
+        "1d:\u{1b}]52;c;AAAA\u{7}",
+        "\u{1b}[31mred\u{1b}[0m.example.com",
+        600,
+    );
+    evil.mount = "pki\u{1b}[2J/".into();
+    let mut s = screen_with(vec![evil], Phase::Ready);
+    s.detail = true;
+    let app = render_app::app_with(Screen::Radar(Box::new(s)));
+    for (w, h) in [(100, 30), (60, 16)] {
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        term.draw(|f| strongroom::ui::draw(f, &app)).expect("draw");
+        let t = screen_text::text(term.backend().buffer());
+        assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t}");
+        assert!(t.contains("red"), "{t}");
+    }
+}
