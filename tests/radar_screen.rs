@@ -401,3 +401,25 @@ fn server_text_is_sanitised_before_it_is_drawn() {
         assert!(t.contains("red"), "{t}");
     }
 }
+
+#[test]
+fn render_failed_source_and_failed_job() {
+    let now = health_fixtures::now();
+    let mut s = screen_with(items(now), Phase::Ready);
+    s.sources.insert(
+        ItemKind::Certificate,
+        SourceStatus {
+            state: SourceState::Failed("pki/: 500 internal error".into()),
+            ..SourceStatus::default()
+        },
+    );
+    snap("radar_source_failed", s);
+    let mut s = screen_with(
+        Vec::new(),
+        Phase::Failed(strongroom::vault::VaultError::NotAsked("no node to ask")),
+    );
+    for k in ItemKind::ALL {
+        s.sources.insert(k, SourceStatus::default());
+    }
+    snap("radar_failed", s);
+}

@@ -356,6 +356,7 @@ impl Widget for RadarView<'_> {
         if listed.is_empty() {
             let empty = match (&s.phase, s.radar.is_empty()) {
                 (Phase::Loading, _) => "nothing expiring found yet…",
+                (Phase::Failed(_), true) => "nothing loaded (ctrl-r tries again)",
                 (_, true) => "nothing to watch: no lease, token, certificate or secret",
                 (_, false) if s.bucket.is_some() => "nothing expires in this bucket",
                 (_, false) => "nothing expires in this window",
