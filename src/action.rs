@@ -97,6 +97,11 @@ actions! {
     RevokeTree => "revoke_tree", "in the revoke dialog: revoke each token's tree by accessor";
     RevokeOrphan => "revoke_orphan", "in the revoke dialog: orphan the children instead (needs the token value)";
     IncludeOwn => "include_own", "in the revoke dialog: include or leave out the console's own token";
+    WindowHour => "window_hour", "radar: what expires in the next hour";
+    WindowDay => "window_day", "radar: what expires in the next day";
+    WindowWeek => "window_week", "radar: what expires in the next week";
+    PrevBucket => "prev_bucket", "radar: the bucket before (from the first: the whole window)";
+    NextBucket => "next_bucket", "radar: the next time bucket (drill down into its items)";
 }
 
 #[cfg(test)]

@@ -130,6 +130,8 @@ pub struct App {
     pub clipboard: crate::clipboard::ClipboardSettings,
     /// The last copy's countdown toast, while it runs.
     pub copy_countdown: Option<CopyCountdown>,
+    /// The KV rotation ages of the expiry radar (`[rotation]` of the config file).
+    pub rotation: crate::radar::RotationPolicy,
 }
 
 impl App {
@@ -161,6 +163,7 @@ impl App {
             dirty: true,
             clipboard: crate::clipboard::ClipboardSettings::default(),
             copy_countdown: None,
+            rotation: crate::radar::RotationPolicy::default(),
         };
         if app.themes.get(&app.theme_name).is_none() {
             let wanted = std::mem::replace(&mut app.theme_name, "default".into());

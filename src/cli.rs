@@ -71,6 +71,16 @@ pub enum Sub {
         #[command(subcommand)]
         action: TokensAction,
     },
+    /// What expires within a window (leases, tokens, PKI certificates, KV v2 secrets due for
+    /// rotation), one line per item sorted by time. Exit 0 none, 3 some, 1 error.
+    Expiring {
+        /// The window: 1h, 24h, 7d, 1h30m.
+        #[arg(long, default_value = "24h")]
+        within: String,
+        /// `plain`: tab-separated lines; `json`: one object with items and sources.
+        #[arg(long, value_enum, default_value_t = ExpiringFormat::Plain)]
+        format: ExpiringFormat,
+    },
     /// The local 3-node practice cluster: start (or reuse) it and open the console on it.
     Sandbox {
         #[command(subcommand)]
@@ -125,6 +135,12 @@ pub enum KvAction {
         #[arg(long, value_enum, default_value_t = FindMode::Auto)]
         mode: FindMode,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpiringFormat {
+    Plain,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -24,6 +24,7 @@ pub enum ScreenKind {
     Editor,
     Versions,
     Tokens,
+    Radar,
 }
 
 /// Who asked: the reply goes back there.

@@ -15,6 +15,7 @@ pub mod input;
 pub mod jobs;
 pub mod keymap;
 pub mod logging;
+pub mod radar;
 pub mod remote;
 pub mod reply;
 pub mod runtime;

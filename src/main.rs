@@ -82,6 +82,22 @@ fn main() -> ExitCode {
             ));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
+        Some(Sub::Expiring { within, format }) => {
+            let settings = match config::load(&cli, &env) {
+                Ok(s) => s,
+                Err(e) => return fail(&e.to_string()),
+            };
+            for w in &settings.warnings {
+                eprintln!("strongroom: warning: {w}");
+            }
+            let code = runtime.block_on(strongroom::headless::expiring::run(
+                &settings.profile,
+                &settings.rotation,
+                &within,
+                format,
+            ));
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
         Some(Sub::Sandbox {
             action: Some(action),
         }) => {
@@ -138,9 +154,10 @@ fn console(
         warnings,
         now: chrono::Utc::now(),
     };
-    match runtime.block_on(strongroom::runtime::run_console_with(
+    match runtime.block_on(strongroom::runtime::run_console_rotation(
         init,
         settings.clipboard,
+        settings.rotation.clone(),
     )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal error: {e}")),

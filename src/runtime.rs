@@ -35,11 +35,26 @@ pub async fn run_console_with(
     init: AppInit,
     clipboard_settings: ClipboardSettings,
 ) -> std::io::Result<()> {
+    run_console_rotation(
+        init,
+        clipboard_settings,
+        crate::radar::RotationPolicy::default(),
+    )
+    .await
+}
+
+/// Run the interactive console until the user quits, with the radar's KV rotation ages.
+pub async fn run_console_rotation(
+    init: AppInit,
+    clipboard_settings: ClipboardSettings,
+    rotation: crate::radar::RotationPolicy,
+) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let cancel = CancellationToken::new();
     let mut worker = start_worker(&init.profile, &tx, &cancel);
     let mut app = App::new(init);
     app.clipboard = clipboard_settings;
+    app.rotation = rotation;
     // Owned here: copies and clears are written between draws, never inside a frame.
     let mut clipboard = Clipboard::new(clipboard_settings);
     // Before the terminal changes: from here on a signal restores it and ends the process.

@@ -44,6 +44,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "versions",
         "the versions and settings of a KV v2 secret: :versions MOUNT/PATH",
     ),
+    (
+        "radar",
+        "the expiry radar: leases, tokens, certificates, KV rotation: :radar [WINDOW] (1h, 36h, 7d; default a day)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -222,6 +226,16 @@ impl App {
                     }
                 }
             }
+            "radar" => match crate::ui::screens::radar::RadarScreen::from_command(
+                arg,
+                self.rotation.clone(),
+            ) {
+                Ok(s) => self.open_screen(crate::ui::screens::Screen::Radar(Box::new(s))),
+                Err(msg) => {
+                    self.toast(msg, ToastLevel::Warn);
+                    Vec::new()
+                }
+            },
             "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
             "versions" => self.open_versions(arg),
             "tokens" => self.go_to_tokens(arg, false),

@@ -25,6 +25,11 @@ pub struct ConfigFile {
     /// The clipboard settings of this file (defaults where a value is bad).
     #[serde(skip)]
     pub clipboard_settings: ClipboardSettings,
+    /// `[rotation]`: checked by [`parse_config`] into `rotation_policy`.
+    pub rotation: Option<RotationConfig>,
+    /// The KV rotation ages of this file (the built-in default without `[rotation]`).
+    #[serde(skip)]
+    pub rotation_policy: crate::radar::RotationPolicy,
     /// Bad values that were replaced by their defaults, each naming file, line and value.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -36,6 +41,16 @@ pub struct ConfigFile {
 pub struct ClipboardConfig {
     pub mode: Option<toml::Spanned<toml::Value>>,
     pub clear_after: Option<toml::Spanned<toml::Value>>,
+}
+
+/// `[rotation]`: `default = "90d"` and `[rotation.paths]` `"secret/apps/" = "30d"` (the
+/// expiry radar's rotation age of KV v2 secrets; the longest matching prefix wins).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotationConfig {
+    pub default: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub paths: BTreeMap<String, toml::Spanned<String>>,
 }
 
 /// `[contexts.NAME]`: one cluster.
@@ -106,7 +121,37 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, ConfigError> {
         ));
     }
     check_clipboard(&mut parsed, text, file);
+    check_rotation(&mut parsed, text, file)?;
     Ok(parsed)
+}
+
+/// `[rotation]` ages: a bad one is an error naming file, line and value.
+fn check_rotation(parsed: &mut ConfigFile, text: &str, file: &str) -> Result<(), ConfigError> {
+    let Some(r) = parsed.rotation.clone() else {
+        return Ok(());
+    };
+    let age = |key: &str, v: &toml::Spanned<String>| {
+        crate::radar::parse_duration(v.get_ref()).ok_or_else(|| ConfigError::Invalid {
+            file: file.to_string(),
+            line: line_of(text, v.span().start),
+            message: format!(
+                "{key} = \"{}\" is not a duration (e.g. \"90d\", \"36h\", \"30m\")",
+                v.get_ref()
+            ),
+        })
+    };
+    let mut policy = crate::radar::RotationPolicy::default();
+    if let Some(d) = &r.default {
+        policy.default = age("rotation.default", d)?;
+    }
+    for (prefix, v) in &r.paths {
+        let a = age(&format!("rotation.paths.\"{prefix}\""), v)?;
+        policy
+            .paths
+            .push((prefix.trim_start_matches('/').to_string(), a));
+    }
+    parsed.rotation_policy = policy;
+    Ok(())
 }
 
 /// `[clipboard]` values: a bad one is a warning naming file, line and value; its default stays.
@@ -166,6 +211,31 @@ mod tests {
         );
         let e = parse_config("[clipboard]\ncolour = 1\n", "c.toml").expect_err("unknown key");
         assert!(e.to_string().contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn rotation_ages_are_parsed_and_bad_ones_are_errors() {
+        let ok = parse_config(
+            "[rotation]\ndefault = \"60d\"\n[rotation.paths]\n\"secret/apps/\" = \"30d\"\n",
+            "c.toml",
+        )
+        .expect("valid");
+        assert_eq!(ok.rotation_policy.default.as_secs(), 60 * 86_400);
+        assert_eq!(
+            ok.rotation_policy.age_for("secret/apps/x").0.as_secs(),
+            30 * 86_400
+        );
+        let none = parse_config("", "c.toml").expect("valid");
+        assert_eq!(
+            none.rotation_policy,
+            crate::radar::RotationPolicy::default()
+        );
+        let e = parse_config("[rotation.paths]\n\"secret/\" = \"soon\"\n", "c.toml")
+            .expect_err("bad age");
+        assert_eq!(
+            e.to_string(),
+            "config file c.toml, line 2: rotation.paths.\"secret/\" = \"soon\" is not a duration (e.g. \"90d\", \"36h\", \"30m\")"
+        );
     }
 
     #[test]

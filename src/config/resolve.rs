@@ -29,6 +29,8 @@ pub struct Settings {
     pub warnings: Vec<String>,
     /// `[clipboard]` of the config file, `STRONGROOM_CLIPBOARD` over its mode.
     pub clipboard: crate::clipboard::ClipboardSettings,
+    /// `[rotation]` of the config file: the KV rotation ages of the expiry radar.
+    pub rotation: crate::radar::RotationPolicy,
 }
 
 /// Read the config file (a missing default file means defaults; a missing `--config` file is an
@@ -300,6 +302,7 @@ pub fn resolve(
         config_path: PathBuf::new(),
         warnings,
         clipboard,
+        rotation: file.rotation_policy.clone(),
     })
 }
 

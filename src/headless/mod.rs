@@ -25,6 +25,7 @@
 // Headless subcommand: its job is to print results to stdout and errors to stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod expiring;
 pub mod kv_find;
 pub mod tokens;
 

@@ -49,6 +49,13 @@ pub enum JobSpec {
     /// Every token by accessor (`auth/token/accessors` + `lookup-accessor`, bounded
     /// concurrency); tokens come as `JobReport::Tokens` batches with the inventory's progress.
     TokenInventory { addr: String },
+    /// The expiry radar: every lease, token, PKI certificate and KV v2 secret (with its
+    /// rotation due time by `rotation`), four sources at once; updates as
+    /// `JobReport::Radar` (see `vault::radar`).
+    Radar {
+        addr: String,
+        rotation: crate::radar::RotationPolicy,
+    },
 }
 
 /// Counters of a running job.
@@ -101,6 +108,7 @@ pub enum JobReport {
     CopyPlan(copy::CopyPlan),
     /// A batch of a token inventory (possibly empty: progress only).
     Tokens(TokenBatch),
+    Radar(crate::vault::radar::RadarUpdate),
 }
 
 /// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the

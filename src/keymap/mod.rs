@@ -33,10 +33,12 @@ pub enum KeyContext {
     Tools,
     /// The tokens screen (inventory, filters, revoke).
     Tokens,
+    /// The expiry radar.
+    Radar,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 12] = [
+    pub const ALL: [KeyContext; 13] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -49,6 +51,7 @@ impl KeyContext {
         KeyContext::EditorPrompt,
         KeyContext::Tools,
         KeyContext::Tokens,
+        KeyContext::Radar,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -71,6 +74,7 @@ impl KeyContext {
             KeyContext::EditorPrompt => "editor_prompt",
             KeyContext::Tools => "tools",
             KeyContext::Tokens => "tokens",
+            KeyContext::Radar => "radar",
         }
     }
 
@@ -80,7 +84,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 7] = [
+const SCREENS: [KeyContext; 8] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -88,6 +92,7 @@ const SCREENS: [KeyContext; 7] = [
     KeyContext::Tools,
     KeyContext::Versions,
     KeyContext::Tokens,
+    KeyContext::Radar,
 ];
 
 mod chord;

@@ -95,6 +95,10 @@ pub async fn run(
             Ok(client) => super::token_jobs::inventory(&client, cancel, emit).await,
             Err(e) => JobEvent::Failed(e),
         },
+        JobSpec::Radar { addr, rotation } => match worker.client(&addr) {
+            Ok(client) => super::radar::run_radar(&client, &rotation, cancel, emit).await,
+            Err(e) => JobEvent::Failed(e),
+        },
     }
 }
 

@@ -7,6 +7,7 @@ pub mod copy;
 pub mod editor;
 pub mod health;
 pub mod mounts;
+pub mod radar;
 pub mod search;
 pub mod secrets;
 pub mod tokens;
@@ -107,6 +108,8 @@ pub enum Screen {
     Tools(ToolsScreen),
     Versions(VersionsScreen),
     Tokens(Box<tokens::TokensScreen>),
+    /// The expiry radar.
+    Radar(Box<radar::RadarScreen>),
 }
 
 impl Screen {
@@ -123,6 +126,7 @@ impl Screen {
             Screen::Tools(_) => ScreenKind::Tools,
             Screen::Versions(_) => ScreenKind::Versions,
             Screen::Tokens(_) => ScreenKind::Tokens,
+            Screen::Radar(_) => ScreenKind::Radar,
         }
     }
 
@@ -141,6 +145,7 @@ impl Screen {
             Screen::Tools(_) => "Tools screen",
             Screen::Versions(_) => "Secret versions",
             Screen::Tokens(_) => "Tokens screen",
+            Screen::Radar(_) => "Expiry radar",
         }
     }
 
@@ -154,6 +159,7 @@ impl Screen {
             Screen::Tools(_) => KeyContext::Tools,
             Screen::Versions(_) => KeyContext::Versions,
             Screen::Tokens(_) => KeyContext::Tokens,
+            Screen::Radar(_) => KeyContext::Radar,
         }
     }
 
@@ -171,6 +177,7 @@ impl Screen {
             Screen::Tools(s) => tools::hints(s),
             Screen::Versions(s) => versions::hints(s),
             Screen::Tokens(_) => tokens::HINTS,
+            Screen::Radar(_) => radar::HINTS,
         }
     }
 
@@ -188,6 +195,7 @@ impl Screen {
             Screen::Tools(s) => s.on_action(a, ctx),
             Screen::Versions(s) => s.on_action(a, ctx),
             Screen::Tokens(s) => s.on_action(a, ctx),
+            Screen::Radar(s) => s.on_action(a, ctx),
         }
     }
 
@@ -220,6 +228,7 @@ impl Screen {
             Screen::Secret(s) => s.on_open(ctx),
             Screen::Editor(s) => s.on_open(),
             Screen::Tokens(s) => s.on_open(ctx),
+            Screen::Radar(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -231,6 +240,7 @@ impl Screen {
             Screen::Search(s) => s.on_job(what, event, ctx),
             Screen::Copy(s) => s.on_job(what, event, ctx),
             Screen::Tokens(s) => s.on_job(what, event, ctx),
+            Screen::Radar(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -251,7 +261,11 @@ impl Screen {
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
-            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) | Screen::Tokens(_) => {
+            Screen::Health(_)
+            | Screen::MountDetail(_)
+            | Screen::Copy(_)
+            | Screen::Tokens(_)
+            | Screen::Radar(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
@@ -274,7 +288,8 @@ impl Screen {
             | Screen::Mounts(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
-            | Screen::Search(_) => {
+            | Screen::Search(_)
+            | Screen::Radar(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
@@ -293,7 +308,8 @@ impl Screen {
             | Screen::Search(_)
             | Screen::Copy(_)
             | Screen::Versions(_)
-            | Screen::Tokens(_) => false,
+            | Screen::Tokens(_)
+            | Screen::Radar(_) => false,
         }
     }
 
@@ -337,6 +353,7 @@ impl Screen {
             Screen::Secrets(s) => s.filter(),
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
+            Screen::Radar(_) => "",
             Screen::Tools(s) => s.filter(),
             Screen::Tokens(s) => s.filter(),
         }
@@ -353,6 +370,7 @@ impl Screen {
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) | Screen::Versions(_) => {
             }
             Screen::Tokens(s) => s.set_filter(f),
+            Screen::Radar(_) => {}
         }
     }
 
@@ -398,6 +416,12 @@ impl Screen {
             }
             .render(area, buf),
             Screen::Tokens(s) => tokens::TokensView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
+            Screen::Radar(s) => radar::RadarView {
                 screen: s,
                 theme,
                 now: ctx.now,
