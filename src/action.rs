@@ -90,6 +90,7 @@ actions! {
     DestroyVersions => "destroy_versions", "destroy the marked (or selected) versions for good (typed confirmation)";
     DeleteAllVersions => "delete_all_versions", "delete the secret with every version and its metadata (typed confirmation)";
     EditSettings => "edit_settings", "edit max versions, check-and-set, delete after and custom metadata";
+    LoginMethod => "login_method", "switch the login method: token, userpass, approle";
 }
 
 #[cfg(test)]

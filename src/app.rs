@@ -5,9 +5,11 @@ mod actions;
 mod command_line;
 mod copy;
 mod editor;
+pub mod own_token;
 mod poll;
 pub mod requests;
 mod screens;
+pub mod token_renew;
 mod tools;
 
 use std::time::Duration;
@@ -54,6 +56,8 @@ pub enum Mode {
     Help { scroll: u16 },
     /// The write gate is waiting for a confirmation (the dialog reads the gate).
     Confirm,
+    /// The re-login dialog (its state is `App::login`).
+    Login,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +133,10 @@ pub struct App {
     pub clipboard: crate::clipboard::ClipboardSettings,
     /// The last copy's countdown toast, while it runs.
     pub copy_countdown: Option<CopyCountdown>,
+    /// The console's own token: TTL, renewal, refused.
+    pub own_token: own_token::OwnToken,
+    /// The re-login dialog, while open.
+    pub login: Option<crate::ui::login::LoginDialog>,
 }
 
 impl App {
@@ -160,6 +168,8 @@ impl App {
             dirty: true,
             clipboard: crate::clipboard::ClipboardSettings::default(),
             copy_countdown: None,
+            own_token: own_token::OwnToken::default(),
+            login: None,
         };
         if app.themes.get(&app.theme_name).is_none() {
             let wanted = std::mem::replace(&mut app.theme_name, "default".into());
@@ -176,7 +186,9 @@ impl App {
 
     /// The commands to run at start: the first poll goes out at once.
     pub fn start(&mut self) -> Vec<Command> {
-        self.poll_now()
+        let mut cmds = self.poll_now();
+        cmds.extend(self.own_token_start());
+        cmds
     }
 
     pub fn theme(&self) -> &Theme {
@@ -284,10 +296,11 @@ impl App {
         if self.poll.last_sent.is_some() {
             self.dirty = true;
         }
+        let mut cmds = self.own_token_due();
         if self.poll.due(now) {
-            return self.poll_now();
+            cmds.extend(self.poll_now());
         }
-        Vec::new()
+        cmds
     }
 
     /// Send a cluster poll now (unless one is in flight).
@@ -328,8 +341,13 @@ impl App {
                     ToastLevel::Info
                 };
                 self.toast(outcome.message(), level);
+                // A 403: is it the console's token? Look it up now.
+                if outcome.first_error().is_some_and(own_token::token_refused) {
+                    self.own_token.schedule.force_lookup();
+                }
                 self.poll.force();
                 let mut out = self.poll_now();
+                out.extend(self.own_token_due());
                 // The outcome goes back to the screen that asked for the write.
                 if let Some(kind) = self.write_owners.remove(&ticket.seq) {
                     let ctx = ScreenCtx {
@@ -346,6 +364,7 @@ impl App {
                 }
                 out
             }
+            (Origin::OwnToken, Reply::OwnToken(r)) => self.on_own_token_reply(r),
             (Origin::CommandLine, Reply::Kv(KvReply::Resolved { then, result })) => {
                 self.on_resolved(then, result)
             }
@@ -457,6 +476,8 @@ impl App {
             profile: Box::new(profile),
         }];
         cmds.extend(self.poll_now());
+        self.close_login();
+        cmds.extend(self.own_token_start());
         cmds
     }
 }

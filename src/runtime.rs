@@ -75,6 +75,10 @@ pub async fn run_console_with(
                         app.toast(format!("cannot connect: {e}"), ToastLevel::Error);
                     }
                 }
+                Command::SetToken { token } => match &mut worker {
+                    Ok(w) => w.set_token(&token),
+                    Err(e) => app.toast(format!("not connected: {e}"), ToastLevel::Error),
+                },
                 Command::Copy {
                     label,
                     text,

@@ -40,6 +40,10 @@ impl App {
                 self.mode = Mode::Help { scroll };
                 self.on_mapped_key(KeyContext::Help, key)
             }
+            Mode::Login => {
+                self.mode = Mode::Login;
+                self.on_login_key(key)
+            }
             Mode::Normal if self.screen().key_context() == KeyContext::Editor => {
                 self.on_text_screen_key(key)
             }
@@ -69,6 +73,9 @@ impl App {
         }
         if self.mode == Mode::Confirm {
             return self.on_confirm_action(action);
+        }
+        if self.mode == Mode::Login {
+            return self.on_login_action(action);
         }
         match action {
             Action::Quit | Action::ForceQuit => {
@@ -228,6 +235,11 @@ impl App {
             Mode::Confirm => {
                 if let Some(input) = self.gate.typed_input() {
                     input.insert_str(text);
+                }
+            }
+            Mode::Login => {
+                if let Some(d) = self.login.as_mut() {
+                    d.paste(text);
                 }
             }
             Mode::Normal => {

@@ -31,10 +31,12 @@ pub enum KeyContext {
     EditorPrompt,
     /// The tools screen (wrapping, random, hash) and the share dialog.
     Tools,
+    /// The re-login dialog: printable keys type into its focused field first.
+    Login,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 11] = [
+    pub const ALL: [KeyContext; 12] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -46,12 +48,14 @@ impl KeyContext {
         KeyContext::Editor,
         KeyContext::EditorPrompt,
         KeyContext::Tools,
+        KeyContext::Login,
     ];
 
     /// Overlays take no global key but `force_quit`.
     pub fn is_overlay(self) -> bool {
         matches!(self, KeyContext::Help | KeyContext::Confirm)
             || matches!(self, KeyContext::Editor | KeyContext::EditorPrompt)
+            || matches!(self, KeyContext::Login)
     }
 
     pub fn name(self) -> &'static str {
@@ -67,6 +71,7 @@ impl KeyContext {
             KeyContext::Editor => "editor",
             KeyContext::EditorPrompt => "editor_prompt",
             KeyContext::Tools => "tools",
+            KeyContext::Login => "login",
         }
     }
 
