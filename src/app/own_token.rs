@@ -70,16 +70,19 @@ impl App {
         if !self.own_token.tracking || self.own_token.dead.is_some() {
             return Vec::new();
         }
-        // Past the expiry shown: ask the server at once whether the token still works.
-        if self.own_token.ttl_at(self.now).is_some_and(|s| s <= 0)
-            && !self.own_token.info.is_loading()
-        {
+        // Past the expiry shown: no renewal; ask the server at once whether the token works.
+        let expired = self.own_token.ttl_at(self.now).is_some_and(|s| s <= 0);
+        if expired && !self.own_token.info.is_loading() {
             self.own_token.schedule.force_lookup();
         }
         let Some(addr) = self.cluster.api_addr() else {
             return Vec::new();
         };
-        let (what, request) = match self.own_token.schedule.due(self.now) {
+        let due = match self.own_token.schedule.due(self.now) {
+            Some(TokenDue::Renew { .. }) if expired => Some(TokenDue::Lookup),
+            d => d,
+        };
+        let (what, request) = match due {
             None => return Vec::new(),
             Some(TokenDue::Lookup) => {
                 if self.requests.in_flight(&key(LOOKUP), self.now) {

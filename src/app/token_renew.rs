@@ -141,3 +141,131 @@ pub fn retry_delay(failures: u32) -> i64 {
     let shift = failures.saturating_sub(1).min(10);
     (RETRY_FIRST_SECS << shift).min(RETRY_MAX_SECS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(s: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_800_000_000 + s, 0)
+            .single()
+            .expect("time")
+    }
+
+    /// A token looked up at `at` with `ttl` seconds left of a `creation_ttl` period.
+    fn info(at: i64, ttl: i64, creation_ttl: i64, renewable: bool) -> TokenInfo {
+        serde_json::from_value(serde_json::json!({
+            "ttl": ttl, "creation_ttl": creation_ttl, "renewable": renewable,
+            "expire_time": (t(at) + chrono::Duration::seconds(ttl)).to_rfc3339(),
+        }))
+        .expect("token info")
+    }
+
+    #[test]
+    fn looks_up_at_once_then_every_30_seconds_or_when_forced() {
+        let mut s = RenewSchedule::default();
+        assert_eq!(s.due(t(0)), Some(TokenDue::Lookup));
+        s.lookup_sent(t(0));
+        assert_eq!(s.due(t(29)), None);
+        assert_eq!(s.due(t(30)), Some(TokenDue::Lookup));
+        s.force_lookup();
+        assert_eq!(s.due(t(1)), Some(TokenDue::Lookup));
+    }
+
+    #[test]
+    fn renews_at_two_thirds_of_the_ttl_with_the_creation_ttl_as_increment() {
+        let mut s = RenewSchedule::default();
+        s.lookup_sent(t(0));
+        s.on_lookup(&info(0, 6, 6, true));
+        assert_eq!(s.renew_at, Some(t(4)));
+        assert_eq!(s.due(t(3)), None);
+        assert_eq!(s.due(t(4)), Some(TokenDue::Renew { increment_secs: 6 }));
+        s.renew_sent();
+        assert_eq!(s.due(t(5)), None, "one renewal at a time");
+        s.on_renewed(6, 6, t(5));
+        assert_eq!(s.renew_at, Some(t(9)), "two thirds of the new TTL");
+        assert_eq!(
+            s.due(t(5)),
+            Some(TokenDue::Lookup),
+            "looked up after a renewal"
+        );
+        // A long token looked up late in its life: at once.
+        let mut late = RenewSchedule::default();
+        late.on_lookup(&info(0, 600, 3600, true));
+        assert_eq!(
+            late.due(t(0)),
+            Some(TokenDue::Renew {
+                increment_secs: 3600
+            })
+        );
+    }
+
+    #[test]
+    fn never_renews_a_token_that_is_not_renewable_or_never_expires() {
+        let mut s = RenewSchedule::default();
+        s.lookup_sent(t(0));
+        s.on_lookup(&info(0, 60, 60, false));
+        assert_eq!(s.renew_at, None);
+        let root: TokenInfo =
+            serde_json::from_value(serde_json::json!({"ttl": 0, "renewable": false}))
+                .expect("root");
+        s.on_lookup(&root);
+        assert_eq!(s.renew_at, None);
+        for i in 0..29 {
+            assert_eq!(s.due(t(i)), None);
+        }
+    }
+
+    #[test]
+    fn a_renewal_capped_at_the_max_ttl_is_the_last() {
+        let mut s = RenewSchedule::default();
+        s.on_lookup(&info(0, 6, 6, true));
+        s.renew_sent();
+        s.on_renewed(3, 6, t(4));
+        assert!(s.capped);
+        assert_eq!(s.renew_at, None);
+        s.on_lookup(&info(5, 2, 6, true));
+        assert_eq!(s.renew_at, None, "a lookup does not plan it again");
+    }
+
+    #[test]
+    fn failures_back_off_doubling_and_stop_after_the_limit() {
+        assert_eq!(
+            (1..=7).map(retry_delay).collect::<Vec<_>>(),
+            [5, 10, 20, 40, 60, 60, 60]
+        );
+        let mut s = RenewSchedule::default();
+        s.on_lookup(&info(0, 60, 60, true));
+        let mut now = t(40);
+        let mut tries = 0;
+        // Bounded: far more rounds than the limit.
+        for _ in 0..100 {
+            let Some(TokenDue::Renew { .. }) = s.due(now) else {
+                now += chrono::Duration::seconds(1);
+                continue;
+            };
+            tries += 1;
+            s.renew_sent();
+            match s.on_renew_failed(now) {
+                RenewRetry::In(d) => {
+                    assert_eq!(d, retry_delay(tries));
+                    assert_eq!(s.renew_at, Some(now + chrono::Duration::seconds(d)));
+                    // A lookup meanwhile does not cut the backoff short.
+                    s.on_lookup(&info(0, 60, 60, true));
+                    assert_eq!(s.renew_at, Some(now + chrono::Duration::seconds(d)));
+                }
+                RenewRetry::GaveUp => break,
+            }
+        }
+        assert_eq!(tries, MAX_RENEW_FAILURES);
+        assert_eq!(s.renew_at, None);
+        // A success later resets the count.
+        let mut ok = RenewSchedule::default();
+        ok.renew_sent();
+        assert_eq!(ok.on_renew_failed(t(0)), RenewRetry::In(5));
+        ok.renew_sent();
+        ok.on_renewed(60, 60, t(5));
+        assert_eq!(ok.failures, 0);
+    }
+}
