@@ -148,6 +148,7 @@ fn short_desc(a: Action) -> &'static str {
         Action::Up => "up",
         Action::Confirm => "confirm",
         Action::Cancel => "cancel",
+        Action::LoginMethod => "method",
         other => other.name(),
     }
 }

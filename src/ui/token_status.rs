@@ -12,12 +12,7 @@ use crate::app::own_token::OwnToken;
 use crate::sanitize::sanitize;
 
 /// The footer's offer while the login dialog is open.
-pub const LOGIN_HINTS: &[Action] = &[
-    Action::Confirm,
-    Action::FocusNext,
-    Action::LoginMethod,
-    Action::Cancel,
-];
+pub const LOGIN_HINTS: &[Action] = &[Action::Confirm, Action::LoginMethod, Action::Cancel];
 
 /// Under this many seconds left, the TTL is a warning.
 const WARN_SECS: i64 = 300;
@@ -53,7 +48,7 @@ pub fn ttl_status(own: &OwnToken, now: DateTime<Utc>) -> Option<(String, TtlLeve
         } else {
             "TOKEN REFUSED"
         };
-        return Some((format!(" {what} · :login "), TtlLevel::Danger));
+        return Some((format!("{what} · :login"), TtlLevel::Danger));
     }
     let info = own.info.value()?;
     let Some(left) = info.ttl_at(now) else {

@@ -20,7 +20,8 @@ const LABEL: u16 = 12;
 /// The dialog's box and the row of each field (inside the border).
 fn layout(d: &LoginDialog, area: Rect) -> (Rect, u16) {
     let extra = u16::from(d.reason.is_some()) * 2;
-    let height = 4 + extra + 2 + d.fields().len() as u16 + 4;
+    // Borders, [reason, blank], method, blank, fields, blank, status, keys.
+    let height = 2 + extra + 2 + d.fields().len() as u16 + 3;
     let rect = crate::ui::layout::centered(area, 66, height);
     // Rows: [reason, blank], method, blank, fields…
     let first_field = rect.y + 1 + extra + 2;
