@@ -109,6 +109,9 @@ impl App {
             Action::Refresh => {
                 self.poll.force();
                 let mut cmds = self.poll_now();
+                // The console's own token is looked up again too.
+                self.own_token.schedule.force_lookup();
+                cmds.extend(self.own_token_due());
                 let effects = self
                     .with_screen(|s, ctx| s.on_action(Action::Refresh, ctx))
                     .unwrap_or_default();
