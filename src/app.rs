@@ -330,8 +330,9 @@ impl App {
         self.dirty = true;
         match (ticket.key.origin, reply) {
             (Origin::Cluster, Reply::Cluster(ClusterReply::Poll(poll))) => {
+                let denied = own_token::denied_reads(&poll.cluster);
                 self.cluster.apply(*poll);
-                Vec::new()
+                self.on_poll_denied(denied)
             }
             (Origin::Gate, Reply::Write(outcome)) => {
                 self.jobs.retain(|j| j.ticket != ticket);

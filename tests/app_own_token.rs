@@ -358,3 +358,65 @@ fn a_pasted_token_is_used_as_it_is() {
     assert_eq!(req, OwnTokenRequest::LookupSelf { addr: A.into() });
     assert_eq!(app.mode, Mode::Normal);
 }
+
+#[test]
+fn reads_of_the_cluster_poll_newly_refused_look_the_token_up() {
+    use strongroom::vault::cluster::ClusterReply;
+    use strongroom::vault::models::cluster::{ClusterPoll, ClusterReport};
+    let mut app = app_with(Some("s.start"), false);
+    let start = app.start();
+    let (ticket, _) = one(&start);
+    reply(
+        &mut app,
+        ticket,
+        OwnTokenReply::LookupSelf(Ok(info(0, 3600, 3600, true))),
+    );
+    let poll_ticket = |cmds: &[Command]| {
+        cmds.iter()
+            .find_map(|c| match c {
+                Command::Fetch {
+                    ticket,
+                    request: Request::Cluster(_),
+                } => Some(ticket.clone()),
+                _ => None,
+            })
+            .expect("a cluster poll")
+    };
+    let poll = |refused: bool| {
+        Reply::Cluster(ClusterReply::Poll(Box::new(ClusterPoll {
+            at: t(0),
+            nodes: vec![],
+            cluster: ClusterReport {
+                ha: Some(if refused {
+                    Err(denied())
+                } else {
+                    Ok(Default::default())
+                }),
+                ..ClusterReport::default()
+            },
+        })))
+    };
+    let first = poll_ticket(&start);
+    let out = app.update(Msg::Vault {
+        ticket: first,
+        reply: poll(false),
+    });
+    assert!(own(&out).is_empty(), "{out:?}");
+    // The next poll: a read that worked is now refused.
+    let cmds = app.update(Msg::Tick(t(3)));
+    let out = app.update(Msg::Vault {
+        ticket: poll_ticket(&cmds),
+        reply: poll(true),
+    });
+    let (ticket, req) = one(&out);
+    assert_eq!(req, OwnTokenRequest::LookupSelf { addr: A.into() });
+    reply(&mut app, ticket, OwnTokenReply::LookupSelf(Err(denied())));
+    assert_eq!(app.mode, Mode::Login);
+    // Still refused on the next poll: no new lookup.
+    let cmds = app.update(Msg::Tick(t(6)));
+    let out = app.update(Msg::Vault {
+        ticket: poll_ticket(&cmds),
+        reply: poll(true),
+    });
+    assert!(own(&out).is_empty(), "{out:?}");
+}

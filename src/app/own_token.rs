@@ -34,6 +34,8 @@ pub struct OwnToken {
     pub dead: Option<String>,
     /// How the token in use was obtained with `:login` (method, mount).
     pub logged_in: Option<(LoginMethod, String)>,
+    /// Cluster-poll reads refused (403) last time: more than before → look the token up.
+    pub poll_denied: usize,
 }
 
 impl OwnToken {
@@ -46,6 +48,21 @@ impl OwnToken {
 /// True for an answer that says the token itself is no good (expired, revoked, unknown).
 pub fn token_refused(e: &VaultError) -> bool {
     matches!(e, VaultError::PermissionDenied { .. })
+}
+
+/// The cluster poll's authenticated reads that were refused (403).
+pub fn denied_reads(r: &crate::vault::models::cluster::ClusterReport) -> usize {
+    let denied = |e: Option<&VaultError>| e.is_some_and(token_refused);
+    [
+        denied(r.raft.as_ref().and_then(|x| x.as_ref().err())),
+        denied(r.autopilot.as_ref().and_then(|x| x.as_ref().err())),
+        denied(r.ha.as_ref().and_then(|x| x.as_ref().err())),
+        denied(r.metrics.as_ref().and_then(|x| x.as_ref().err())),
+        denied(r.host_memory.as_ref().and_then(|x| x.as_ref().err())),
+    ]
+    .into_iter()
+    .filter(|d| *d)
+    .count()
 }
 
 fn key(what: &str) -> RequestKey {
@@ -108,6 +125,19 @@ impl App {
             ticket,
             request: Request::OwnToken(request),
         }]
+    }
+
+    /// A cluster poll came back with `denied` reads refused: more than the last time (reads
+    /// that worked now answer 403) and the token may be dead; ask lookup-self now. A token that
+    /// may never read those is not looked up more often for it.
+    pub(crate) fn on_poll_denied(&mut self, denied: usize) -> Vec<Command> {
+        let more = denied > self.own_token.poll_denied;
+        self.own_token.poll_denied = denied;
+        if !more {
+            return Vec::new();
+        }
+        self.own_token.schedule.force_lookup();
+        self.own_token_due()
     }
 
     /// A reply about the token: its lookup, a renewal, a login.
