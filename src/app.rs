@@ -266,8 +266,10 @@ impl App {
                 self.on_key(key)
             }
             Msg::Mouse(m) => self.on_mouse(m),
-            Msg::Paste(text) => {
+            Msg::Paste(mut text) => {
                 self.on_paste(&text);
+                // Pasted text may be a token or a password: wiped once it is where it goes.
+                zeroize::Zeroize::zeroize(&mut text);
                 Vec::new()
             }
             Msg::Resize(w, h) => {
