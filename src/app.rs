@@ -186,9 +186,8 @@ impl App {
 
     /// The commands to run at start: the first poll goes out at once.
     pub fn start(&mut self) -> Vec<Command> {
-        let mut cmds = self.poll_now();
-        cmds.extend(self.own_token_start());
-        cmds
+        self.own_token_reset();
+        self.poll_now()
     }
 
     pub fn theme(&self) -> &Theme {
@@ -480,7 +479,7 @@ impl App {
         }];
         cmds.extend(self.poll_now());
         self.close_login();
-        cmds.extend(self.own_token_start());
+        self.own_token_reset();
         cmds
     }
 }

@@ -108,7 +108,8 @@ fn denied() -> VaultError {
 /// An app whose token was looked up at t(0): `ttl` seconds of a renewable period.
 fn looked_up(ttl: i64, read_only: bool) -> App {
     let mut app = app_with(Some("s.start"), read_only);
-    let (ticket, req) = one(&app.start());
+    assert!(own(&app.start()).is_empty(), "the first tick asks");
+    let (ticket, req) = one(&app.update(Msg::Tick(t(0))));
     assert_eq!(req, OwnTokenRequest::LookupSelf { addr: A.into() });
     reply(
         &mut app,
@@ -122,6 +123,7 @@ fn looked_up(ttl: i64, read_only: bool) -> App {
 fn no_token_no_lookup() {
     let mut app = app_with(None, false);
     assert!(own(&app.start()).is_empty());
+    assert!(own(&app.update(Msg::Tick(t(0)))).is_empty());
     assert!(own(&app.update(Msg::Tick(t(60)))).is_empty());
 }
 
@@ -365,7 +367,7 @@ fn reads_of_the_cluster_poll_newly_refused_look_the_token_up() {
     use strongroom::vault::models::cluster::{ClusterPoll, ClusterReport};
     let mut app = app_with(Some("s.start"), false);
     let start = app.start();
-    let (ticket, _) = one(&start);
+    let (ticket, _) = one(&app.update(Msg::Tick(t(0))));
     reply(
         &mut app,
         ticket,

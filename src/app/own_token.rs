@@ -70,8 +70,10 @@ fn key(what: &str) -> RequestKey {
 }
 
 impl App {
-    /// On connect (start, context switch): follow the profile's token, if it has one.
-    pub(crate) fn own_token_start(&mut self) -> Vec<Command> {
+    /// On connect (start, context switch): follow the profile's token, if it has one. The
+    /// first lookup goes out on the next tick (the runtime's first tick comes at once), so
+    /// the first commands stay the cluster poll alone.
+    pub(crate) fn own_token_reset(&mut self) {
         for what in [LOOKUP, RENEW, LOGIN] {
             self.requests.cancel(&key(what));
         }
@@ -79,7 +81,6 @@ impl App {
             tracking: self.profile.token.is_some(),
             ..OwnToken::default()
         };
-        self.own_token_due()
     }
 
     /// A lookup or a renewal, when the scheduler says so (called on every tick).
@@ -309,7 +310,8 @@ impl App {
             c.token = Some(shared);
         }
         let mut cmds = vec![Command::SetToken { token }];
-        cmds.extend(self.own_token_start());
+        self.own_token_reset();
+        cmds.extend(self.own_token_due());
         self.own_token.logged_in = via;
         self.poll.force();
         cmds
