@@ -102,6 +102,7 @@ actions! {
     WindowWeek => "window_week", "radar: what expires in the next week";
     PrevBucket => "prev_bucket", "radar: the bucket before (from the first: the whole window)";
     NextBucket => "next_bucket", "radar: the next time bucket (drill down into its items)";
+    LoginMethod => "login_method", "switch the login method: token, userpass, approle";
 }
 
 #[cfg(test)]

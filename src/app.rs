@@ -5,10 +5,12 @@ mod actions;
 mod command_line;
 mod copy;
 mod editor;
+pub mod own_token;
 mod poll;
 pub mod requests;
 mod screens;
 mod tokens;
+pub mod token_renew;
 mod tools;
 
 use std::time::Duration;
@@ -55,6 +57,8 @@ pub enum Mode {
     Help { scroll: u16 },
     /// The write gate is waiting for a confirmation (the dialog reads the gate).
     Confirm,
+    /// The re-login dialog (its state is `App::login`).
+    Login,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +136,10 @@ pub struct App {
     pub copy_countdown: Option<CopyCountdown>,
     /// The KV rotation ages of the expiry radar (`[rotation]` of the config file).
     pub rotation: crate::radar::RotationPolicy,
+    /// The console's own token: TTL, renewal, refused.
+    pub own_token: own_token::OwnToken,
+    /// The re-login dialog, while open.
+    pub login: Option<crate::ui::login::LoginDialog>,
 }
 
 impl App {
@@ -164,6 +172,8 @@ impl App {
             clipboard: crate::clipboard::ClipboardSettings::default(),
             copy_countdown: None,
             rotation: crate::radar::RotationPolicy::default(),
+            own_token: own_token::OwnToken::default(),
+            login: None,
         };
         if app.themes.get(&app.theme_name).is_none() {
             let wanted = std::mem::replace(&mut app.theme_name, "default".into());
@@ -180,6 +190,7 @@ impl App {
 
     /// The commands to run at start: the first poll goes out at once.
     pub fn start(&mut self) -> Vec<Command> {
+        self.own_token_reset();
         self.poll_now()
     }
 
@@ -258,8 +269,10 @@ impl App {
                 self.on_key(key)
             }
             Msg::Mouse(m) => self.on_mouse(m),
-            Msg::Paste(text) => {
+            Msg::Paste(mut text) => {
                 self.on_paste(&text);
+                // Pasted text may be a token or a password: wiped once it is where it goes.
+                zeroize::Zeroize::zeroize(&mut text);
                 Vec::new()
             }
             Msg::Resize(w, h) => {
@@ -288,10 +301,11 @@ impl App {
         if self.poll.last_sent.is_some() {
             self.dirty = true;
         }
+        let mut cmds = self.own_token_due();
         if self.poll.due(now) {
-            return self.poll_now();
+            cmds.extend(self.poll_now());
         }
-        Vec::new()
+        cmds
     }
 
     /// Send a cluster poll now (unless one is in flight).
@@ -321,8 +335,9 @@ impl App {
         self.dirty = true;
         match (ticket.key.origin, reply) {
             (Origin::Cluster, Reply::Cluster(ClusterReply::Poll(poll))) => {
+                let denied = own_token::denied_reads(&poll.cluster);
                 self.cluster.apply(*poll);
-                Vec::new()
+                self.on_poll_denied(denied)
             }
             (Origin::Gate, Reply::Write(outcome)) => {
                 self.jobs.retain(|j| j.ticket != ticket);
@@ -332,8 +347,13 @@ impl App {
                     ToastLevel::Info
                 };
                 self.toast(outcome.message(), level);
+                // A 403: is it the console's token? Look it up now.
+                if outcome.first_error().is_some_and(own_token::token_refused) {
+                    self.own_token.schedule.force_lookup();
+                }
                 self.poll.force();
                 let mut out = self.poll_now();
+                out.extend(self.own_token_due());
                 // The outcome goes back to the screen that asked for the write.
                 if let Some(kind) = self.write_owners.remove(&ticket.seq) {
                     let ctx = ScreenCtx {
@@ -350,6 +370,7 @@ impl App {
                 }
                 out
             }
+            (Origin::OwnToken, Reply::OwnToken(r)) => self.on_own_token_reply(r),
             (Origin::CommandLine, Reply::Kv(KvReply::Resolved { then, result })) => {
                 self.on_resolved(then, result)
             }
@@ -461,6 +482,8 @@ impl App {
             profile: Box::new(profile),
         }];
         cmds.extend(self.poll_now());
+        self.close_login();
+        self.own_token_reset();
         cmds
     }
 }

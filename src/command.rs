@@ -38,6 +38,8 @@ pub enum Origin {
     Gate,
     /// A `:` command that needs an answer first (`:cd` resolving a path).
     CommandLine,
+    /// The console's own token: lookup-self, renewal, re-login.
+    OwnToken,
 }
 
 /// One stream of requests: a newer request of the same key makes older replies obsolete.
@@ -73,6 +75,7 @@ pub enum Request {
     Mounts(MountsRequest),
     Tools(crate::vault::tools::ToolsRequest),
     Kv(KvRequest),
+    OwnToken(crate::vault::own_token::OwnTokenRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,5 +112,10 @@ pub enum Command {
         label: String,
         text: crate::clipboard::CopyText,
         clear_after: std::time::Duration,
+    },
+    /// Use this token from now on (a re-login): the runtime gives it to the worker without a
+    /// context switch (screens, selection and filters stay).
+    SetToken {
+        token: crate::vault::models::wrapping::SecretText,
     },
 }

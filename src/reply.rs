@@ -13,6 +13,7 @@ pub enum Reply {
     Kv(KvReply),
     Write(WriteOutcome),
     Tools(crate::vault::tools::ToolsReply),
+    OwnToken(crate::vault::own_token::OwnTokenReply),
 }
 
 /// What a successful write did.

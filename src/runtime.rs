@@ -90,6 +90,10 @@ pub async fn run_console_rotation(
                         app.toast(format!("cannot connect: {e}"), ToastLevel::Error);
                     }
                 }
+                Command::SetToken { token } => match &mut worker {
+                    Ok(w) => w.set_token(&token),
+                    Err(e) => app.toast(format!("not connected: {e}"), ToastLevel::Error),
+                },
                 Command::Copy {
                     label,
                     text,

@@ -40,6 +40,10 @@ impl App {
                 self.mode = Mode::Help { scroll };
                 self.on_mapped_key(KeyContext::Help, key)
             }
+            Mode::Login => {
+                self.mode = Mode::Login;
+                self.on_login_key(key)
+            }
             Mode::Normal if self.screen().key_context() == KeyContext::Editor => {
                 self.on_text_screen_key(key)
             }
@@ -69,6 +73,9 @@ impl App {
         }
         if self.mode == Mode::Confirm {
             return self.on_confirm_action(action);
+        }
+        if self.mode == Mode::Login {
+            return self.on_login_action(action);
         }
         match action {
             Action::Quit | Action::ForceQuit => {
@@ -102,6 +109,9 @@ impl App {
             Action::Refresh => {
                 self.poll.force();
                 let mut cmds = self.poll_now();
+                // The console's own token is looked up again too.
+                self.own_token.schedule.force_lookup();
+                cmds.extend(self.own_token_due());
                 let effects = self
                     .with_screen(|s, ctx| s.on_action(Action::Refresh, ctx))
                     .unwrap_or_default();
@@ -228,6 +238,11 @@ impl App {
             Mode::Confirm => {
                 if let Some(input) = self.gate.typed_input() {
                     input.insert_str(text);
+                }
+            }
+            Mode::Login => {
+                if let Some(d) = self.login.as_mut() {
+                    d.paste(text);
                 }
             }
             Mode::Normal => {

@@ -81,6 +81,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "revoke-token",
         "revoke a token by its value (pasted, never shown): its tree, or orphan its children",
     ),
+    (
+        "login",
+        "log in again (token, userpass or approle) without leaving the screen",
+    ),
     ("help", "show the key bindings"),
     ("quit", "quit strongroom (also :q)"),
 ];
@@ -245,6 +249,10 @@ impl App {
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),
             "refresh" | "r" => self.on_action(Action::Refresh),
             "readonly" | "ro" => self.set_session_read_only(arg),
+            "login" => {
+                self.open_login(None);
+                Vec::new()
+            }
             "tools" | "unwrap" | "wrap-lookup" | "rewrap" | "random" | "hash" => {
                 self.open_tool(cmd, arg)
             }

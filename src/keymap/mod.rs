@@ -35,10 +35,12 @@ pub enum KeyContext {
     Tokens,
     /// The expiry radar.
     Radar,
+    /// The re-login dialog: printable keys type into its focused field first.
+    Login,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 13] = [
+    pub const ALL: [KeyContext; 14] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -52,12 +54,14 @@ impl KeyContext {
         KeyContext::Tools,
         KeyContext::Tokens,
         KeyContext::Radar,
+        KeyContext::Login,
     ];
 
     /// Overlays take no global key but `force_quit`.
     pub fn is_overlay(self) -> bool {
         matches!(self, KeyContext::Help | KeyContext::Confirm)
             || matches!(self, KeyContext::Editor | KeyContext::EditorPrompt)
+            || matches!(self, KeyContext::Login)
     }
 
     pub fn name(self) -> &'static str {
@@ -75,6 +79,7 @@ impl KeyContext {
             KeyContext::Tools => "tools",
             KeyContext::Tokens => "tokens",
             KeyContext::Radar => "radar",
+            KeyContext::Login => "login",
         }
     }
 

@@ -49,7 +49,9 @@ pub fn render_status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         TokenSource::ContextFile(_) => "token: file".to_string(),
         TokenSource::Sandbox => "token: sandbox root".to_string(),
     };
+    let token = super::token_status::source_label(app).unwrap_or(token);
     spans.push(Span::styled(token, t.muted));
+    spans.extend(super::token_status::spans(app));
     if let Some(ns) = &app.profile.namespace {
         spans.push(Span::styled(format!("  ns {}", sanitize(ns)), t.muted));
     }
@@ -112,6 +114,7 @@ fn hints(app: &App) -> Line<'static> {
     let (ctx, actions): (KeyContext, &[Action]) = match app.mode {
         Mode::Help { .. } => (KeyContext::Help, &[Action::Back, Action::Down, Action::Up]),
         Mode::Confirm => (KeyContext::Confirm, &[Action::Confirm, Action::Cancel]),
+        Mode::Login => (KeyContext::Login, super::token_status::LOGIN_HINTS),
         _ => (app.screen().key_context(), app.screen().hints()),
     };
     let mut spans = Vec::new();
@@ -145,6 +148,7 @@ fn short_desc(a: Action) -> &'static str {
         Action::Up => "up",
         Action::Confirm => "confirm",
         Action::Cancel => "cancel",
+        Action::LoginMethod => "method",
         other => other.name(),
     }
 }

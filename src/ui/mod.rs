@@ -5,8 +5,10 @@ pub mod chrome;
 pub mod dialog;
 pub mod help;
 pub mod layout;
+pub mod login;
 pub mod screens;
 pub mod toast;
+pub mod token_status;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -34,9 +36,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Help { scroll } => help::render(app, *scroll, area, buf),
         Mode::Confirm => dialog::render_confirm(app, area, buf),
+        Mode::Login => login::render_login(app, area, buf),
         _ => {}
     }
-    if let Some((x, y)) = chrome::cursor_position(app, parts.footer) {
+    let cursor = match app.mode {
+        Mode::Login => login::cursor_position(app, area),
+        _ => chrome::cursor_position(app, parts.footer),
+    };
+    if let Some((x, y)) = cursor {
         frame.set_cursor_position((x, y));
     }
 }

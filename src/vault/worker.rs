@@ -61,6 +61,19 @@ impl Worker {
         })
     }
 
+    /// The same connection with another token (a re-login): new clients, the same HTTP pool,
+    /// addresses and TLS settings. Tasks already running keep the old token.
+    pub fn with_token(&self, token: Option<Arc<crate::secret::Token>>) -> Worker {
+        Worker {
+            settings: Arc::new(ClientSettings {
+                token,
+                ..(*self.settings).clone()
+            }),
+            clients: Arc::new(Mutex::new(HashMap::new())),
+            ..self.clone()
+        }
+    }
+
     /// True when the user configured this address (flag, environment or config file).
     pub fn is_configured(&self, addr: &str) -> bool {
         let addr = normalize_addr(addr);
@@ -287,6 +300,7 @@ impl WorkerHandle {
                 }
             }
             Command::Quit | Command::Suspend | Command::Connect { .. } | Command::Copy { .. } => {}
+            Command::SetToken { .. } => {}
         }
     }
 
@@ -299,6 +313,13 @@ impl WorkerHandle {
         let t = self.cancel.child_token();
         self.jobs_map().insert(id, t.clone());
         t
+    }
+
+    /// Use another token from now on (a re-login), keeping jobs and their cancellation: no
+    /// context switch. Requests in flight finish with the old token.
+    pub fn set_token(&mut self, token: &crate::vault::models::wrapping::SecretText) {
+        let token = Arc::new(crate::secret::token_from(token.expose()));
+        self.worker = self.worker.with_token(Some(token));
     }
 
     /// Stop every job in flight (a context switch); their replies are never sent.
@@ -332,5 +353,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
         Request::Tools(r) => Reply::Tools(worker.tools(r).await),
         Request::Kv(r) => Reply::Kv(worker.kv(r).await),
+        Request::OwnToken(r) => Reply::OwnToken(worker.own_token(r).await),
     }
 }
