@@ -90,6 +90,13 @@ actions! {
     DestroyVersions => "destroy_versions", "destroy the marked (or selected) versions for good (typed confirmation)";
     DeleteAllVersions => "delete_all_versions", "delete the secret with every version and its metadata (typed confirmation)";
     EditSettings => "edit_settings", "edit max versions, check-and-set, delete after and custom metadata";
+    TogglePrefix => "toggle_prefix", "fold or unfold the selected lease prefix";
+    RenewLease => "renew_lease", "renew the selected lease (asks for the increment, e.g. 1h)";
+    RevokeLease => "revoke_lease", "revoke the selected lease";
+    RevokePrefix => "revoke_prefix", "revoke every lease below the selected prefix (typed confirmation with the count)";
+    ForceRevokePrefix => "force_revoke_prefix", "force-revoke the prefix: ignores backend errors (typed confirmation)";
+    ToggleSync => "toggle_sync", "switch sync on or off for lease revocations (off: 202, in the background)";
+    TidyLeases => "tidy_leases", "tidy the lease store (sys/leases/tidy)";
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub enum ScreenKind {
     Secret,
     Editor,
     Versions,
+    Leases,
 }
 
 /// Who asked: the reply goes back there.

@@ -27,6 +27,11 @@ pub enum WriteResult {
     /// A secret copied with this many versions, read back and compared; its source deleted
     /// (a move).
     Copied { versions: u64, source_deleted: bool },
+    /// A lease renewed: its new duration (seconds) and the server's warnings (a capped TTL).
+    Renewed {
+        lease_duration: i64,
+        warnings: Vec<String>,
+    },
 }
 
 /// One item of a write.

@@ -44,6 +44,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "versions",
         "the versions and settings of a KV v2 secret: :versions MOUNT/PATH",
     ),
+    (
+        "leases",
+        "the lease tree: :leases [PREFIX] (e.g. :leases auth/approle/), renew and revoke",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -216,6 +220,9 @@ impl App {
             }
             "cd" | "kv" => self.resolve_path(arg, crate::vault::kv_area::OpenAs::Browse),
             "versions" => self.open_versions(arg),
+            "leases" => self.open_screen(crate::ui::screens::Screen::Leases(Box::new(
+                crate::ui::screens::leases::LeasesScreen::new(arg),
+            ))),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

@@ -6,6 +6,7 @@
 //! batches.
 
 pub mod copy;
+pub mod leases;
 pub mod search;
 pub mod throttle;
 pub mod walk;
@@ -46,6 +47,9 @@ pub enum JobSpec {
         /// The target path or folder.
         dst: String,
     },
+    /// Every lease below `prefix` (`""`: all) with `sys/leases/lookup` (bounded concurrency);
+    /// leases come back in batches as `JobReport::Leases` (see `jobs::leases`).
+    LeaseInventory { addr: String, prefix: String },
 }
 
 /// Counters of a running job.
@@ -96,4 +100,6 @@ pub enum JobEvent {
 pub enum JobReport {
     Search(search::SearchProgress),
     CopyPlan(copy::CopyPlan),
+    /// A batch of leases (maybe empty) and the inventory's counters.
+    Leases(leases::LeaseBatch),
 }

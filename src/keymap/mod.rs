@@ -31,10 +31,12 @@ pub enum KeyContext {
     EditorPrompt,
     /// The tools screen (wrapping, random, hash) and the share dialog.
     Tools,
+    /// The leases screen.
+    Leases,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 11] = [
+    pub const ALL: [KeyContext; 12] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -46,6 +48,7 @@ impl KeyContext {
         KeyContext::Editor,
         KeyContext::EditorPrompt,
         KeyContext::Tools,
+        KeyContext::Leases,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -67,6 +70,7 @@ impl KeyContext {
             KeyContext::Editor => "editor",
             KeyContext::EditorPrompt => "editor_prompt",
             KeyContext::Tools => "tools",
+            KeyContext::Leases => "leases",
         }
     }
 
@@ -76,13 +80,14 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 6] = [
+const SCREENS: [KeyContext; 7] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
     KeyContext::Secrets,
     KeyContext::Tools,
     KeyContext::Versions,
+    KeyContext::Leases,
 ];
 
 mod chord;

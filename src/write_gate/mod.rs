@@ -4,6 +4,7 @@
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
 pub mod kv;
+pub mod lease;
 
 use crate::command::{Command, Ticket};
 use crate::input::LineInput;
@@ -44,6 +45,8 @@ pub enum Mutation {
         plan: Box<crate::jobs::copy::CopyPlan>,
         delete_source: bool,
     },
+    /// A lease write (`sys/leases/*`).
+    Lease(lease::LeaseMutation),
 }
 
 /// How much confirmation a write needs.
@@ -136,6 +139,7 @@ impl Mutation {
                 batch_words: ("rewrap", "token"),
             },
             Mutation::Kv(k) => k.spec(),
+            Mutation::Lease(l) => l.spec(),
             Mutation::CopySecrets {
                 plan,
                 delete_source,

@@ -6,6 +6,7 @@
 pub mod copy;
 pub mod editor;
 pub mod health;
+pub mod leases;
 pub mod mounts;
 pub mod search;
 pub mod secrets;
@@ -105,6 +106,7 @@ pub enum Screen {
     Editor(Box<editor::EditorScreen>),
     Tools(ToolsScreen),
     Versions(VersionsScreen),
+    Leases(Box<leases::LeasesScreen>),
 }
 
 impl Screen {
@@ -120,6 +122,7 @@ impl Screen {
             Screen::Editor(_) => ScreenKind::Editor,
             Screen::Tools(_) => ScreenKind::Tools,
             Screen::Versions(_) => ScreenKind::Versions,
+            Screen::Leases(_) => ScreenKind::Leases,
         }
     }
 
@@ -137,6 +140,7 @@ impl Screen {
             Screen::Editor(_) => "Secret editor",
             Screen::Tools(_) => "Tools screen",
             Screen::Versions(_) => "Secret versions",
+            Screen::Leases(_) => "Leases",
         }
     }
 
@@ -149,6 +153,7 @@ impl Screen {
             Screen::Editor(s) => s.key_context(),
             Screen::Tools(_) => KeyContext::Tools,
             Screen::Versions(_) => KeyContext::Versions,
+            Screen::Leases(_) => KeyContext::Leases,
         }
     }
 
@@ -165,6 +170,7 @@ impl Screen {
             Screen::Editor(s) => s.hints(),
             Screen::Tools(s) => tools::hints(s),
             Screen::Versions(s) => versions::hints(s),
+            Screen::Leases(_) => leases::HINTS,
         }
     }
 
@@ -181,6 +187,7 @@ impl Screen {
             Screen::Editor(s) => s.on_action(a),
             Screen::Tools(s) => s.on_action(a, ctx),
             Screen::Versions(s) => s.on_action(a, ctx),
+            Screen::Leases(s) => s.on_action(a, ctx),
         }
     }
 
@@ -212,6 +219,7 @@ impl Screen {
             Screen::Secrets(s) => s.on_open(ctx),
             Screen::Secret(s) => s.on_open(ctx),
             Screen::Editor(s) => s.on_open(),
+            Screen::Leases(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -222,6 +230,7 @@ impl Screen {
             Screen::Mounts(s) => s.on_job(what, event, ctx),
             Screen::Search(s) => s.on_job(what, event, ctx),
             Screen::Copy(s) => s.on_job(what, event, ctx),
+            Screen::Leases(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -242,7 +251,7 @@ impl Screen {
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
-            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) => {
+            Screen::Health(_) | Screen::MountDetail(_) | Screen::Copy(_) | Screen::Leases(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
@@ -256,6 +265,7 @@ impl Screen {
             Screen::Copy(s) => s.on_write(outcome),
             Screen::Secret(s) => s.on_write(&outcome, ctx),
             Screen::Editor(s) => s.on_write(outcome),
+            Screen::Leases(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -282,6 +292,7 @@ impl Screen {
             | Screen::Tools(_)
             | Screen::Search(_)
             | Screen::Copy(_)
+            | Screen::Leases(_)
             | Screen::Versions(_) => false,
         }
     }
@@ -292,6 +303,7 @@ impl Screen {
             Screen::Editor(s) => s.on_text_key(key),
             Screen::Tools(s) => s.on_text_key(key),
             Screen::Versions(s) => s.on_text_key(key),
+            Screen::Leases(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -305,6 +317,10 @@ impl Screen {
                 true
             }
             Screen::Versions(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
+            Screen::Leases(s) if s.takes_text() => {
                 s.on_paste(text);
                 true
             }
@@ -322,6 +338,7 @@ impl Screen {
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
             Screen::Tools(s) => s.filter(),
+            Screen::Leases(s) => s.filter(),
         }
     }
 
@@ -333,6 +350,7 @@ impl Screen {
             Screen::Copy(_) => {}
             Screen::Secrets(s) => s.set_filter(f),
             Screen::Secret(s) => s.set_filter(f),
+            Screen::Leases(s) => s.set_filter(f),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) | Screen::Versions(_) => {
             }
         }
@@ -379,6 +397,12 @@ impl Screen {
                 namespace: ctx.namespace,
             }
             .render(area, buf),
+            Screen::Leases(s) => leases::LeasesView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
         }
     }
 
@@ -387,6 +411,7 @@ impl Screen {
         match self {
             Screen::Tools(s) => s.takes_text(),
             Screen::Versions(s) => s.takes_text(),
+            Screen::Leases(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -414,7 +439,16 @@ impl Screen {
         match self {
             Screen::Tools(s) => s.write_abandoned(),
             Screen::Editor(s) => s.save_abandoned(),
+            Screen::Leases(s) => s.write_abandoned(),
             _ => {}
+        }
+    }
+
+    /// A live countdown is on screen: the app redraws it each tick.
+    pub fn wants_tick(&self) -> bool {
+        match self {
+            Screen::Leases(s) => s.wants_tick(),
+            _ => false,
         }
     }
 }
