@@ -26,6 +26,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod kv_find;
+pub mod leases_ls;
 
 use serde::Serialize;
 

@@ -13,7 +13,7 @@ mod view;
 
 pub use actions::{HINTS, JOB};
 pub use tree::{LeaseTree, PrefixStats, TreeRow};
-pub use view::LeasesView;
+pub use view::{LeasesView, ttl_text};
 
 use std::collections::BTreeSet;
 
