@@ -24,13 +24,13 @@ pub struct LeasesView<'a> {
 }
 
 const TREE_COLS: [Col; 3] = [
-    Col::new("PREFIX", 22, 0),
+    Col::new("PREFIX", 20, 0),
     Col::new("LEASES", 7, 0),
     Col::new("SOONEST", 8, 1),
 ];
 
 const LEASE_COLS: [Col; 5] = [
-    Col::new("LEASE", 24, 0),
+    Col::new("LEASE", 22, 0),
     Col::new("TTL", 8, 0),
     Col::new("EXPIRES", 19, 1),
     Col::new("RENEW", 5, 2),
@@ -299,7 +299,7 @@ impl Widget for LeasesView<'_> {
             ..area
         };
         if area.width >= SIDE_BY_SIDE {
-            let tree_w = (body.width * 2 / 5).max(34).min(body.width / 2);
+            let tree_w = (body.width * 2 / 5).max(40).min(body.width / 2);
             self.tree(Rect { width: tree_w, ..body }, buf);
             self.leases(
                 Rect {
@@ -311,7 +311,7 @@ impl Widget for LeasesView<'_> {
             );
         } else {
             let rows = self.screen.tree.prefix_count() as u16;
-            let tree_h = (rows + 3).min(body.height * 2 / 5).max(3.min(body.height));
+            let tree_h = (rows + 3).min(body.height / 2).max(3.min(body.height));
             self.tree(
                 Rect {
                     height: tree_h,
