@@ -47,7 +47,9 @@ const TARGET_RSS_MB: f64 = 150.0;
 
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
-        eprintln!("leases_inventory: a benchmark; run it with `cargo bench --bench leases_inventory`");
+        eprintln!(
+            "leases_inventory: a benchmark; run it with `cargo bench --bench leases_inventory`"
+        );
         return;
     }
     let n: usize = std::env::var("LEASES_BENCH_N")
@@ -84,7 +86,10 @@ fn main() {
 
     // Ours, with the UI drawing while it loads.
     let (ours_ui, loaded_ui, frames, max_frame, mean_frame) = with_ui(&rt, &root, &addr);
-    println!("peak RSS after the inventory with the UI: {:.1} MB", vm_hwm_mb());
+    println!(
+        "peak RSS after the inventory with the UI: {:.1} MB",
+        vm_hwm_mb()
+    );
     // Ours alone.
     let (ours, loaded) = rt.block_on(alone(&root));
     // Curl.

@@ -83,11 +83,31 @@ fn lease(id: &str, ttl: Option<i64>, renewable: bool) -> LeaseInfo {
 
 fn fixture() -> Vec<LeaseInfo> {
     vec![
-        lease("auth/approle/login/h0a1b2c3d4e5f60718293a4b5c6d7e8f9", Some(3540), true),
-        lease("auth/approle/login/h1f0e1d2c3b4a59687766554433221100", Some(86_400), true),
-        lease("auth/token/create/h2c4e6a8b0d2f4a6c8e0b2d4f6a8c0e2f4", Some(240), false),
-        lease("database/creds/readonly/5gzIKIOuw8J2MfZ8UUZooQQK", Some(-30), true),
-        lease("database/creds/readonly/7Hq2LmNoPqRsTuVwXyZaBcDe", Some(7 * 86_400), true),
+        lease(
+            "auth/approle/login/h0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            Some(3540),
+            true,
+        ),
+        lease(
+            "auth/approle/login/h1f0e1d2c3b4a59687766554433221100",
+            Some(86_400),
+            true,
+        ),
+        lease(
+            "auth/token/create/h2c4e6a8b0d2f4a6c8e0b2d4f6a8c0e2f4",
+            Some(240),
+            false,
+        ),
+        lease(
+            "database/creds/readonly/5gzIKIOuw8J2MfZ8UUZooQQK",
+            Some(-30),
+            true,
+        ),
+        lease(
+            "database/creds/readonly/7Hq2LmNoPqRsTuVwXyZaBcDe",
+            Some(7 * 86_400),
+            true,
+        ),
         lease("auth/token/root/h9e8d7c6b5a4", None, false),
     ]
 }
@@ -186,7 +206,10 @@ fn the_inventory_arrives_in_batches_and_esc_cancels_it() {
     let s = leases(&app);
     assert_eq!(s.tree.len(), 2);
     assert_eq!(s.progress.found, 4);
-    assert_eq!(s.tree.stats("auth/approle/login/").map(|p| p.count), Some(2));
+    assert_eq!(
+        s.tree.stats("auth/approle/login/").map(|p| p.count),
+        Some(2)
+    );
     // The soonest expiry of a prefix is its earliest lease.
     assert_eq!(
         s.tree.stats("auth/").and_then(|p| p.soonest),
@@ -229,7 +252,10 @@ fn tree_drill_down_filter_and_the_countdown_redraws() {
     let (rows, _) = leases(&app).tree_rows();
     let names: Vec<String> = rows.iter().map(|r| r.prefix.to_string()).collect();
     assert_eq!(names[0], "");
-    assert!(names.contains(&"database/creds/readonly/".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"database/creds/readonly/".to_string()),
+        "{names:?}"
+    );
     drop(rows);
     // space folds a prefix.
     app.update(key(KeyCode::Down));
@@ -246,7 +272,11 @@ fn tree_drill_down_filter_and_the_countdown_redraws() {
     typed(&mut app, "7hq");
     app.update(key(KeyCode::Enter));
     assert_eq!(leases(&app).shown_len(), 1);
-    assert!(leases(&app).selected().is_some_and(|l| l.id.ends_with("7Hq2LmNoPqRsTuVwXyZaBcDe")));
+    assert!(
+        leases(&app)
+            .selected()
+            .is_some_and(|l| l.id.ends_with("7Hq2LmNoPqRsTuVwXyZaBcDe"))
+    );
     // The TTL column counts down: each tick redraws.
     app.dirty = false;
     app.update(Msg::Tick(now() + chrono::Duration::seconds(1)));
@@ -267,7 +297,12 @@ fn renew_prompts_for_the_increment_and_shows_a_capped_ttl() {
     app.update(ctrl('u'));
     typed(&mut app, "soon");
     assert!(app.update(key(KeyCode::Enter)).is_empty());
-    assert!(leases(&app).prompt.as_ref().is_some_and(|p| p.error.is_some()));
+    assert!(
+        leases(&app)
+            .prompt
+            .as_ref()
+            .is_some_and(|p| p.error.is_some())
+    );
     app.update(ctrl('u'));
     typed(&mut app, "30m");
     let cmds = app.update(key(KeyCode::Enter));
@@ -301,8 +336,16 @@ fn renew_prompts_for_the_increment_and_shows_a_capped_ttl() {
             }],
         }),
     });
-    assert!(app.toasts.iter().any(|t| t.text.contains("TTL now 20m")), "{:?}", app.toasts);
-    assert!(app.toasts.iter().any(|t| t.text.starts_with("capped: ")), "{:?}", app.toasts);
+    assert!(
+        app.toasts.iter().any(|t| t.text.contains("TTL now 20m")),
+        "{:?}",
+        app.toasts
+    );
+    assert!(
+        app.toasts.iter().any(|t| t.text.starts_with("capped: ")),
+        "{:?}",
+        app.toasts
+    );
     let (_, prefix) = started(&cmds);
     assert_eq!(prefix, "auth/approle/login/");
     // Only that prefix was dropped for its new inventory.
@@ -349,7 +392,11 @@ fn revocations_go_through_the_gate_with_the_count_in_the_phrase() {
     };
     assert!(matches!(
         write,
-        Write::One(Mutation::Lease(LeaseMutation::RevokePrefix { count: 2, sync: false, .. }))
+        Write::One(Mutation::Lease(LeaseMutation::RevokePrefix {
+            count: 2,
+            sync: false,
+            ..
+        }))
     ));
     let cmds = app.update(Msg::Vault {
         ticket: ticket.clone(),
@@ -376,7 +423,12 @@ fn revocations_go_through_the_gate_with_the_count_in_the_phrase() {
             phrase: "force-revoke 2 leases at auth/approle/login/".into()
         }
     );
-    assert!(pending.spec.description.contains("may stay valid at their source"));
+    assert!(
+        pending
+            .spec
+            .description
+            .contains("may stay valid at their source")
+    );
     app.update(key(KeyCode::Esc));
     // `t`: tidy, confirmed with y.
     app.update(key(KeyCode::Char('t')));
@@ -397,7 +449,11 @@ fn a_prefix_revoke_waits_for_a_final_count() {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Char('D')));
     assert!(app.gate.pending().is_none());
-    assert!(app.toasts.iter().any(|t| t.text.contains("still loading")), "{:?}", app.toasts);
+    assert!(
+        app.toasts.iter().any(|t| t.text.contains("still loading")),
+        "{:?}",
+        app.toasts
+    );
 }
 
 #[test]
@@ -435,7 +491,11 @@ fn read_only_mode_refuses_every_lease_write() {
         "tidying leases",
     ] {
         let msg = format!("read-only mode: {name} is not allowed");
-        assert!(app.toasts.iter().any(|t| t.text == msg), "{msg}: {:?}", app.toasts);
+        assert!(
+            app.toasts.iter().any(|t| t.text == msg),
+            "{msg}: {:?}",
+            app.toasts
+        );
     }
     assert!(leases(&app).pending_write.is_none());
 }
@@ -481,7 +541,11 @@ fn render_ready() {
 
 #[test]
 fn render_failed_with_stale_data() {
-    let mut s = LeasesScreen::with_leases("auth/", fixture()[..3].to_vec(), now() - chrono::Duration::minutes(2));
+    let mut s = LeasesScreen::with_leases(
+        "auth/",
+        fixture()[..3].to_vec(),
+        now() - chrono::Duration::minutes(2),
+    );
     s.phase = Phase::Failed(VaultError::PermissionDenied {
         errors: vec!["1 error occurred:\n\t* permission denied\n\n".into()],
     });

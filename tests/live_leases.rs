@@ -55,7 +55,10 @@ fn select_prefix(app: &mut strongroom::app::App, prefix: &str) {
 /// Move the lease selection to a lease that expires (not the dev root token's).
 fn with_expiry(app: &mut strongroom::app::App) {
     for _ in 0..30 {
-        if screen(app).selected().is_some_and(|l| l.expire_time.is_some()) {
+        if screen(app)
+            .selected()
+            .is_some_and(|l| l.expire_time.is_some())
+        {
             return;
         }
         app.update(key(KeyCode::Down));
@@ -77,7 +80,11 @@ async fn the_inventory_counts_leases_and_soonest_expiry_per_prefix() {
     let root = client(&dev);
     approle_logins(&root, 5).await;
     // The dev server's root token has its own lease there already.
-    let before = root.lease_list("auth/token/create/").await.expect("list").len();
+    let before = root
+        .lease_list("auth/token/create/")
+        .await
+        .expect("list")
+        .len();
     created_tokens(&root, 3, "30m").await;
     let start = Utc::now();
     let cancel = CancellationToken::new();
@@ -106,7 +113,11 @@ async fn the_inventory_counts_leases_and_soonest_expiry_per_prefix() {
     let soonest = |p: &str| {
         (s.tree.stats(p).and_then(|x| x.soonest).expect("an expiry") - start).num_seconds()
     };
-    assert!((1700..=1810).contains(&soonest("auth/token/create/")), "{}", soonest("auth/token/create/"));
+    assert!(
+        (1700..=1810).contains(&soonest("auth/token/create/")),
+        "{}",
+        soonest("auth/token/create/")
+    );
     assert_eq!(soonest("auth/"), soonest("auth/token/create/"));
     assert!((3500..=3610).contains(&soonest("auth/approle/login/")));
     // Every lease has its times and says whether it renews.
@@ -121,7 +132,8 @@ async fn the_inventory_counts_leases_and_soonest_expiry_per_prefix() {
     assert!(matches!(last, JobEvent::Done(_)), "{last:?}");
     // An empty prefix is an empty inventory, not an error.
     let mut none = |_: JobEvent| {};
-    let last = run_lease_inventory(&root, "database/", 16, &CancellationToken::new(), &mut none).await;
+    let last =
+        run_lease_inventory(&root, "database/", 16, &CancellationToken::new(), &mut none).await;
     assert!(matches!(last, JobEvent::Done(p) if p.done == 0), "{last:?}");
 }
 
@@ -131,14 +143,24 @@ async fn revoke_revoke_prefix_force_and_tidy_from_the_screen() {
     let root = client(&dev);
     approle_logins(&root, 5).await;
     approle_logins_at(&root, "approle2", 3).await;
-    let before = root.lease_list("auth/token/create/").await.expect("list").len() as u64;
+    let before = root
+        .lease_list("auth/token/create/")
+        .await
+        .expect("list")
+        .len() as u64;
     created_tokens(&root, 4, "1h").await;
     let mut app = app_for(&dev.addr, &dev.root_token, false);
     let (handle, mut rx) = worker_for(&app);
     let cmds = app.run_command("leases auth/");
     pump(&mut app, &handle, &mut rx, cmds, job_ended).await;
     assert_eq!(screen(&app).phase, Phase::Ready);
-    assert_eq!(screen(&app).tree.stats("auth/token/create/").map(|s| s.count), Some(before + 4));
+    assert_eq!(
+        screen(&app)
+            .tree
+            .stats("auth/token/create/")
+            .map(|s| s.count),
+        Some(before + 4)
+    );
 
     // Revoke one token lease (sync), confirmed with y: gone on the server, the prefix is
     // taken again.
@@ -151,7 +173,13 @@ async fn revoke_revoke_prefix_force_and_tidy_from_the_screen() {
     pump(&mut app, &handle, &mut rx, cmds, write_done).await;
     assert_eq!(root.lease_lookup(&victim).await.expect("lookup"), None);
     pump(&mut app, &handle, &mut rx, Vec::new(), job_ended).await;
-    assert_eq!(screen(&app).tree.stats("auth/token/create/").map(|s| s.count), Some(before + 3));
+    assert_eq!(
+        screen(&app)
+            .tree
+            .stats("auth/token/create/")
+            .map(|s| s.count),
+        Some(before + 3)
+    );
 
     // sync off: answered 202, revoked in the background.
     app.update(key(KeyCode::Char('s')));
@@ -161,7 +189,11 @@ async fn revoke_revoke_prefix_force_and_tidy_from_the_screen() {
     app.update(key(KeyCode::Char('d')));
     let cmds = app.update(key(KeyCode::Char('y')));
     pump(&mut app, &handle, &mut rx, cmds, write_done).await;
-    assert!(app.toasts.iter().all(|t| !t.text.contains("failed")), "{:?}", app.toasts);
+    assert!(
+        app.toasts.iter().all(|t| !t.text.contains("failed")),
+        "{:?}",
+        app.toasts
+    );
     pump(&mut app, &handle, &mut rx, Vec::new(), job_ended).await;
     let mut gone = false;
     for _ in 0..50 {
@@ -201,7 +233,12 @@ async fn revoke_revoke_prefix_force_and_tidy_from_the_screen() {
     keys(&mut app, &p);
     let cmds = app.update(key(KeyCode::Enter));
     pump(&mut app, &handle, &mut rx, cmds, write_done).await;
-    assert!(root.lease_list("auth/approle2/login/").await.expect("list").is_empty());
+    assert!(
+        root.lease_list("auth/approle2/login/")
+            .await
+            .expect("list")
+            .is_empty()
+    );
     pump(&mut app, &handle, &mut rx, Vec::new(), job_ended).await;
 
     // Tidy, confirmed with y.
@@ -237,7 +274,9 @@ async fn read_only_mode_blocks_every_lease_write_and_the_server_keeps_its_leases
         sent.extend(app.update(key(KeyCode::Char('y'))));
     }
     assert!(
-        !sent.iter().any(|c| matches!(c, strongroom::command::Command::Write { .. })),
+        !sent
+            .iter()
+            .any(|c| matches!(c, strongroom::command::Command::Write { .. })),
         "{sent:?}"
     );
     let refused = app
@@ -246,7 +285,13 @@ async fn read_only_mode_blocks_every_lease_write_and_the_server_keeps_its_leases
         .filter(|t| t.text.starts_with("read-only mode:"))
         .count();
     assert!(refused >= 3, "{:?}", app.toasts);
-    assert_eq!(root.lease_list("auth/approle/login/").await.expect("list").len(), 3);
+    assert_eq!(
+        root.lease_list("auth/approle/login/")
+            .await
+            .expect("list")
+            .len(),
+        3
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -256,17 +301,33 @@ async fn renew_changes_the_ttl_and_shows_the_servers_cap() {
     let root = client(&dev);
     database_mount(&root, &pg).await;
     for _ in 0..2 {
-        call(&root, reqwest::Method::GET, "database/creds/readonly", serde_json::json!({})).await;
+        call(
+            &root,
+            reqwest::Method::GET,
+            "database/creds/readonly",
+            serde_json::json!({}),
+        )
+        .await;
     }
     let mut app = app_for(&dev.addr, &dev.root_token, false);
     let (handle, mut rx) = worker_for(&app);
     let cmds = app.run_command("leases database/");
     pump(&mut app, &handle, &mut rx, cmds, job_ended).await;
     select_prefix(&mut app, "database/creds/readonly/");
-    assert_eq!(screen(&app).tree.stats("database/creds/readonly/").map(|s| s.count), Some(2));
+    assert_eq!(
+        screen(&app)
+            .tree
+            .stats("database/creds/readonly/")
+            .map(|s| s.count),
+        Some(2)
+    );
     app.update(key(KeyCode::Enter));
     let id = screen(&app).selected().expect("a lease").id.clone();
-    assert!(screen(&app).selected().is_some_and(|l| l.renewable && l.ttl > 3000));
+    assert!(
+        screen(&app)
+            .selected()
+            .is_some_and(|l| l.renewable && l.ttl > 3000)
+    );
 
     // 30m: the TTL drops from about an hour to 30 minutes.
     app.update(key(KeyCode::Char('r')));
@@ -274,9 +335,18 @@ async fn renew_changes_the_ttl_and_shows_the_servers_cap() {
     keys(&mut app, "30m");
     let cmds = app.update(key(KeyCode::Enter));
     pump(&mut app, &handle, &mut rx, cmds, write_done).await;
-    let ttl = root.lease_lookup(&id).await.expect("lookup").expect("the lease").ttl;
+    let ttl = root
+        .lease_lookup(&id)
+        .await
+        .expect("lookup")
+        .expect("the lease")
+        .ttl;
     assert!((1700..=1800).contains(&ttl), "{ttl}");
-    assert!(app.toasts.iter().any(|t| t.text.contains("TTL now 30m")), "{:?}", app.toasts);
+    assert!(
+        app.toasts.iter().any(|t| t.text.contains("TTL now 30m")),
+        "{:?}",
+        app.toasts
+    );
     pump(&mut app, &handle, &mut rx, Vec::new(), job_ended).await;
 
     // 10h is above the role's max TTL (2h): capped, and the server's warning is shown.
@@ -289,11 +359,18 @@ async fn renew_changes_the_ttl_and_shows_the_servers_cap() {
     let cmds = app.update(key(KeyCode::Enter));
     pump(&mut app, &handle, &mut rx, cmds, write_done).await;
     assert!(
-        app.toasts.iter().any(|t| t.text.starts_with("capped: ") && t.text.contains("max_ttl")),
+        app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("capped: ") && t.text.contains("max_ttl")),
         "{:?}",
         app.toasts
     );
-    let ttl = root.lease_lookup(&id).await.expect("lookup").expect("the lease").ttl;
+    let ttl = root
+        .lease_lookup(&id)
+        .await
+        .expect("lookup")
+        .expect("the lease")
+        .ttl;
     assert!(ttl <= 7200 && ttl > 3600, "{ttl}");
     pump(&mut app, &handle, &mut rx, Vec::new(), job_ended).await;
     drop(dev);

@@ -58,11 +58,17 @@ fn leases_ls_lists_sorts_filters_and_exits() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("EXPIRES"), "{stdout}");
     assert!(lines.len() >= 7, "{stdout}");
-    assert!(lines[1].contains("auth/token/create/") && lines[2].contains("auth/token/create/"), "{stdout}");
+    assert!(
+        lines[1].contains("auth/token/create/") && lines[2].contains("auth/token/create/"),
+        "{stdout}"
+    );
     assert!(lines[3].contains("auth/approle/login/"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("leases below auth/"), "{stderr}");
-    assert!(!text(&out).contains(&dev.root_token), "the token is never printed");
+    assert!(
+        !text(&out).contains(&dev.root_token),
+        "the token is never printed"
+    );
 
     // --expiring 30m: only the two tokens; JSON lines with the TTL left.
     let out = ls(
@@ -78,8 +84,17 @@ fn leases_ls_lists_sorts_filters_and_exits() {
         .collect();
     assert_eq!(rows.len(), 2, "{}", text(&out));
     for r in &rows {
-        assert!(r["id"].as_str().is_some_and(|i| i.starts_with("auth/token/create/")));
-        assert!(r["ttl"].as_i64().is_some_and(|t| (1000..=1200).contains(&t)), "{r}");
+        assert!(
+            r["id"]
+                .as_str()
+                .is_some_and(|i| i.starts_with("auth/token/create/"))
+        );
+        assert!(
+            r["ttl"]
+                .as_i64()
+                .is_some_and(|t| (1000..=1200).contains(&t)),
+            "{r}"
+        );
         assert!(r["expire_time"].is_string() && r["issue_time"].is_string());
     }
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 expiring within 30m"));
@@ -92,7 +107,11 @@ fn leases_ls_lists_sorts_filters_and_exits() {
     // A token that may not list leases: exit 1 with the reason.
     let out = ls(home.path(), &dev, "not-a-token", &["auth/"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("leases ls"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("leases ls"),
+        "{}",
+        text(&out)
+    );
 
     // A bad duration is a usage error.
     let out = ls(home.path(), &dev, &dev.root_token, &["--expiring", "soon"]);

@@ -51,7 +51,10 @@ pub async fn run(profile: &ConnectionProfile, action: LeasesAction) -> i32 {
                     let now = Utc::now();
                     let leases = select(leases, expiring, now);
                     let printed = print(&leases, format, now);
-                    eprintln!("{}", summary_line(&prefix, leases.len(), expiring, &summary, started));
+                    eprintln!(
+                        "{}",
+                        summary_line(&prefix, leases.len(), expiring, &summary, started)
+                    );
                     match printed {
                         _ if summary.cancelled => 130,
                         // A closed stdout (`| head`) is not an error.
@@ -89,7 +92,11 @@ pub async fn ls(
 
 /// Keep those expiring within `within` seconds of `now` (if asked); soonest first, leases
 /// without expiry last, ties by id.
-pub fn select(mut leases: Vec<LeaseInfo>, within: Option<u64>, now: DateTime<Utc>) -> Vec<LeaseInfo> {
+pub fn select(
+    mut leases: Vec<LeaseInfo>,
+    within: Option<u64>,
+    now: DateTime<Utc>,
+) -> Vec<LeaseInfo> {
     if let Some(w) = within {
         let until = now + chrono::Duration::seconds(i64::try_from(w).unwrap_or(i64::MAX / 2));
         leases.retain(|l| l.expire_time.is_some_and(|t| t <= until));
@@ -110,14 +117,12 @@ pub fn render(leases: &[LeaseInfo], format: LsFormat, now: DateTime<Utc>) -> Str
         LsFormat::Plain => {
             out += &format!("{:<20}  {:>9}  {:<5}  LEASE\n", "EXPIRES", "TTL", "RENEW");
             for l in leases {
-                let exp = l
-                    .expire_time
-                    .map_or("never".to_string(), |t| {
-                        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-                    });
-                let ttl = l.ttl_at(now).map_or("-".to_string(), |s| {
-                    crate::ui::screens::leases::ttl_text(s)
+                let exp = l.expire_time.map_or("never".to_string(), |t| {
+                    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
                 });
+                let ttl = l
+                    .ttl_at(now)
+                    .map_or("-".to_string(), |s| crate::ui::screens::leases::ttl_text(s));
                 let renew = if l.renewable { "yes" } else { "no" };
                 out += &format!("{exp:<20}  {ttl:>9}  {renew:<5}  {}\n", sanitize(&l.id));
             }
@@ -227,7 +232,10 @@ mod tests {
         assert_eq!(sel[0].id, "a/y");
         let plain = render(&select(all, None, now), LsFormat::Plain, now);
         let lines: Vec<&str> = plain.lines().collect();
-        assert!(lines[1].ends_with("a/y") && lines[1].contains("30m00s"), "{plain}");
+        assert!(
+            lines[1].ends_with("a/y") && lines[1].contains("30m00s"),
+            "{plain}"
+        );
         assert!(!plain.contains('\x1b'), "{plain}");
         assert!(lines[3].starts_with("never"), "{plain}");
         let json = render(&sel, LsFormat::Json, now);

@@ -84,13 +84,11 @@ impl LeaseMutation {
     /// The prefix whose inventory a finished write changes (a lease's own prefix).
     pub fn affected_prefix(&self) -> Option<String> {
         match self {
-            LeaseMutation::Renew { lease_id, .. } | LeaseMutation::Revoke { lease_id, .. } => {
-                Some(
-                    lease_id
-                        .rfind('/')
-                        .map_or(String::new(), |i| lease_id[..=i].to_string()),
-                )
-            }
+            LeaseMutation::Renew { lease_id, .. } | LeaseMutation::Revoke { lease_id, .. } => Some(
+                lease_id
+                    .rfind('/')
+                    .map_or(String::new(), |i| lease_id[..=i].to_string()),
+            ),
             LeaseMutation::RevokePrefix { prefix, .. }
             | LeaseMutation::ForceRevokePrefix { prefix, .. } => Some(prefix.clone()),
             LeaseMutation::Tidy { .. } => None,

@@ -36,7 +36,13 @@ pub async fn approle_logins(root: &VaultClient, n: usize) {
 
 /// The same on an approle mount at `auth/<mount>/`.
 pub async fn approle_logins_at(root: &VaultClient, mount: &str, n: usize) {
-    call(root, Method::POST, &format!("sys/auth/{mount}"), json!({"type": "approle"})).await;
+    call(
+        root,
+        Method::POST,
+        &format!("sys/auth/{mount}"),
+        json!({"type": "approle"}),
+    )
+    .await;
     call(
         root,
         Method::POST,
@@ -44,13 +50,23 @@ pub async fn approle_logins_at(root: &VaultClient, mount: &str, n: usize) {
         json!({"token_ttl": "1h", "token_max_ttl": "2h"}),
     )
     .await;
-    let role_id = call(root, Method::GET, &format!("auth/{mount}/role/ci/role-id"), json!({})).await
-        ["data"]["role_id"]
+    let role_id = call(
+        root,
+        Method::GET,
+        &format!("auth/{mount}/role/ci/role-id"),
+        json!({}),
+    )
+    .await["data"]["role_id"]
         .as_str()
         .expect("role_id")
         .to_string();
-    let secret_id = call(root, Method::POST, &format!("auth/{mount}/role/ci/secret-id"), json!({})).await
-        ["data"]["secret_id"]
+    let secret_id = call(
+        root,
+        Method::POST,
+        &format!("auth/{mount}/role/ci/secret-id"),
+        json!({}),
+    )
+    .await["data"]["secret_id"]
         .as_str()
         .expect("secret_id")
         .to_string();
@@ -97,7 +113,10 @@ pub fn app_for(addr: &str, token: &str, read_only: bool) -> App {
 pub fn worker_for(app: &App) -> (WorkerHandle, mpsc::UnboundedReceiver<Msg>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let worker = Worker::new(&app.profile).expect("worker");
-    (WorkerHandle::spawn(worker, tx, CancellationToken::new()), rx)
+    (
+        WorkerHandle::spawn(worker, tx, CancellationToken::new()),
+        rx,
+    )
 }
 
 pub fn key(c: KeyCode) -> Msg {
@@ -211,7 +230,13 @@ impl Pg {
             .arg(format!("{PG_BIN}/postgres"))
             .arg("-D")
             .arg(&data)
-            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-k"])
+            .args([
+                "-p",
+                &port.to_string(),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-k",
+            ])
             .arg(dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::from(log.try_clone().expect("log")))
@@ -273,7 +298,13 @@ impl Drop for Pg {
 
 /// A `database/` mount on the dev server with a role `readonly` (TTL 1h, max 2h) on `pg`.
 pub async fn database_mount(root: &VaultClient, pg: &Pg) {
-    call(root, Method::POST, "sys/mounts/database", json!({"type": "database"})).await;
+    call(
+        root,
+        Method::POST,
+        "sys/mounts/database",
+        json!({"type": "database"}),
+    )
+    .await;
     call(
         root,
         Method::POST,

@@ -131,7 +131,13 @@ mod duration_tests {
 
     #[test]
     fn durations_as_typed() {
-        for (s, v) in [("90", 90), ("90s", 90), ("30m", 1800), ("1h30m", 5400), ("2d", 172_800)] {
+        for (s, v) in [
+            ("90", 90),
+            ("90s", 90),
+            ("30m", 1800),
+            ("1h30m", 5400),
+            ("2d", 172_800),
+        ] {
             assert_eq!(parse_duration_secs(s), Some(v), "{s}");
         }
         for s in ["", "h", "1x", "-1h", "1h30", "99999999999999999999h"] {

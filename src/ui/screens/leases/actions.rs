@@ -375,7 +375,9 @@ impl LeasesScreen {
 
 fn pick_a_lease(verb: &str) -> Effect {
     Effect::Toast(
-        format!("pick a lease first: enter opens the prefix's leases, then {verb} the selected one"),
+        format!(
+            "pick a lease first: enter opens the prefix's leases, then {verb} the selected one"
+        ),
         ToastLevel::Info,
     )
 }

@@ -173,7 +173,9 @@ impl LeasesScreen {
         self.selected_lease = if n == 0 {
             0
         } else {
-            self.selected_lease().saturating_add_signed(delta).min(n - 1)
+            self.selected_lease()
+                .saturating_add_signed(delta)
+                .min(n - 1)
         };
     }
 

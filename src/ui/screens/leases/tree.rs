@@ -163,11 +163,7 @@ mod tests {
         LeaseInfo {
             id: id.into(),
             issue_time: None,
-            expire_time: exp.map(|e| {
-                DateTime::parse_from_rfc3339(e)
-                    .unwrap()
-                    .with_timezone(&Utc)
-            }),
+            expire_time: exp.map(|e| DateTime::parse_from_rfc3339(e).unwrap().with_timezone(&Utc)),
             last_renewal: None,
             renewable: true,
             ttl: 0,
@@ -190,7 +186,11 @@ mod tests {
         assert_eq!(t.stats("auth/").unwrap().count, 3);
         assert_eq!(t.stats("auth/approle/login/").unwrap().count, 2);
         assert_eq!(
-            t.stats("auth/approle/login/").unwrap().soonest.unwrap().to_rfc3339(),
+            t.stats("auth/approle/login/")
+                .unwrap()
+                .soonest
+                .unwrap()
+                .to_rfc3339(),
             "2026-11-23T11:00:00+00:00"
         );
         assert_eq!(t.stats("database/creds/ro/").unwrap().soonest, None);
@@ -201,7 +201,16 @@ mod tests {
         let collapsed: BTreeSet<String> = ["auth/".to_string()].into();
         let rows = t.rows(&collapsed);
         let names: Vec<&str> = rows.iter().map(|r| r.prefix).collect();
-        assert_eq!(names, ["", "auth/", "database/", "database/creds/", "database/creds/ro/"]);
+        assert_eq!(
+            names,
+            [
+                "",
+                "auth/",
+                "database/",
+                "database/creds/",
+                "database/creds/ro/"
+            ]
+        );
         assert!(rows[1].collapsed && rows[1].has_children);
         t.remove_below("auth/approle/");
         assert_eq!(t.stats("").unwrap().count, 2);

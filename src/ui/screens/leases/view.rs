@@ -81,7 +81,11 @@ fn status_line(s: &LeasesScreen, now: DateTime<Utc>, t: &Theme) -> Line<'static>
     let (text, style) = match &s.phase {
         Phase::Loading => (
             format!(
-                "loading leases below {below}… {} · esc cancels",
+                "loading leases below {}… {} · esc cancels",
+                match s.running.as_deref() {
+                    Some(p) if !p.is_empty() => sanitize(p).into_owned(),
+                    _ => below,
+                },
                 s.progress.label()
             ),
             t.key_hint,
@@ -89,10 +93,7 @@ fn status_line(s: &LeasesScreen, now: DateTime<Utc>, t: &Theme) -> Line<'static>
         Phase::Ready => {
             let mut text = format!("{n} leases in {prefixes} prefixes below {below}{loaded}");
             if s.progress.gone > 0 || s.progress.failed > 0 {
-                text += &format!(
-                    " · {} gone · {} failed",
-                    s.progress.gone, s.progress.failed
-                );
+                text += &format!(" · {} gone · {} failed", s.progress.gone, s.progress.failed);
             }
             (format!("{text} · {sync}"), t.status_ok)
         }
@@ -245,10 +246,7 @@ impl LeasesView<'_> {
         let (s, t) = (self.screen, self.theme);
         if let Some(p) = &s.prompt {
             let mut spans = vec![
-                Span::styled(
-                    format!("renew {} by: ", sanitize(&p.lease_id)),
-                    t.key_hint,
-                ),
+                Span::styled(format!("renew {} by: ", sanitize(&p.lease_id)), t.key_hint),
                 Span::styled(format!("{}▏", sanitize(&p.input.text)), t.command_line),
                 Span::styled(" enter renews · esc cancels", t.muted),
             ];
@@ -300,7 +298,13 @@ impl Widget for LeasesView<'_> {
         };
         if area.width >= SIDE_BY_SIDE {
             let tree_w = (body.width * 2 / 5).max(40).min(body.width / 2);
-            self.tree(Rect { width: tree_w, ..body }, buf);
+            self.tree(
+                Rect {
+                    width: tree_w,
+                    ..body
+                },
+                buf,
+            );
             self.leases(
                 Rect {
                     x: body.x + tree_w,
