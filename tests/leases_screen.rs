@@ -1,116 +1,32 @@
 //! The leases screen without a server: update flows (`:leases` → the inventory job; batches,
 //! progress, cancel with esc, refresh, the tree and drill-down, `/` filter, the renew prompt,
 //! revoke / revoke-prefix / force / tidy through the gate, read-only mode refusing each, the
-//! refresh of the touched prefix after a write, redraws while a countdown shows) and render
-//! snapshots (loading, ready, failed with stale data, empty) at 100×30 and 60×16, built from
-//! fixture leases and a fixed clock.
+//! refresh of the touched prefix after a write, redraws while a countdown shows). The render
+//! snapshots are in `render_leases.rs`.
 // Test crate: helpers outside #[test] fns fail the test with a message via expect.
 #![allow(clippy::expect_used)]
 
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
-#[path = "common/screen_text.rs"]
-mod screen_text;
+mod leases_fixture;
 
-use screen_text::text;
-use std::time::Duration;
+use leases_fixture::{app, app_ro, fixture, now};
 
-use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use strongroom::app::{App, AppInit, Mode};
+use strongroom::app::{App, Mode};
 use strongroom::command::{Command, Origin, ScreenKind, Ticket};
-use strongroom::config::{ConnectionProfile, TokenSource};
 use strongroom::event::Msg;
 use strongroom::jobs::leases::LeaseBatch;
 use strongroom::jobs::{JobEvent, JobProgress, JobReport, JobSpec};
-use strongroom::keymap::Keymap;
 use strongroom::reply::{ItemResult, Reply, WriteOutcome, WriteResult};
-use strongroom::theme::ThemeRegistry;
 use strongroom::ui::screens::Screen;
 use strongroom::ui::screens::leases::{Focus, LeasesScreen, Phase};
-use strongroom::vault::VaultError;
 use strongroom::vault::inventory::InventoryProgress;
 use strongroom::vault::models::leases::LeaseInfo;
 use strongroom::write_gate::lease::LeaseMutation;
 use strongroom::write_gate::{Confirmation, Mutation, Write};
-
-fn app_ro(read_only: bool) -> App {
-    let cluster = health_fixtures::healthy_cluster();
-    let profile = ConnectionProfile {
-        token_source: TokenSource::Sandbox,
-        ..ConnectionProfile::new("sandbox", cluster.node_addrs())
-    };
-    let mut app = App::new(AppInit {
-        profile: profile.clone(),
-        contexts: vec![profile],
-        theme: "default".into(),
-        themes: ThemeRegistry::load(None, false),
-        keymap: Keymap::load(None).0,
-        poll_interval: Duration::from_secs(2),
-        force_read_only: read_only,
-        warnings: vec![],
-        now: health_fixtures::now(),
-    });
-    let _ = app.start();
-    app.cluster = cluster;
-    app.toasts.clear();
-    app
-}
-
-fn app() -> App {
-    app_ro(false)
-}
-
-fn now() -> DateTime<Utc> {
-    health_fixtures::now()
-}
-
-/// A fixture lease: issued an hour before `now`, expiring `ttl` seconds after it.
-fn lease(id: &str, ttl: Option<i64>, renewable: bool) -> LeaseInfo {
-    LeaseInfo {
-        id: id.into(),
-        issue_time: Some(now() - chrono::Duration::hours(1)),
-        expire_time: ttl.map(|t| now() + chrono::Duration::seconds(t)),
-        last_renewal: None,
-        renewable,
-        ttl: ttl.unwrap_or(0),
-    }
-}
-
-fn fixture() -> Vec<LeaseInfo> {
-    vec![
-        lease(
-            "auth/approle/login/h0a1b2c3d4e5f60718293a4b5c6d7e8f9",
-            Some(3540),
-            true,
-        ),
-        lease(
-            "auth/approle/login/h1f0e1d2c3b4a59687766554433221100",
-            Some(86_400),
-            true,
-        ),
-        lease(
-            "auth/token/create/h2c4e6a8b0d2f4a6c8e0b2d4f6a8c0e2f4",
-            Some(240),
-            false,
-        ),
-        lease(
-            "database/creds/readonly/5gzIKIOuw8J2MfZ8UUZooQQK",
-            Some(-30),
-            true,
-        ),
-        lease(
-            "database/creds/readonly/7Hq2LmNoPqRsTuVwXyZaBcDe",
-            Some(7 * 86_400),
-            true,
-        ),
-        lease("auth/token/root/h9e8d7c6b5a4", None, false),
-    ]
-}
 
 fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -498,73 +414,4 @@ fn read_only_mode_refuses_every_lease_write() {
         );
     }
     assert!(leases(&app).pending_write.is_none());
-}
-
-// ---- render snapshots ----
-
-fn snap(name: &str, screen: LeasesScreen) {
-    let mut app = app();
-    app.push_screen(Screen::Leases(Box::new(screen)));
-    for (w, h) in [(100, 30), (60, 16)] {
-        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        term.draw(|f| strongroom::ui::draw(f, &app)).expect("draw");
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text(term.backend().buffer()));
-    }
-}
-
-#[test]
-fn render_loading() {
-    let mut s = LeasesScreen::new("");
-    s.add_leases(fixture()[..3].to_vec());
-    s.progress = InventoryProgress {
-        listed: 5,
-        found: 1204,
-        loaded: 3,
-        gone: 1,
-        failed: 0,
-    };
-    snap("leases_loading", s);
-}
-
-#[test]
-fn render_ready() {
-    let mut s = LeasesScreen::with_leases("", fixture(), now() - chrono::Duration::seconds(12));
-    // The database prefix's leases, the second one selected.
-    for _ in 0..9 {
-        s.on_action(strongroom::action::Action::Down, &ctx_none());
-    }
-    assert_eq!(s.selected_prefix(), "database/creds/readonly/");
-    s.focus = Focus::Leases;
-    s.on_action(strongroom::action::Action::Down, &ctx_none());
-    snap("leases_ready", s);
-}
-
-#[test]
-fn render_failed_with_stale_data() {
-    let mut s = LeasesScreen::with_leases(
-        "auth/",
-        fixture()[..3].to_vec(),
-        now() - chrono::Duration::minutes(2),
-    );
-    s.phase = Phase::Failed(VaultError::PermissionDenied {
-        errors: vec!["1 error occurred:\n\t* permission denied\n\n".into()],
-    });
-    snap("leases_failed_stale", s);
-}
-
-#[test]
-fn render_empty() {
-    let s = LeasesScreen::with_leases("database/", Vec::new(), now());
-    snap("leases_empty", s);
-}
-
-fn ctx_none() -> strongroom::ui::screens::ScreenCtx<'static> {
-    static CLUSTER: std::sync::LazyLock<strongroom::cluster::ClusterState> =
-        std::sync::LazyLock::new(health_fixtures::healthy_cluster);
-    strongroom::ui::screens::ScreenCtx {
-        cluster: &CLUSTER,
-        now: now(),
-        body: ratatui::layout::Rect::new(0, 0, 100, 30),
-        namespace: None,
-    }
 }

@@ -122,7 +122,7 @@ pub fn render(leases: &[LeaseInfo], format: LsFormat, now: DateTime<Utc>) -> Str
                 });
                 let ttl = l
                     .ttl_at(now)
-                    .map_or("-".to_string(), |s| crate::ui::screens::leases::ttl_text(s));
+                    .map_or("-".to_string(), crate::ui::screens::leases::ttl_text);
                 let renew = if l.renewable { "yes" } else { "no" };
                 out += &format!("{exp:<20}  {ttl:>9}  {renew:<5}  {}\n", sanitize(&l.id));
             }
