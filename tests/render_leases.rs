@@ -88,3 +88,24 @@ fn ctx_none() -> strongroom::ui::screens::ScreenCtx<'static> {
         namespace: None,
     }
 }
+
+#[test]
+fn hostile_lease_ids_are_sanitised_when_drawn() {
+    let mut leases = fixture();
+    leases.push(leases_fixture::lease(
+        "auth/evil\u{1b}]52;c;aGk=\u{7}/x\u{1b}[2J",
+        Some(60),
+        true,
+    ));
+    let s = LeasesScreen::with_leases("", leases, now());
+    let mut app = app();
+    app.push_screen(Screen::Leases(Box::new(s)));
+    let mut term = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    term.draw(|f| strongroom::ui::draw(f, &app)).expect("draw");
+    let shown = text(term.backend().buffer());
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown}"
+    );
+    assert!(shown.contains("evil"), "{shown}");
+}
