@@ -200,6 +200,10 @@ const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
 impl Pg {
     pub fn start() -> Pg {
+        assert!(
+            std::path::Path::new(PG_BIN).join("initdb").is_file(),
+            "PostgreSQL 15 is needed at {PG_BIN} (Debian: apt-get install postgresql-15)"
+        );
         let dir = tempfile::Builder::new()
             .prefix("strongroom-pg-")
             .tempdir()
