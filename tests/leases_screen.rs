@@ -205,7 +205,7 @@ fn tree_drill_down_filter_and_the_countdown_redraws() {
 #[test]
 fn renew_prompts_for_the_increment_and_shows_a_capped_ttl() {
     let (mut app, _) = loaded();
-    drill(&mut app, "auth/approle/login/");
+    drill(&mut app, "database/creds/readonly/");
     app.update(key(KeyCode::Char('r')));
     let prompt = leases(&app).prompt.clone().expect("the renew prompt");
     assert_eq!(prompt.input.text, "1h");
@@ -233,7 +233,7 @@ fn renew_prompts_for_the_increment_and_shows_a_capped_ttl() {
     else {
         panic!("{write:?}")
     };
-    assert!(lease_id.starts_with("auth/approle/login/"));
+    assert!(lease_id.starts_with("database/creds/readonly/"));
     assert_eq!(*increment, Some(1800));
     assert!(leases(&app).prompt.is_none());
     // The outcome: the new TTL, the server's cap warning, and the prefix taken again.
@@ -263,14 +263,26 @@ fn renew_prompts_for_the_increment_and_shows_a_capped_ttl() {
         app.toasts
     );
     let (_, prefix) = started(&cmds);
-    assert_eq!(prefix, "auth/approle/login/");
+    assert_eq!(prefix, "database/creds/readonly/");
     // Only that prefix was dropped for its new inventory.
     assert_eq!(leases(&app).tree.len(), 4);
-    // A lease that does not renew: a toast, no prompt.
+    // A lease that does not renew, and a token's lease (the server renews no token there):
+    // a toast, no prompt.
     let (mut app, _) = loaded();
     drill(&mut app, "auth/token/create/");
     app.update(key(KeyCode::Char('r')));
     assert!(leases(&app).prompt.is_none());
+    let (mut app, _) = loaded();
+    drill(&mut app, "auth/approle/login/");
+    app.update(key(KeyCode::Char('r')));
+    assert!(leases(&app).prompt.is_none());
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains("is a token's lease")),
+        "{:?}",
+        app.toasts
+    );
 }
 
 #[test]
@@ -384,7 +396,7 @@ fn read_only_mode_refuses_every_lease_write() {
         ticket: job,
         event: JobEvent::Done(JobProgress::default()),
     });
-    drill(&mut app, "auth/approle/login/");
+    drill(&mut app, "database/creds/readonly/");
     let mut refused = Vec::new();
     // renew (after its prompt), revoke, then on the tree: revoke-prefix, force, tidy.
     app.update(key(KeyCode::Char('r')));

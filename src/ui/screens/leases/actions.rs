@@ -183,6 +183,15 @@ impl LeasesScreen {
             let msg = format!("{} is not renewable", sanitize(&l.id));
             return vec![Effect::Toast(msg, ToastLevel::Warn)];
         }
+        // The server refuses tokens here (400 "tokens cannot be renewed through this
+        // endpoint"): say so before asking.
+        if l.id.starts_with("auth/") {
+            let msg = format!(
+                "{} is a token's lease: sys/leases/renew does not renew tokens (renew the token itself)",
+                sanitize(&l.id)
+            );
+            return vec![Effect::Toast(msg, ToastLevel::Warn)];
+        }
         self.prompt = Some(RenewPrompt {
             lease_id: l.id.clone(),
             input: LineInput::with_text(DEFAULT_INCREMENT),
