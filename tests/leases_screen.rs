@@ -339,6 +339,13 @@ fn revocations_go_through_the_gate_with_the_count_in_the_phrase() {
     let (_, prefix) = started(&cmds);
     assert_eq!(prefix, "database/creds/readonly/");
     assert_eq!(leases(&app).tree.stats("database/"), None);
+    // Once taken again, the selection moves up to what is left.
+    let (job, _) = started(&cmds);
+    app.update(Msg::Job {
+        ticket: job,
+        event: JobEvent::Done(JobProgress::default()),
+    });
+    assert_eq!(leases(&app).selected_prefix(), "");
     // `F`: the forced form warns that credentials may stay valid.
     let (mut app, _) = loaded();
     drill(&mut app, "auth/approle/login/");

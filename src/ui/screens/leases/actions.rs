@@ -351,6 +351,7 @@ impl LeasesScreen {
             }
             JobEvent::Done(_) => {
                 self.phase = Phase::Ready;
+                self.keep_selection_in_tree();
                 self.loaded_at = Some(ctx.now);
                 self.previous = None;
                 self.running = None;

@@ -179,6 +179,26 @@ impl LeasesScreen {
         };
     }
 
+    /// After an inventory: a selected prefix that is gone (revoked) gives way to its nearest
+    /// ancestor still in the tree.
+    pub(crate) fn keep_selection_in_tree(&mut self) {
+        let mut p = self.selected_prefix.clone();
+        while self.tree.stats(&p).is_none() && p.len() > self.root.len() {
+            let trimmed = p.trim_end_matches('/');
+            p = trimmed
+                .rfind('/')
+                .map_or(String::new(), |i| trimmed[..=i].to_string());
+        }
+        if self.tree.stats(&p).is_none() {
+            p = self.root.clone();
+        }
+        if p != self.selected_prefix {
+            self.selected_prefix = p;
+            self.selected_lease = 0;
+            self.reshow();
+        }
+    }
+
     /// Recompute the filtered lease list of the selected prefix.
     pub(crate) fn reshow(&mut self) {
         let f = self.filter.to_lowercase();
