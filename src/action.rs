@@ -103,6 +103,13 @@ actions! {
     PrevBucket => "prev_bucket", "radar: the bucket before (from the first: the whole window)";
     NextBucket => "next_bucket", "radar: the next time bucket (drill down into its items)";
     LoginMethod => "login_method", "switch the login method: token, userpass, approle";
+    TogglePrefix => "toggle_prefix", "fold or unfold the selected lease prefix";
+    RenewLease => "renew_lease", "renew the selected lease (asks for the increment, e.g. 1h)";
+    RevokeLease => "revoke_lease", "revoke the selected lease";
+    RevokePrefix => "revoke_prefix", "revoke every lease below the selected prefix (typed confirmation with the count)";
+    ForceRevokePrefix => "force_revoke_prefix", "force-revoke the prefix: ignores backend errors (typed confirmation)";
+    ToggleSync => "toggle_sync", "switch sync on or off for lease revocations (off: 202, in the background)";
+    TidyLeases => "tidy_leases", "tidy the lease store (sys/leases/tidy)";
 }
 
 #[cfg(test)]

@@ -297,6 +297,10 @@ impl App {
             self.dirty = true;
         }
         self.tick_copy_countdown();
+        // A live countdown on screen (lease TTLs).
+        if self.screen().wants_tick() {
+            self.dirty = true;
+        }
         // Ages ("stale 12s", "seen 40s ago") change with time.
         if self.poll.last_sent.is_some() {
             self.dirty = true;

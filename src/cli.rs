@@ -81,6 +81,11 @@ pub enum Sub {
         #[arg(long, value_enum, default_value_t = ExpiringFormat::Plain)]
         format: ExpiringFormat,
     },
+    /// Leases (`sys/leases`): list them below a prefix.
+    Leases {
+        #[command(subcommand)]
+        action: LeasesAction,
+    },
     /// The local 3-node practice cluster: start (or reuse) it and open the console on it.
     Sandbox {
         #[command(subcommand)]
@@ -135,6 +140,39 @@ pub enum KvAction {
         #[arg(long, value_enum, default_value_t = FindMode::Auto)]
         mode: FindMode,
     },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum LeasesAction {
+    /// Print every lease below <prefix> (all without one), soonest expiry first: expire time,
+    /// TTL left, renewable, id. The lists need `sudo` on sys/leases/lookup. Exit 0 on success,
+    /// 1 on error.
+    Ls {
+        /// A lease prefix, e.g. `auth/approle/login/` or `database/creds/readonly`.
+        prefix: Option<String>,
+        /// Keep leases expiring within this duration from now (e.g. 1h, 30m, 2d; expired ones
+        /// included).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        expiring: Option<u64>,
+        /// `plain`: a table; `json`: one object per lease per line (JSON lines).
+        #[arg(long, value_enum, default_value_t = LsFormat::Plain)]
+        format: LsFormat,
+        /// Lookups in flight.
+        #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LsFormat {
+    Plain,
+    Json,
+}
+
+/// A duration such as 1h, 30m, 90s or 2d, in seconds.
+fn parse_duration_arg(s: &str) -> Result<u64, String> {
+    crate::vault::models::leases::parse_duration_secs(s)
+        .ok_or_else(|| format!("a duration like 1h, 30m, 90s or 2d, not \"{s}\""))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,6 +25,7 @@ pub enum ScreenKind {
     Versions,
     Tokens,
     Radar,
+    Leases,
 }
 
 /// Who asked: the reply goes back there.

@@ -98,6 +98,20 @@ fn main() -> ExitCode {
             ));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
+        Some(Sub::Leases { action }) => {
+            let settings = match config::load(&cli, &env) {
+                Ok(s) => s,
+                Err(e) => return fail(&e.to_string()),
+            };
+            for w in &settings.warnings {
+                eprintln!("strongroom: warning: {w}");
+            }
+            let code = runtime.block_on(strongroom::headless::leases_ls::run(
+                &settings.profile,
+                action,
+            ));
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
         Some(Sub::Sandbox {
             action: Some(action),
         }) => {

@@ -30,6 +30,11 @@ pub enum WriteResult {
     Copied { versions: u64, source_deleted: bool },
     /// Nothing to do: it was gone already (a revoked or expired token's accessor).
     AlreadyGone,
+    /// A lease renewed: its new duration (seconds) and the server's warnings (a capped TTL).
+    Renewed {
+        lease_duration: i64,
+        warnings: Vec<String>,
+    },
 }
 
 /// One item of a write.

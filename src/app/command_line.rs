@@ -48,6 +48,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "radar",
         "the expiry radar: leases, tokens, certificates, KV rotation: :radar [WINDOW] (1h, 36h, 7d; default a day)",
     ),
+    (
+        "leases",
+        "the lease tree: :leases [PREFIX] (e.g. :leases auth/approle/), renew and revoke",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -244,6 +248,9 @@ impl App {
             "versions" => self.open_versions(arg),
             "tokens" => self.go_to_tokens(arg, false),
             "revoke-token" => self.go_to_tokens("", true),
+            "leases" => self.open_screen(crate::ui::screens::Screen::Leases(Box::new(
+                crate::ui::screens::leases::LeasesScreen::new(arg),
+            ))),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

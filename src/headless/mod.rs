@@ -28,6 +28,7 @@
 pub mod expiring;
 pub mod kv_find;
 pub mod tokens;
+pub mod leases_ls;
 
 use serde::Serialize;
 

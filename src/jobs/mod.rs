@@ -6,6 +6,7 @@
 //! batches.
 
 pub mod copy;
+pub mod leases;
 pub mod search;
 pub mod throttle;
 pub mod walk;
@@ -56,6 +57,9 @@ pub enum JobSpec {
         addr: String,
         rotation: crate::radar::RotationPolicy,
     },
+    /// Every lease below `prefix` (`""`: all) with `sys/leases/lookup` (bounded concurrency);
+    /// leases come back in batches as `JobReport::Leases` (see `jobs::leases`).
+    LeaseInventory { addr: String, prefix: String },
 }
 
 /// Counters of a running job.
@@ -109,6 +113,8 @@ pub enum JobReport {
     /// A batch of a token inventory (possibly empty: progress only).
     Tokens(TokenBatch),
     Radar(crate::vault::radar::RadarUpdate),
+    /// A batch of leases (maybe empty) and the inventory's counters.
+    Leases(leases::LeaseBatch),
 }
 
 /// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the

@@ -37,10 +37,12 @@ pub enum KeyContext {
     Radar,
     /// The re-login dialog: printable keys type into its focused field first.
     Login,
+    /// The leases screen.
+    Leases,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 14] = [
+    pub const ALL: [KeyContext; 15] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -55,6 +57,7 @@ impl KeyContext {
         KeyContext::Tokens,
         KeyContext::Radar,
         KeyContext::Login,
+        KeyContext::Leases,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -80,6 +83,7 @@ impl KeyContext {
             KeyContext::Tokens => "tokens",
             KeyContext::Radar => "radar",
             KeyContext::Login => "login",
+            KeyContext::Leases => "leases",
         }
     }
 
@@ -89,7 +93,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 8] = [
+const SCREENS: [KeyContext; 9] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -98,6 +102,7 @@ const SCREENS: [KeyContext; 8] = [
     KeyContext::Versions,
     KeyContext::Tokens,
     KeyContext::Radar,
+    KeyContext::Leases,
 ];
 
 mod chord;

@@ -99,6 +99,20 @@ pub async fn run(
             Ok(client) => super::radar::run_radar(&client, &rotation, cancel, emit).await,
             Err(e) => JobEvent::Failed(e),
         },
+        JobSpec::LeaseInventory { addr, prefix } => {
+            let client = match worker.client(&addr) {
+                Ok(c) => c,
+                Err(e) => return JobEvent::Failed(e),
+            };
+            crate::jobs::leases::run_lease_inventory(
+                &client,
+                &prefix,
+                crate::vault::inventory::DEFAULT_CONCURRENCY,
+                cancel,
+                emit,
+            )
+            .await
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod kv;
 pub mod kv_area;
 pub mod kv_secret;
+pub mod lease_writes;
 pub mod leases;
 pub mod login;
 pub mod metrics;

@@ -138,6 +138,7 @@ impl Worker {
                 Err(e) => Err(e),
             },
             Mutation::Kv(k) => self.kv_write_one(k).await,
+            Mutation::Lease(l) => self.lease_write_one(l).await,
             Mutation::CopySecrets {
                 plan,
                 delete_source,

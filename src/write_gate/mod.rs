@@ -5,6 +5,7 @@
 
 pub mod kv;
 pub mod token;
+pub mod lease;
 
 use crate::command::{Command, Ticket};
 use crate::input::LineInput;
@@ -47,6 +48,8 @@ pub enum Mutation {
     },
     /// A token revocation (by accessor, or by the token's value).
     Token(token::TokenMutation),
+    /// A lease write (`sys/leases/*`).
+    Lease(lease::LeaseMutation),
 }
 
 /// How much confirmation a write needs.
@@ -139,6 +142,7 @@ impl Mutation {
                 batch_words: ("rewrap", "token"),
             },
             Mutation::Kv(k) => k.spec(),
+            Mutation::Lease(l) => l.spec(),
             Mutation::CopySecrets {
                 plan,
                 delete_source,

@@ -6,6 +6,7 @@
 pub mod copy;
 pub mod editor;
 pub mod health;
+pub mod leases;
 pub mod mounts;
 pub mod radar;
 pub mod search;
@@ -110,6 +111,7 @@ pub enum Screen {
     Tokens(Box<tokens::TokensScreen>),
     /// The expiry radar.
     Radar(Box<radar::RadarScreen>),
+    Leases(Box<leases::LeasesScreen>),
 }
 
 impl Screen {
@@ -127,6 +129,7 @@ impl Screen {
             Screen::Versions(_) => ScreenKind::Versions,
             Screen::Tokens(_) => ScreenKind::Tokens,
             Screen::Radar(_) => ScreenKind::Radar,
+            Screen::Leases(_) => ScreenKind::Leases,
         }
     }
 
@@ -146,6 +149,7 @@ impl Screen {
             Screen::Versions(_) => "Secret versions",
             Screen::Tokens(_) => "Tokens screen",
             Screen::Radar(_) => "Expiry radar",
+            Screen::Leases(_) => "Leases",
         }
     }
 
@@ -160,6 +164,7 @@ impl Screen {
             Screen::Versions(_) => KeyContext::Versions,
             Screen::Tokens(_) => KeyContext::Tokens,
             Screen::Radar(_) => KeyContext::Radar,
+            Screen::Leases(_) => KeyContext::Leases,
         }
     }
 
@@ -178,6 +183,7 @@ impl Screen {
             Screen::Versions(s) => versions::hints(s),
             Screen::Tokens(_) => tokens::HINTS,
             Screen::Radar(_) => radar::HINTS,
+            Screen::Leases(_) => leases::HINTS,
         }
     }
 
@@ -196,6 +202,7 @@ impl Screen {
             Screen::Versions(s) => s.on_action(a, ctx),
             Screen::Tokens(s) => s.on_action(a, ctx),
             Screen::Radar(s) => s.on_action(a, ctx),
+            Screen::Leases(s) => s.on_action(a, ctx),
         }
     }
 
@@ -229,6 +236,7 @@ impl Screen {
             Screen::Editor(s) => s.on_open(),
             Screen::Tokens(s) => s.on_open(ctx),
             Screen::Radar(s) => s.on_open(ctx),
+            Screen::Leases(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -241,6 +249,7 @@ impl Screen {
             Screen::Copy(s) => s.on_job(what, event, ctx),
             Screen::Tokens(s) => s.on_job(what, event, ctx),
             Screen::Radar(s) => s.on_job(what, event, ctx),
+            Screen::Leases(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -265,7 +274,8 @@ impl Screen {
             | Screen::MountDetail(_)
             | Screen::Copy(_)
             | Screen::Tokens(_)
-            | Screen::Radar(_) => {
+            | Screen::Radar(_)
+            | Screen::Leases(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
             }
@@ -280,6 +290,7 @@ impl Screen {
             Screen::Secret(s) => s.on_write(&outcome, ctx),
             Screen::Editor(s) => s.on_write(outcome),
             Screen::Tokens(s) => s.on_write(outcome, ctx),
+            Screen::Leases(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -309,7 +320,8 @@ impl Screen {
             | Screen::Copy(_)
             | Screen::Versions(_)
             | Screen::Tokens(_)
-            | Screen::Radar(_) => false,
+            | Screen::Radar(_)
+            | Screen::Leases(_) => false,
         }
     }
 
@@ -320,6 +332,7 @@ impl Screen {
             Screen::Tools(s) => s.on_text_key(key),
             Screen::Versions(s) => s.on_text_key(key),
             Screen::Tokens(s) => s.on_text_key(key),
+            Screen::Leases(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -340,6 +353,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Leases(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -356,6 +373,7 @@ impl Screen {
             Screen::Radar(_) => "",
             Screen::Tools(s) => s.filter(),
             Screen::Tokens(s) => s.filter(),
+            Screen::Leases(s) => s.filter(),
         }
     }
 
@@ -367,6 +385,7 @@ impl Screen {
             Screen::Copy(_) => {}
             Screen::Secrets(s) => s.set_filter(f),
             Screen::Secret(s) => s.set_filter(f),
+            Screen::Leases(s) => s.set_filter(f),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) | Screen::Versions(_) => {
             }
             Screen::Tokens(s) => s.set_filter(f),
@@ -427,6 +446,12 @@ impl Screen {
                 now: ctx.now,
             }
             .render(area, buf),
+            Screen::Leases(s) => leases::LeasesView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
         }
     }
 
@@ -436,6 +461,7 @@ impl Screen {
             Screen::Tools(s) => s.takes_text(),
             Screen::Versions(s) => s.takes_text(),
             Screen::Tokens(s) => s.takes_text(),
+            Screen::Leases(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -465,7 +491,16 @@ impl Screen {
             Screen::Tools(s) => s.write_abandoned(),
             Screen::Editor(s) => s.save_abandoned(),
             Screen::Tokens(s) => s.write_abandoned(),
+            Screen::Leases(s) => s.write_abandoned(),
             _ => {}
+        }
+    }
+
+    /// A live countdown is on screen: the app redraws it each tick.
+    pub fn wants_tick(&self) -> bool {
+        match self {
+            Screen::Leases(s) => s.wants_tick(),
+            _ => false,
         }
     }
 }
