@@ -113,7 +113,10 @@ async fn credentials_are_real_and_their_leases_renew_and_revoke_in_postgres() {
         .expect("still there");
     assert!((500..=600).contains(&after.ttl), "{}", after.ttl);
     assert!(after.last_renewal.is_some());
-    assert!(pg.can_login(&issued[1].username, &issued[1].password).expect("psql"));
+    assert!(
+        pg.can_login(&issued[1].username, &issued[1].password)
+            .expect("psql")
+    );
 
     // Revoke one lease: its role is dropped, the others stay.
     c.lease_revoke(&issued[0].lease_id, true)
@@ -127,14 +130,23 @@ async fn credentials_are_real_and_their_leases_renew_and_revoke_in_postgres() {
             .cloned()
             .collect::<Vec<_>>()
     );
-    assert!(!pg.can_login(&issued[0].username, &issued[0].password).expect("psql"));
+    assert!(
+        !pg.can_login(&issued[0].username, &issued[0].password)
+            .expect("psql")
+    );
 
     // Revoke the prefix: every generated role is gone from PostgreSQL, the prefix lists nothing.
     c.lease_revoke_prefix(PREFIX, true)
         .await
         .expect("revoke-prefix");
-    assert_eq!(pg.roles_present(&names).expect("pg_roles"), Vec::<String>::new());
-    assert_eq!(c.lease_list(PREFIX).await.expect("list"), Vec::<String>::new());
+    assert_eq!(
+        pg.roles_present(&names).expect("pg_roles"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        c.lease_list(PREFIX).await.expect("list"),
+        Vec::<String>::new()
+    );
     for cr in &issued {
         assert!(!pg.can_login(&cr.username, &cr.password).expect("psql"));
     }

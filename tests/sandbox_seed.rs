@@ -67,7 +67,11 @@ impl Sandbox {
 
     fn expect(&self, action: &str, code: i32) -> String {
         let (got, text) = self.run(action);
-        assert_eq!(got, Some(code), "`strongroom sandbox {action}` said:\n{text}");
+        assert_eq!(
+            got,
+            Some(code),
+            "`strongroom sandbox {action}` said:\n{text}"
+        );
         text
     }
 
@@ -170,8 +174,14 @@ async fn the_sandbox_runs_postgres_with_database_and_pki_mounts() {
 
     let c = sb.root_client().await;
     let mounts = mount_types(&c).await;
-    assert!(mounts.contains(&("database/".into(), "database".into())), "{mounts:?}");
-    assert!(mounts.contains(&("pki/".into(), "pki".into())), "{mounts:?}");
+    assert!(
+        mounts.contains(&("database/".into(), "database".into())),
+        "{mounts:?}"
+    );
+    assert!(
+        mounts.contains(&("pki/".into(), "pki".into())),
+        "{mounts:?}"
+    );
 
     // Three issued credentials: their leases are there, and they are real PostgreSQL logins.
     let leases = c
@@ -207,7 +217,10 @@ async fn the_sandbox_runs_postgres_with_database_and_pki_mounts() {
     assert!(said.contains("stopped PostgreSQL"), "{said}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while sb.pg_status().is_some_and(|(_, r)| r) {
-        assert!(Instant::now() < deadline, "PostgreSQL still runs after down");
+        assert!(
+            Instant::now() < deadline,
+            "PostgreSQL still runs after down"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(rec.data_dir.join("PG_VERSION").exists());
@@ -239,7 +252,11 @@ async fn the_sandbox_runs_postgres_with_database_and_pki_mounts() {
     // reset: everything gone, also a data directory kept outside the sandbox directory.
     sb.expect("reset", 0);
     assert!(!sb.dir.exists());
-    assert!(!rec.data_dir.exists(), "{} left behind", rec.data_dir.display());
+    assert!(
+        !rec.data_dir.exists(),
+        "{} left behind",
+        rec.data_dir.display()
+    );
     let pid = again.pid.expect("a PID");
     assert!(!process::is_node_process(pid, &again.data_dir));
 }
@@ -259,7 +276,10 @@ async fn without_postgres_the_sandbox_comes_up_without_the_database_mount() {
     let c = sb.root_client().await;
     let mounts = mount_types(&c).await;
     assert!(!mounts.iter().any(|(p, _)| p == "database/"), "{mounts:?}");
-    assert!(mounts.contains(&("pki/".into(), "pki".into())), "{mounts:?}");
+    assert!(
+        mounts.contains(&("pki/".into(), "pki".into())),
+        "{mounts:?}"
+    );
     // Reused later: no repeated complaint.
     let said = sb.expect("up", 0);
     assert!(!said.contains("no database/ mount"), "{said}");

@@ -117,7 +117,10 @@ async fn status() -> Result<i32, SandboxError> {
             .map_or("-".to_string(), |p| p.to_string());
         let process = if running { "running" } else { "stopped" };
         let addr = format!("127.0.0.1:{}", r.port);
-        println!("{:<6} {addr:<24} {pid:>8}  {process:<8} (database/ mount)", "pg");
+        println!(
+            "{:<6} {addr:<24} {pid:>8}  {process:<8} (database/ mount)",
+            "pg"
+        );
     }
     Ok(if all_ok { 0 } else { 2 })
 }

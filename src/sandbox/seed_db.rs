@@ -71,7 +71,9 @@ pub async fn configure_database(
         allowed_roles: vec!["*".into()],
         username_template: target.username_template.clone(),
     };
-    client.database_configure(mount, DB_CONNECTION, &conn).await?;
+    client
+        .database_configure(mount, DB_CONNECTION, &conn)
+        .await?;
     let role = DynamicRole::postgres_readonly(DB_CONNECTION, "1h", "24h");
     client.database_role_write(mount, DB_ROLE, &role).await
 }

@@ -11,11 +11,11 @@ use secrecy::ExposeSecret;
 use super::cluster::{ClusterSpec, RunningCluster, START_TIMEOUT, mkdir_private};
 use super::error::SandboxError;
 use super::init::Credentials;
+use super::postgres::Postgres;
 use super::ready::READY_TIMEOUT;
 use super::seed::Seeder;
-use super::state::{self, SandboxState};
-use super::postgres::Postgres;
 use super::seed_db::DbTarget;
+use super::state::{self, SandboxState};
 use super::{files, lock, ports, process, up_pg};
 use crate::config::{ConnectionProfile, TokenSource};
 
@@ -122,7 +122,10 @@ async fn reuse(
     }
     let mut pg = up_pg::resume(dir).await;
     // A server created again (its data was gone) needs the mount pointed at it again.
-    let fresh = pg.as_ref().filter(|(_, fresh)| *fresh).and_then(|(p, _)| DbTarget::of(p));
+    let fresh = pg
+        .as_ref()
+        .filter(|(_, fresh)| *fresh)
+        .and_then(|(p, _)| DbTarget::of(p));
     if let Some(target) = &fresh
         && state::is_seeded(dir)
     {

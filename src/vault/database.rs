@@ -167,7 +167,11 @@ impl VaultClient {
     }
 
     /// `GET <mount>/creds/<role>`: a new database user and its lease.
-    pub async fn database_creds(&self, mount: &str, role: &str) -> Result<DbCredentials, VaultError> {
+    pub async fn database_creds(
+        &self,
+        mount: &str,
+        role: &str,
+    ) -> Result<DbCredentials, VaultError> {
         let p = path(mount, &format!("creds/{role}"));
         let mut v = self.request(Method::GET, &p, &[], None).await?;
         Ok(DbCredentials {
@@ -197,7 +201,11 @@ impl VaultClient {
 
     /// `POST <mount>/rotate-root/<connection>`: Vault sets a new password for its own database
     /// user; only Vault knows it afterwards.
-    pub async fn database_rotate_root(&self, mount: &str, connection: &str) -> Result<(), VaultError> {
+    pub async fn database_rotate_root(
+        &self,
+        mount: &str,
+        connection: &str,
+    ) -> Result<(), VaultError> {
         let p = path(mount, &format!("rotate-root/{connection}"));
         self.request(Method::POST, &p, &[], None).await.map(drop)
     }
@@ -215,7 +223,10 @@ mod tests {
 
     #[test]
     fn paths_join_the_mount_without_doubled_slashes() {
-        assert_eq!(path("database/", "creds/readonly"), "database/creds/readonly");
+        assert_eq!(
+            path("database/", "creds/readonly"),
+            "database/creds/readonly"
+        );
         assert_eq!(path("/db", "rotate-root/pg"), "db/rotate-root/pg");
     }
 
@@ -223,7 +234,12 @@ mod tests {
     fn the_readonly_role_templates_name_password_and_expiry() {
         let r = DynamicRole::postgres_readonly("pg", "1h", "24h");
         let all = r.creation_statements.join(" ");
-        for t in ["{{name}}", "{{password}}", "VALID UNTIL '{{expiration}}'", "GRANT SELECT"] {
+        for t in [
+            "{{name}}",
+            "{{password}}",
+            "VALID UNTIL '{{expiration}}'",
+            "GRANT SELECT",
+        ] {
             assert!(all.contains(t), "{t} in {all}");
         }
         assert_eq!((r.default_ttl.as_str(), r.max_ttl.as_str()), ("1h", "24h"));

@@ -127,7 +127,10 @@ impl VaultClient {
     /// `PUT sys/leases/revoke-prefix/<prefix> {"sync"}` (sudo): every lease below it.
     pub async fn lease_revoke_prefix(&self, prefix: &str, sync: bool) -> Result<(), VaultError> {
         // No trailing `/`: OpenBao answers 400 "cannot write to a path ending in '/'".
-        let path = format!("sys/leases/revoke-prefix/{}", normalize_prefix(prefix).trim_end_matches('/'));
+        let path = format!(
+            "sys/leases/revoke-prefix/{}",
+            normalize_prefix(prefix).trim_end_matches('/')
+        );
         let body = json!({ "sync": sync });
         self.request(Method::PUT, &path, &[], Some(&body))
             .await
@@ -137,7 +140,10 @@ impl VaultClient {
     /// `PUT sys/leases/revoke-force/<prefix>` (sudo): removes the leases even where the secret
     /// engine fails to revoke them (the credentials may stay valid at their source).
     pub async fn lease_revoke_force(&self, prefix: &str) -> Result<(), VaultError> {
-        let path = format!("sys/leases/revoke-force/{}", normalize_prefix(prefix).trim_end_matches('/'));
+        let path = format!(
+            "sys/leases/revoke-force/{}",
+            normalize_prefix(prefix).trim_end_matches('/')
+        );
         self.request(Method::PUT, &path, &[], None).await.map(drop)
     }
 

@@ -197,7 +197,12 @@ mod tests {
             env: BINDIR_ENV,
         };
         let msg = e.to_string();
-        assert!(msg.starts_with("PostgreSQL is not installed: no `initdb` and `postgres` in /nowhere/bin;"), "{msg}");
+        assert!(
+            msg.starts_with(
+                "PostgreSQL is not installed: no `initdb` and `postgres` in /nowhere/bin;"
+            ),
+            "{msg}"
+        );
         assert!(msg.contains("apt-get install postgresql"), "{msg}");
         assert!(e.is_not_installed());
     }

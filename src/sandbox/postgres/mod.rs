@@ -380,7 +380,12 @@ fn new_data_dir(dir: &Path, run_as: RunAs) -> Result<PathBuf, PgError> {
                     Err(e) => return Err(PgError::io(format!("cannot create {}", d.display()), e)),
                 }
             }
-            found.ok_or_else(|| PgError::io("cannot create a data directory", std::io::ErrorKind::AlreadyExists.into()))?
+            found.ok_or_else(|| {
+                PgError::io(
+                    "cannot create a data directory",
+                    std::io::ErrorKind::AlreadyExists.into(),
+                )
+            })?
         }
     };
     run_as.own(&data)?;

@@ -24,7 +24,10 @@ impl Postgres {
         cmd.env_clear()
             .env("LC_ALL", "C")
             .env("PGCONNECT_TIMEOUT", CONNECT_TIMEOUT_S.to_string())
-            .env("PGOPTIONS", format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}"))
+            .env(
+                "PGOPTIONS",
+                format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}"),
+            )
             .args(["-X", "-q", "-A", "-t", "-w", "-v", "ON_ERROR_STOP=1"])
             .arg("-p")
             .arg(self.port().to_string())
@@ -99,9 +102,7 @@ struct Ran {
 }
 
 fn run(mut cmd: Command, stdin: &str) -> Result<Ran, PgError> {
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| PgError::io("cannot run psql", e))?;
+    let mut child = cmd.spawn().map_err(|e| PgError::io("cannot run psql", e))?;
     if let Some(mut i) = child.stdin.take() {
         // A psql that failed at once closes its stdin; its exit status tells why.
         let _ = i.write_all(stdin.as_bytes());
@@ -159,6 +160,6 @@ mod tests {
         assert_eq!(a.expose_secret().len(), 32);
         assert!(a.expose_secret().chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a.expose_secret(), b.expose_secret());
-        assert_eq!(format!("{a:?}").contains(a.expose_secret()), false);
+        assert!(!format!("{a:?}").contains(a.expose_secret()));
     }
 }
