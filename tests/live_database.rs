@@ -222,3 +222,43 @@ async fn rotate_root_and_rotate_role_change_real_passwords() {
         .await
         .expect("clean up");
 }
+
+/// The manager itself: a server of its own is stopped by PID (`stop_in`, as `sandbox down`
+/// does), restarted on the same port with the same data (`resume`), and stopped and its data
+/// deleted when dropped.
+#[test]
+fn a_server_stops_by_pid_resumes_on_its_port_and_is_gone_after_drop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut pg = strongroom::sandbox::postgres::Postgres::start(dir.path())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (port, data) = (pg.port(), pg.data_dir().to_path_buf());
+    let pid = pg.pid().expect("a PID");
+    assert!(pg.is_running());
+    pg.create_role("lt3_kept", false)
+        .expect("a role to find again");
+    pg.detach();
+    drop(pg);
+    assert!(
+        strongroom::sandbox::process::is_node_process(pid, &data),
+        "a detached server keeps running"
+    );
+    let was = strongroom::sandbox::postgres::Postgres::stop_in(dir.path()).expect("stop_in");
+    assert!(was);
+    assert!(!strongroom::sandbox::process::is_node_process(pid, &data));
+    let pg = strongroom::sandbox::postgres::Postgres::resume(dir.path())
+        .expect("resume")
+        .expect("recorded");
+    assert_eq!((pg.port(), pg.data_dir()), (port, data.as_path()));
+    assert_eq!(
+        pg.roles_present(&["lt3_kept".to_string()])
+            .expect("pg_roles"),
+        vec!["lt3_kept".to_string()],
+        "same data after a restart"
+    );
+    let pid = pg.pid().expect("a PID");
+    drop(pg);
+    assert!(!strongroom::sandbox::process::is_node_process(pid, &data));
+    if !data.starts_with(dir.path()) {
+        assert!(!data.exists(), "{} left behind", data.display());
+    }
+}

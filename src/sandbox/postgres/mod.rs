@@ -408,3 +408,51 @@ fn remove_dir(dir: &Path) -> Result<(), PgError> {
         Err(e) => Err(PgError::io(format!("cannot delete {}", dir.display()), e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded(password: Option<&str>) -> Postgres {
+        Postgres {
+            dir: PathBuf::from("/tmp/x"),
+            record: PgRecord {
+                data_dir: PathBuf::from("/tmp/x/data"),
+                bin_dir: PathBuf::from("/usr/lib/postgresql/15/bin"),
+                port: 25432,
+                pid: None,
+            },
+            run_as: RunAs::Current,
+            password: password.map(|p| SecretString::from(p.to_string())),
+            child: None,
+            stop_on_drop: false,
+        }
+    }
+
+    #[test]
+    fn urls_carry_the_port_and_the_password_only_in_the_secret_one() {
+        let pg = recorded(Some("0123abcd"));
+        assert_eq!(
+            pg.template_url(),
+            "postgresql://{{username}}:{{password}}@127.0.0.1:25432/postgres?sslmode=disable"
+        );
+        let url = pg.connection_url().expect("known password");
+        assert_eq!(
+            url.expose_secret(),
+            "postgresql://vault:0123abcd@127.0.0.1:25432/postgres?sslmode=disable"
+        );
+        assert!(!format!("{pg:?}").contains("0123abcd"), "{pg:?}");
+        assert!(recorded(None).connection_url().is_none());
+    }
+
+    #[test]
+    fn a_recorded_pid_that_is_not_our_server_is_not_running() {
+        let mut pg = recorded(None);
+        assert!(!pg.is_running());
+        // Our own PID: alive, but its command line does not name the data directory.
+        pg.record.pid = Some(std::process::id());
+        assert!(!pg.is_running());
+        pg.stop();
+        assert_eq!(pg.record.pid, None);
+    }
+}
