@@ -224,10 +224,10 @@ async fn rotate_root_and_rotate_role_change_real_passwords() {
 }
 
 /// The manager itself: a server of its own is stopped by PID (`stop_in`, as `sandbox down`
-/// does), restarted on the same port with the same data (`resume`), and stopped and its data
-/// deleted when dropped.
+/// does), restarted on the same port with the same data (`resume`), stopped again when that
+/// value is dropped (its data kept), and deleted by `remove_in` (as `sandbox reset` does).
 #[test]
-fn a_server_stops_by_pid_resumes_on_its_port_and_is_gone_after_drop() {
+fn a_server_stops_by_pid_and_resumes_on_its_port_with_its_data() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut pg = strongroom::sandbox::postgres::Postgres::start(dir.path())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -258,6 +258,11 @@ fn a_server_stops_by_pid_resumes_on_its_port_and_is_gone_after_drop() {
     let pid = pg.pid().expect("a PID");
     drop(pg);
     assert!(!strongroom::sandbox::process::is_node_process(pid, &data));
+    assert!(
+        data.join("PG_VERSION").exists(),
+        "dropping a resumed server never deletes its data"
+    );
+    strongroom::sandbox::postgres::Postgres::remove_in(dir.path()).expect("remove_in");
     if !data.starts_with(dir.path()) {
         assert!(!data.exists(), "{} left behind", data.display());
     }

@@ -48,6 +48,9 @@ pub struct Postgres {
     password: Option<SecretString>,
     child: Option<Child>,
     stop_on_drop: bool,
+    /// Created by this value ([`start`](Self::start)): a drop that stops it also deletes a data
+    /// directory kept outside `dir`. A resumed server's data is never deleted on drop.
+    created: bool,
 }
 
 impl Postgres {
@@ -70,6 +73,7 @@ impl Postgres {
             password: None,
             child: None,
             stop_on_drop: true,
+            created: true,
         };
         pg.initdb()?;
         let mut attempt = 0;
@@ -108,6 +112,7 @@ impl Postgres {
             password: None,
             child: None,
             stop_on_drop: false,
+            created: false,
         };
         if pg.is_running() {
             return Ok(Some(pg));
@@ -131,6 +136,7 @@ impl Postgres {
             password: None,
             child: None,
             stop_on_drop: false,
+            created: false,
         };
         let was = pg.is_running();
         pg.stop();
@@ -350,7 +356,7 @@ impl Drop for Postgres {
             return;
         }
         self.stop();
-        if self.record.data_is_outside(&self.dir) {
+        if self.created && self.record.data_is_outside(&self.dir) {
             let _ = remove_dir(&self.record.data_dir);
         }
     }
@@ -426,6 +432,7 @@ mod tests {
             password: password.map(|p| SecretString::from(p.to_string())),
             child: None,
             stop_on_drop: false,
+            created: false,
         }
     }
 
