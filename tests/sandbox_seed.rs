@@ -249,16 +249,41 @@ async fn the_sandbox_runs_postgres_with_database_and_pki_mounts() {
         .expect("credentials after a restart");
     assert!(pg.can_login(&cr.username, &cr.password).expect("psql"));
 
+    drop(pg);
+
+    // Its data lost while stopped (a temporary directory cleared at boot): `up` creates a new
+    // server and points the mount at it again.
+    sb.expect("down", 0);
+    std::fs::remove_dir_all(&rec.data_dir).expect("delete the PostgreSQL data");
+    let said = sb.expect("up", 0);
+    assert!(said.contains("postgres  127.0.0.1:"), "{said}");
+    let (new, running) = sb.pg_status().expect("recorded");
+    assert!(running);
+    let c = sb.root_client().await;
+    let pg = Postgres::resume(&pg_dir(&sb.dir))
+        .expect("adopt")
+        .expect("recorded");
+    let cr = c
+        .database_creds("database", "readonly")
+        .await
+        .expect("credentials from the new server");
+    assert!(pg.can_login(&cr.username, &cr.password).expect("psql"));
+    drop(pg);
+
     // reset: everything gone, also a data directory kept outside the sandbox directory.
     sb.expect("reset", 0);
     assert!(!sb.dir.exists());
     assert!(
-        !rec.data_dir.exists(),
+        !new.data_dir.exists(),
         "{} left behind",
-        rec.data_dir.display()
+        new.data_dir.display()
     );
-    let pid = again.pid.expect("a PID");
-    assert!(!process::is_node_process(pid, &again.data_dir));
+    let pid = new.pid.expect("a PID");
+    assert!(!process::is_node_process(pid, &new.data_dir));
+    assert!(!process::is_node_process(
+        again.pid.expect("a PID"),
+        &again.data_dir
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
