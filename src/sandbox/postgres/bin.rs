@@ -22,12 +22,14 @@ impl PgBinaries {
     /// `$STRONGROOM_PG_BINDIR` if set, else the newest `/usr/lib/postgresql/*/bin`, else PATH.
     pub fn find() -> Result<Self, PgError> {
         let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
-        let dirs = candidate_dirs(var(BINDIR_ENV), Path::new(DEBIAN_LIB), var("PATH"));
-        dirs.iter()
+        let over = var(BINDIR_ENV);
+        let looked = describe(over.as_ref().map(PathBuf::from).as_deref());
+        candidate_dirs(over, Path::new(DEBIAN_LIB), var("PATH"))
+            .into_iter()
             .find(|d| has_server(d))
-            .map(|d| PgBinaries { dir: d.clone() })
-            .ok_or_else(|| PgError::NotInstalled {
-                looked: describe(&dirs),
+            .map(|dir| PgBinaries { dir })
+            .ok_or(PgError::NotInstalled {
+                looked,
                 env: BINDIR_ENV,
             })
     }
@@ -92,12 +94,12 @@ fn is_executable(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-fn describe(dirs: &[PathBuf]) -> String {
-    if dirs.is_empty() {
-        return format!("{DEBIAN_LIB}/*/bin or PATH (both empty)");
+/// Where it looked, for the message: the override, or the usual places.
+fn describe(override_dir: Option<&Path>) -> String {
+    match override_dir {
+        Some(d) => format!("{} ({BINDIR_ENV})", d.display()),
+        None => format!("{DEBIAN_LIB}/*/bin or PATH"),
     }
-    let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-    shown.join(", ")
 }
 
 /// Whom the server and initdb run as.
@@ -193,16 +195,18 @@ mod tests {
     #[test]
     fn not_installed_names_where_it_looked_and_how_to_install() {
         let e = PgError::NotInstalled {
-            looked: describe(&[PathBuf::from("/nowhere/bin")]),
+            looked: describe(Some(Path::new("/nowhere/bin"))),
             env: BINDIR_ENV,
         };
         let msg = e.to_string();
         assert!(
             msg.starts_with(
-                "PostgreSQL is not installed: no `initdb` and `postgres` in /nowhere/bin;"
+                "PostgreSQL is not installed: no `initdb` and `postgres` in /nowhere/bin \
+                 (STRONGROOM_PG_BINDIR);"
             ),
             "{msg}"
         );
+        assert_eq!(describe(None), "/usr/lib/postgresql/*/bin or PATH");
         assert!(msg.contains("apt-get install postgresql"), "{msg}");
         assert!(e.is_not_installed());
     }
