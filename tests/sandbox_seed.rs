@@ -287,9 +287,9 @@ async fn the_sandbox_runs_postgres_with_database_and_pki_mounts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_postgres_the_sandbox_comes_up_without_the_database_mount() {
+async fn without_postgres_the_sandbox_comes_up_without_the_database_mount_until_it_is_there() {
     let empty = tempfile::tempdir().expect("an empty bin dir");
-    let sb = Sandbox::new(Some(empty.path().to_path_buf()));
+    let mut sb = Sandbox::new(Some(empty.path().to_path_buf()));
     let said = sb.expect("up", 0);
     assert_eq!(
         said.matches("no database/ mount").count(),
@@ -308,4 +308,24 @@ async fn without_postgres_the_sandbox_comes_up_without_the_database_mount() {
     // Reused later: no repeated complaint.
     let said = sb.expect("up", 0);
     assert!(!said.contains("no database/ mount"), "{said}");
+    assert!(sb.pg_status().is_none());
+
+    // Once PostgreSQL is there, the next `up` starts it and adds the mount.
+    sb.pg_bindir = None;
+    let said = sb.expect("up", 0);
+    assert!(said.contains("postgres  127.0.0.1:"), "{said}");
+    let c = sb.root_client().await;
+    let mounts = mount_types(&c).await;
+    assert!(
+        mounts.contains(&("database/".into(), "database".into())),
+        "{mounts:?}"
+    );
+    let cr = c
+        .database_creds("database", "readonly")
+        .await
+        .expect("credentials once PostgreSQL is there");
+    let pg = Postgres::resume(&pg_dir(&sb.dir))
+        .expect("adopt")
+        .expect("recorded");
+    assert!(pg.can_login(&cr.username, &cr.password).expect("psql"));
 }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::error::SandboxError;
-use super::postgres::{PgError, Postgres};
+use super::postgres::{PgBinaries, PgError, Postgres, RunAs};
 
 pub const PG_DIR: &str = "postgres";
 
@@ -38,12 +38,16 @@ pub async fn start_new(sandbox_dir: &Path) -> Option<Postgres> {
 
 /// The recorded server of a reused sandbox, running again; `(server, fresh)` where `fresh`
 /// means its data was gone and a new one was created (the mount then needs configuring again).
-/// `None` when the sandbox has none (created without PostgreSQL) or it cannot run (said once).
+/// A sandbox created without PostgreSQL gets a new server once PostgreSQL is installed (and
+/// stays quiet while it is not). `None` when there is none, or it cannot run (said once).
 pub async fn resume(sandbox_dir: &Path) -> Option<(Postgres, bool)> {
     let dir = pg_dir(sandbox_dir);
     let d = dir.clone();
     match blocking(move || Postgres::resume(&d)).await {
         Ok(Some(pg)) => Some((pg, false)),
+        Ok(None) if PgBinaries::find().is_ok() && RunAs::detect().is_ok() => {
+            start_new(sandbox_dir).await.map(|pg| (pg, true))
+        }
         Ok(None) => None,
         Err(PgError::State { .. }) => {
             let _ = blocking({
