@@ -142,6 +142,10 @@ impl Drop for Sandbox {
                 }
             }
         }
+        // The sandbox's PostgreSQL: stopped, and data kept outside the directory deleted.
+        let _ = strongroom::sandbox::postgres::Postgres::remove_in(
+            &strongroom::sandbox::up_pg::pg_dir(&self.dir),
+        );
     }
 }
 

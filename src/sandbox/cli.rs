@@ -11,7 +11,7 @@ use super::error::SandboxError;
 use super::init;
 use super::ready::role_of;
 use super::state::{self, SandboxState};
-use super::{files, lock, up};
+use super::{files, lock, up, up_pg};
 use crate::cli::SandboxAction;
 use crate::vault::models::sys::NodeRole;
 
@@ -110,6 +110,18 @@ async fn status() -> Result<i32, SandboxError> {
             n.node_id, n.api_addr
         );
     }
+    if let Some((r, running)) = super::postgres::Postgres::status_in(&up_pg::pg_dir(&dir))? {
+        let pid = r
+            .pid
+            .filter(|_| running)
+            .map_or("-".to_string(), |p| p.to_string());
+        let process = if running { "running" } else { "stopped" };
+        let addr = format!("127.0.0.1:{}", r.port);
+        println!(
+            "{:<6} {addr:<24} {pid:>8}  {process:<8} (database/ mount)",
+            "pg"
+        );
+    }
     Ok(if all_ok { 0 } else { 2 })
 }
 
@@ -190,6 +202,9 @@ fn stop_recorded(dir: &Path) -> Result<Option<usize>, SandboxError> {
         .count();
     cluster.stop();
     SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
+    if up_pg::stop(dir)? {
+        println!("stopped PostgreSQL");
+    }
     Ok(Some(was))
 }
 
@@ -208,6 +223,8 @@ fn reset(lock: Option<&lock::SandboxLock>) -> Result<i32, SandboxError> {
     if let Some(was) = stop_recorded(&dir)? {
         println!("stopped {was} node(s)");
     }
+    // Also a data directory kept outside the sandbox directory (root runs PostgreSQL as `postgres`).
+    up_pg::remove(&dir)?;
     if let Some(lock) = lock {
         lock::remove_file(lock)?;
     }

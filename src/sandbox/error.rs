@@ -69,6 +69,9 @@ pub enum SandboxError {
         /// "API", "cluster", or "API or cluster".
         role: &'static str,
     },
+    /// The sandbox's PostgreSQL server.
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] super::postgres::PgError),
     /// The platform gives no data directory and `STRONGROOM_SANDBOX_DIR` is not set.
     #[error("cannot find a data directory; set STRONGROOM_SANDBOX_DIR")]
     NoStateDir,

@@ -8,7 +8,14 @@ use super::state::{CREDENTIALS_FILE, SEEDED_MARKER, STATE_FILE};
 
 /// Is `name` one the sandbox creates in its directory?
 pub fn is_ours(name: &str) -> bool {
-    if [STATE_FILE, CREDENTIALS_FILE, SEEDED_MARKER, "data"].contains(&name)
+    if [
+        STATE_FILE,
+        CREDENTIALS_FILE,
+        SEEDED_MARKER,
+        "data",
+        super::up_pg::PG_DIR,
+    ]
+    .contains(&name)
         || name == format!("{STATE_FILE}.tmp")
     {
         return true;
@@ -78,6 +85,7 @@ mod tests {
             "node12.hcl",
             "node2.log",
             "node3-audit.log",
+            "postgres",
         ] {
             assert!(is_ours(n), "{n}");
         }

@@ -10,12 +10,16 @@ pub mod hcl;
 pub mod init;
 pub mod lock;
 pub mod ports;
+pub mod postgres;
 pub mod process;
 pub mod ready;
 pub mod seed;
 pub mod seed_auth;
+pub mod seed_db;
+pub mod seed_pki;
 pub mod state;
 pub mod up;
+pub mod up_pg;
 
 pub use cli::run_action;
 pub use cluster::{ClusterSpec, NodeProc, RunningCluster};

@@ -51,6 +51,11 @@ pub fn pick_pair(taken: &[u16], node: usize) -> Result<u16, SandboxError> {
     Err(SandboxError::NoFreePorts { node })
 }
 
+/// One free port (for a single server such as PostgreSQL), or `None` when none was found.
+pub fn pick_one() -> Option<u16> {
+    (0..ATTEMPTS).map(|_| random_port()).find(|p| bindable(*p))
+}
+
 /// Pick `n` distinct pairs.
 pub fn pick_pairs(n: usize) -> Result<Vec<u16>, SandboxError> {
     let mut taken = Vec::with_capacity(n * 2);

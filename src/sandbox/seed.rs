@@ -168,6 +168,7 @@ impl Seeder {
             )
             .await?;
         }
+        self.pki().await?;
         self.auth_and_traffic().await
     }
 

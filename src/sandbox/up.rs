@@ -11,10 +11,12 @@ use secrecy::ExposeSecret;
 use super::cluster::{ClusterSpec, RunningCluster, START_TIMEOUT, mkdir_private};
 use super::error::SandboxError;
 use super::init::Credentials;
+use super::postgres::Postgres;
 use super::ready::READY_TIMEOUT;
 use super::seed::Seeder;
+use super::seed_db::DbTarget;
 use super::state::{self, SandboxState};
-use super::{files, lock, ports, process};
+use super::{files, lock, ports, process, up_pg};
 use crate::config::{ConnectionProfile, TokenSource};
 
 pub const NODES: usize = 3;
@@ -37,6 +39,7 @@ pub async fn up() -> Result<ConnectionProfile, SandboxError> {
             if let Some(st) = st {
                 RunningCluster::adopt(&dir, &st.cluster_name, st.node_procs(&dir)).stop();
             }
+            up_pg::remove(&dir)?;
             files::clear(&dir)?;
             create(&dir).await
         }
@@ -55,10 +58,15 @@ async fn create(dir: &Path) -> Result<ConnectionProfile, SandboxError> {
     let creds = cluster.init(SHARES, THRESHOLD).await?;
     state::write_credentials(dir, &creds)?;
     cluster.form(READY_TIMEOUT).await?;
-    seed_once(&cluster).await?;
+    // Dropped on an error below: stops the server again, like the nodes.
+    let mut pg = up_pg::start_new(dir).await;
+    seed_once(&cluster, pg.as_ref().and_then(DbTarget::of)).await?;
     SandboxState::from_cluster(&cluster, created).save(dir)?;
     cluster.detach();
-    print_created(&cluster, &creds);
+    if let Some(pg) = &mut pg {
+        pg.detach();
+    }
+    print_created(&cluster, &creds, pg.as_ref());
     Ok(profile(cluster.addrs(), &creds))
 }
 
@@ -112,14 +120,31 @@ async fn reuse(
         SandboxState::from_cluster(&cluster, st.created.clone()).save(dir)?;
         return Err(ports::clash_error(&cluster, e));
     }
-    seed_once(&cluster).await?;
+    let mut pg = up_pg::resume(dir).await;
+    // A server created again (its data was gone) needs the mount pointed at it again.
+    let fresh = pg
+        .as_ref()
+        .filter(|(_, fresh)| *fresh)
+        .and_then(|(p, _)| DbTarget::of(p));
+    if let Some(target) = &fresh
+        && state::is_seeded(dir)
+    {
+        seeder(&cluster).await?.database(target).await?;
+    }
+    seed_once(&cluster, fresh).await?;
     cluster.detach();
+    if let Some((pg, _)) = &mut pg {
+        pg.detach();
+    }
     eprintln!(
         "strongroom sandbox: reusing the cluster in {} (PRACTICE ONLY)",
         dir.display()
     );
     for n in &cluster.nodes {
         eprintln!("  {}  {}", n.node_id, n.api_addr);
+    }
+    if let Some((pg, _)) = &pg {
+        print_postgres(pg);
     }
     eprintln!(
         "  root token and unseal keys: {}",
@@ -144,21 +169,29 @@ fn stop_started(cluster: &mut RunningCluster, started: &[usize]) {
     }
 }
 
-/// Seed the demo data unless the marker says it was done.
-async fn seed_once(cluster: &RunningCluster) -> Result<(), SandboxError> {
+/// Seed the demo data unless the marker says it was done (the database mount only with a
+/// PostgreSQL server to point it at).
+async fn seed_once(cluster: &RunningCluster, db: Option<DbTarget>) -> Result<(), SandboxError> {
     if state::is_seeded(&cluster.dir) {
         return Ok(());
     }
+    let seeder = seeder(cluster).await?;
+    seeder.run().await?;
+    if let Some(target) = &db {
+        seeder.database(target).await?;
+    }
+    state::mark_seeded(&cluster.dir)
+}
+
+/// A seeder writing through the active node with the root token.
+async fn seeder(cluster: &RunningCluster) -> Result<Seeder, SandboxError> {
     let active = cluster.active_index().await?.ok_or_else(|| {
         SandboxError::Unexpected("no active node to seed the demo data through".into())
     })?;
     let root = cluster
         .root_token()
         .ok_or_else(|| SandboxError::Unexpected("no root token for seeding".into()))?;
-    Seeder::new(&cluster.nodes[active].api_addr, cluster.addrs(), root)?
-        .run()
-        .await?;
-    state::mark_seeded(&cluster.dir)
+    Seeder::new(&cluster.nodes[active].api_addr, cluster.addrs(), root)
 }
 
 /// The connection profile of the sandbox.
@@ -171,7 +204,15 @@ pub fn profile(addrs: Vec<String>, creds: &Credentials) -> ConnectionProfile {
     }
 }
 
-fn print_created(cluster: &RunningCluster, creds: &Credentials) {
+fn print_postgres(pg: &Postgres) {
+    eprintln!(
+        "  postgres  127.0.0.1:{} (PID {}; database/ mount, role readonly)",
+        pg.port(),
+        pg.pid().map_or("-".to_string(), |p| p.to_string())
+    );
+}
+
+fn print_created(cluster: &RunningCluster, creds: &Credentials, pg: Option<&Postgres>) {
     eprintln!();
     eprintln!("  ┌─ strongroom sandbox ─ PRACTICE ONLY ───────────────────────────────────────");
     eprintln!(
@@ -181,6 +222,9 @@ fn print_created(cluster: &RunningCluster, creds: &Credentials) {
     eprintln!("  └────────────────────────────────────────────────────────────────────────────");
     for n in &cluster.nodes {
         eprintln!("  {}  {}", n.node_id, n.api_addr);
+    }
+    if let Some(pg) = pg {
+        print_postgres(pg);
     }
     eprintln!("  root token:   {}", creds.root_token.expose_secret());
     eprintln!(
@@ -196,7 +240,9 @@ fn print_created(cluster: &RunningCluster, creds: &Credentials) {
         state::credentials_path(&cluster.dir).display()
     );
     eprintln!(
-        "  demo data: secret/ (KV v2), kv1/, transit/, policies, approle + userpass logins, tokens"
+        "  demo data: secret/ (KV v2), kv1/, transit/, pki/ (certificates of 30m to 90d), \
+         database/ (PostgreSQL credentials) when PostgreSQL runs, policies, approle + userpass \
+         logins, tokens"
     );
     eprintln!(
         "  practise: `strongroom sandbox seal`, then unseal each node with 3 of the shares (BAO_ADDR=… bao operator unseal); `strongroom sandbox down|reset`"

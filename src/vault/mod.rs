@@ -4,6 +4,7 @@ pub mod ceremony;
 pub mod client;
 pub mod cluster;
 pub mod copy;
+pub mod database;
 pub mod error;
 pub mod inventory;
 pub mod jobs;

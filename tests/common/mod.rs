@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod dev;
 pub mod hostile;
+pub mod postgres;
 pub mod tmux;
 
 use std::path::PathBuf;
