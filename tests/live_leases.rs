@@ -1,4 +1,5 @@
-//! Leases against a real `bao server -dev` (and, for renewable leases, a real PostgreSQL):
+//! Leases against a real `bao server -dev` (and, for database-credential leases, a real PostgreSQL:
+//! renewed, then revoked by prefix from the screen and checked gone in `pg_roles`):
 //! the inventory job over approle-login and `auth/token/create` leases (counts and soonest
 //! expiry per prefix, cancel), and the leases screen driving a real worker: revoke (sync and
 //! not), revoke-prefix with the counted phrase (the prefix then lists nothing), force
@@ -104,6 +105,11 @@ async fn the_inventory_counts_leases_and_soonest_expiry_per_prefix() {
     };
     assert!(reports >= 1);
     assert_eq!(p.done as usize, leases.len());
+    let approle: Vec<LeaseInfo> = leases
+        .iter()
+        .filter(|l| l.id.starts_with("auth/approle/login/"))
+        .cloned()
+        .collect();
     let s = LeasesScreen::with_leases("auth/", leases, Utc::now());
     let count = |p: &str| s.tree.stats(p).map_or(0, |x| x.count);
     assert_eq!(count("auth/approle/login/"), 5);
@@ -120,9 +126,14 @@ async fn the_inventory_counts_leases_and_soonest_expiry_per_prefix() {
     );
     assert_eq!(soonest("auth/"), soonest("auth/token/create/"));
     assert!((3500..=3610).contains(&soonest("auth/approle/login/")));
-    // Every lease has its times and says whether it renews.
-    let l = s.shown(0).expect("a lease");
-    assert!(l.issue_time.is_some() && l.expire_time.is_some());
+    // Every login lease has its times (the dev root token's lease alone never expires).
+    assert_eq!(approle.len(), 5);
+    assert!(
+        approle
+            .iter()
+            .all(|l| l.issue_time.is_some() && l.expire_time.is_some()),
+        "{approle:?}"
+    );
 
     // A cancelled inventory stops at once.
     let cancel = CancellationToken::new();
@@ -296,19 +307,28 @@ async fn read_only_mode_blocks_every_lease_write_and_the_server_keeps_its_leases
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renew_changes_the_ttl_and_shows_the_servers_cap() {
-    let pg = Pg::start();
+    let pg = common::postgres::shared();
     let dev = DevServer::start();
     let root = client(&dev);
-    database_mount(&root, &pg).await;
+    common::postgres::database_mount(&root, &pg, "lsr").await;
+    let mut users = Vec::new();
     for _ in 0..2 {
-        call(
+        let creds = call(
             &root,
             reqwest::Method::GET,
             "database/creds/readonly",
             serde_json::json!({}),
         )
         .await;
+        users.push(
+            creds
+                .pointer("/data/username")
+                .and_then(serde_json::Value::as_str)
+                .expect("a generated user")
+                .to_string(),
+        );
     }
+    assert_eq!(pg.roles_present(&users).expect("pg_roles").len(), 2);
     let mut app = app_for(&dev.addr, &dev.root_token, false);
     let (handle, mut rx) = worker_for(&app);
     let cmds = app.run_command("leases database/");
@@ -349,13 +369,13 @@ async fn renew_changes_the_ttl_and_shows_the_servers_cap() {
     );
     pump(&mut app, &handle, &mut rx, Vec::new(), job_ended).await;
 
-    // 10h is above the role's max TTL (2h): capped, and the server's warning is shown.
+    // 30h is above the role's max TTL (24h): capped, and the server's warning is shown.
     select_prefix(&mut app, "database/creds/readonly/");
     app.update(key(KeyCode::Enter));
     let id = screen(&app).selected().expect("a lease").id.clone();
     app.update(key(KeyCode::Char('r')));
     app.update(ctrl('u'));
-    keys(&mut app, "10h");
+    keys(&mut app, "30h");
     let cmds = app.update(key(KeyCode::Enter));
     pump(&mut app, &handle, &mut rx, cmds, write_done).await;
     assert!(
@@ -371,8 +391,24 @@ async fn renew_changes_the_ttl_and_shows_the_servers_cap() {
         .expect("lookup")
         .expect("the lease")
         .ttl;
-    assert!(ttl <= 7200 && ttl > 3600, "{ttl}");
+    assert!(ttl <= 86_400 && ttl > 3600, "{ttl}");
     pump(&mut app, &handle, &mut rx, Vec::new(), job_ended).await;
+
+    // Revoke-prefix from the screen (the phrase counts both credentials): the generated
+    // roles are gone from PostgreSQL.
+    app.update(key(KeyCode::Esc));
+    select_prefix(&mut app, "database/creds/readonly/");
+    app.update(key(KeyCode::Char('D')));
+    let p = phrase(&app);
+    assert_eq!(p, "revoke 2 leases at database/creds/readonly/");
+    keys(&mut app, &p);
+    let cmds = app.update(key(KeyCode::Enter));
+    pump(&mut app, &handle, &mut rx, cmds, write_done).await;
+    assert_eq!(
+        pg.roles_present(&users).expect("pg_roles"),
+        Vec::<String>::new(),
+        "{:?}",
+        app.toasts
+    );
     drop(dev);
-    drop(pg);
 }

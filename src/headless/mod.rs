@@ -27,8 +27,8 @@
 
 pub mod expiring;
 pub mod kv_find;
-pub mod tokens;
 pub mod leases_ls;
+pub mod tokens;
 
 use serde::Serialize;
 

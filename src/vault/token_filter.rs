@@ -12,6 +12,7 @@
 //! | `created>2026-11-01`      | created after                                               |
 //! | `ttl>24h` / `ttl<10m`     | TTL left above / below (s, m, h, d, w; `1h30m`); a token that never expires is above any |
 //! | `orphan=true` / `false`   | orphan tokens (or not)                                      |
+//! | `accessor=AbC…`           | one token by its accessor (exact; the radar's jump)         |
 //! | `text`                    | the text anywhere in display name, path, policies, accessor |
 //!
 //! Matching is case-insensitive. Parse errors name the term and say what was expected.
@@ -21,7 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::models::tokens::TokenInfo;
 
 /// The keys a term may have, for error messages.
-pub const KEYS: &str = "policy, name, path, role, created, ttl, orphan";
+pub const KEYS: &str = "policy, name, path, role, created, ttl, orphan, accessor";
 
 /// One condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub enum Term {
     TtlAbove(i64),
     TtlBelow(i64),
     Orphan(bool),
+    /// Exact, case-sensitive (accessors are).
+    Accessor(String),
     Text(String),
 }
 
@@ -101,6 +104,8 @@ fn parse_term(s: &str) -> Result<Term, String> {
             _ => Err(format!("\"{s}\": orphan is true or false")),
         },
         ("orphan", _) => Err(wrong_op("\"=\"")),
+        ("accessor", "=") => Ok(Term::Accessor(value.to_string())),
+        ("accessor", _) => Err(wrong_op("\"=\"")),
         _ => Err(format!("\"{s}\": unknown filter \"{key}\" (known: {KEYS})")),
     }
 }
@@ -191,6 +196,7 @@ fn term_matches(term: &Term, t: &TokenInfo, now: DateTime<Utc>) -> bool {
         Term::TtlAbove(s) => t.ttl_at(now).is_none_or(|ttl| ttl > *s),
         Term::TtlBelow(s) => t.ttl_at(now).is_some_and(|ttl| ttl < *s),
         Term::Orphan(o) => t.orphan == *o,
+        Term::Accessor(a) => t.accessor == *a,
         Term::Text(x) => {
             t.display_name.to_lowercase().contains(x)
                 || t.path.to_lowercase().contains(x)
@@ -218,6 +224,17 @@ mod tests {
             "expire_time": ttl.map(|s| (now + chrono::Duration::seconds(s)).to_rfc3339()),
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn an_accessor_term_picks_exactly_one_token() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let a = token("a", &["default"], "auth/token/create", 1_790_000_000, None);
+        let b = token("ab", &["default"], "auth/token/create", 1_790_000_000, None);
+        let f = TokenFilter::parse("accessor=acc-a").unwrap();
+        assert!(f.matches(&a, now));
+        assert!(!f.matches(&b, now));
+        assert!(TokenFilter::parse("accessor>x").is_err());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
 pub mod kv;
-pub mod token;
 pub mod lease;
+pub mod token;
 
 use crate::command::{Command, Ticket};
 use crate::input::LineInput;

@@ -11,12 +11,13 @@ pub mod mounts;
 pub mod radar;
 pub mod search;
 pub mod secrets;
+mod text;
 pub mod tokens;
 pub mod tools;
 pub mod versions;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyEvent, MouseEvent};
+use crossterm::event::MouseEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -325,74 +326,6 @@ impl Screen {
         }
     }
 
-    /// A key for a screen that takes typed text (the editor; the tools screen's input).
-    pub fn on_text_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        match self {
-            Screen::Editor(s) => s.on_text_key(key),
-            Screen::Tools(s) => s.on_text_key(key),
-            Screen::Versions(s) => s.on_text_key(key),
-            Screen::Tokens(s) => s.on_text_key(key),
-            Screen::Leases(s) => s.on_text_key(key),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Pasted text while no line input is open; true when the screen took it.
-    pub fn on_paste(&mut self, text: &str) -> bool {
-        match self {
-            Screen::Editor(s) => s.on_paste(text),
-            Screen::Tools(s) if s.takes_text() => {
-                s.on_paste(text);
-                true
-            }
-            Screen::Versions(s) if s.takes_text() => {
-                s.on_paste(text);
-                true
-            }
-            Screen::Tokens(s) if s.takes_text() => {
-                s.on_paste(text);
-                true
-            }
-            Screen::Leases(s) if s.takes_text() => {
-                s.on_paste(text);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    pub fn filter(&self) -> &str {
-        match self {
-            Screen::Health(s) => s.filter(),
-            Screen::Mounts(s) => s.filter(),
-            Screen::Search(s) => s.filter(),
-            Screen::Copy(_) => "",
-            Screen::Secrets(s) => s.filter(),
-            Screen::Secret(s) => s.filter(),
-            Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
-            Screen::Radar(_) => "",
-            Screen::Tools(s) => s.filter(),
-            Screen::Tokens(s) => s.filter(),
-            Screen::Leases(s) => s.filter(),
-        }
-    }
-
-    pub fn set_filter(&mut self, f: String) {
-        match self {
-            Screen::Health(s) => s.set_filter(f),
-            Screen::Mounts(s) => s.set_filter(f),
-            Screen::Search(s) => s.set_filter(f),
-            Screen::Copy(_) => {}
-            Screen::Secrets(s) => s.set_filter(f),
-            Screen::Secret(s) => s.set_filter(f),
-            Screen::Leases(s) => s.set_filter(f),
-            Screen::MountDetail(_) | Screen::Editor(_) | Screen::Tools(_) | Screen::Versions(_) => {
-            }
-            Screen::Tokens(s) => s.set_filter(f),
-            Screen::Radar(_) => {}
-        }
-    }
-
     pub fn render(&self, ctx: &ScreenCtx, theme: &Theme, area: Rect, buf: &mut Buffer) {
         use ratatui::widgets::Widget;
         match self {
@@ -452,55 +385,6 @@ impl Screen {
                 now: ctx.now,
             }
             .render(area, buf),
-        }
-    }
-
-    /// Typing goes to the screen's input (printable and editing keys, and pastes).
-    pub fn takes_text(&self) -> bool {
-        match self {
-            Screen::Tools(s) => s.takes_text(),
-            Screen::Versions(s) => s.takes_text(),
-            Screen::Tokens(s) => s.takes_text(),
-            Screen::Leases(s) => s.takes_text(),
-            _ => false,
-        }
-    }
-
-    /// Another screen opens on top of this one (`enter`, or a `:` command): revealed values are
-    /// dropped (masked again), as when the screen is left with `esc`.
-    pub fn on_cover(&mut self) {
-        match self {
-            Screen::Secret(s) => {
-                s.revealed.clear();
-                s.pending = None;
-            }
-            Screen::Versions(s) => {
-                if matches!(s.pane, versions::Pane::Version(_) | versions::Pane::Diff(_)) {
-                    s.pane = versions::Pane::List;
-                }
-            }
-            Screen::Tools(s) => s.revealed = false,
-            Screen::Tokens(s) => s.by_value = None,
-            _ => {}
-        }
-    }
-
-    /// The gate refused or the user cancelled a write: screens waiting for one stop waiting.
-    pub fn on_write_abandoned(&mut self) {
-        match self {
-            Screen::Tools(s) => s.write_abandoned(),
-            Screen::Editor(s) => s.save_abandoned(),
-            Screen::Tokens(s) => s.write_abandoned(),
-            Screen::Leases(s) => s.write_abandoned(),
-            _ => {}
-        }
-    }
-
-    /// A live countdown is on screen: the app redraws it each tick.
-    pub fn wants_tick(&self) -> bool {
-        match self {
-            Screen::Leases(s) => s.wants_tick(),
-            _ => false,
         }
     }
 }
