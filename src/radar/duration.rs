@@ -10,36 +10,49 @@ pub const MAX: Duration = Duration::from_secs(10 * 366 * 86_400);
 /// Parse `90d`, `36h`, `1h30m`, `2w`, `45s` or `45`; `None` for anything else, zero or more
 /// than [`MAX`].
 pub fn parse_duration(text: &str) -> Option<Duration> {
+    parse_secs(text)
+        .map(Duration::from_secs)
+        .filter(|d| !d.is_zero())
+}
+
+/// Seconds of a duration as operators type it (`90d`, `36h`, `1h30m`, `2w`, `45s`, `45`; zero
+/// allowed); `None` for anything else (empty, negative, unknown units, a trailing number after
+/// a unit, more than [`MAX`]). The one parser of the console: the radar, the config file, the
+/// lease renew prompt, `leases ls --expiring` and the token filter's `ttl>` all use it.
+pub fn parse_secs(text: &str) -> Option<u64> {
     let s = text.trim();
     if s.is_empty() {
         return None;
     }
-    if let Ok(n) = s.parse::<u64>() {
-        return Some(Duration::from_secs(n)).filter(|d| !d.is_zero() && *d <= MAX);
-    }
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
+    let total = match s.parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => {
+            let mut total: u64 = 0;
+            let mut num = String::new();
+            for c in s.chars() {
+                if c.is_ascii_digit() {
+                    num.push(c);
+                    continue;
+                }
+                let unit: u64 = match c {
+                    's' => 1,
+                    'm' => 60,
+                    'h' => 3_600,
+                    'd' => 86_400,
+                    'w' => 7 * 86_400,
+                    _ => return None,
+                };
+                let n: u64 = num.parse().ok()?;
+                num.clear();
+                total = total.checked_add(n.checked_mul(unit)?)?;
+            }
+            if !num.is_empty() {
+                return None;
+            }
+            total
         }
-        let unit: u64 = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3_600,
-            'd' => 86_400,
-            'w' => 7 * 86_400,
-            _ => return None,
-        };
-        let n: u64 = num.parse().ok()?;
-        num.clear();
-        total = total.checked_add(n.checked_mul(unit)?)?;
-    }
-    if !num.is_empty() {
-        return None;
-    }
-    Some(Duration::from_secs(total)).filter(|d| !d.is_zero() && *d <= MAX)
+    };
+    (total <= MAX.as_secs()).then_some(total)
 }
 
 /// `90d`, `36h`, `1h30m`, `45s`: the shortest exact form (for titles and messages).

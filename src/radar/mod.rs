@@ -6,7 +6,7 @@ mod duration;
 mod model;
 mod rotation;
 
-pub use duration::{format_duration, parse_duration, relative};
+pub use duration::{format_duration, parse_duration, parse_secs, relative};
 pub use model::{Bucket, GroupCount, LEASE_ALERT, Radar};
 pub use rotation::{DEFAULT_ROTATION, RotationPolicy};
 

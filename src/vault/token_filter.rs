@@ -124,37 +124,9 @@ fn parse_time(v: &str) -> Result<DateTime<Utc>, String> {
 
 /// `90`, `30s`, `10m`, `24h`, `7d`, `2w`, `1h30m` → seconds.
 pub fn parse_duration(v: &str) -> Result<i64, String> {
-    let bad = || format!("\"{v}\" is not a duration (e.g. 90s, 10m, 24h, 7d, 1h30m)");
-    let mut total: i64 = 0;
-    let mut num = String::new();
-    for c in v.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit = match c.to_ascii_lowercase() {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
-            _ => return Err(bad()),
-        };
-        let n: i64 = num.parse().map_err(|_| bad())?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|x| total.checked_add(x))
-            .ok_or_else(bad)?;
-        num.clear();
-    }
-    if !num.is_empty() {
-        let n: i64 = num.parse().map_err(|_| bad())?;
-        total = total.checked_add(n).ok_or_else(bad)?;
-    }
-    if v.is_empty() {
-        return Err(bad());
-    }
-    Ok(total)
+    crate::radar::parse_secs(&v.to_ascii_lowercase())
+        .and_then(|s| i64::try_from(s).ok())
+        .ok_or_else(|| format!("\"{v}\" is not a duration (e.g. 90s, 10m, 24h, 7d, 1h30m)"))
 }
 
 /// `*` matches any text; without `*` the whole text must be equal. Both sides lowercase.
@@ -297,7 +269,7 @@ mod tests {
     fn errors_are_plain() {
         assert_eq!(
             TokenFilter::parse("colour=red").unwrap_err(),
-            "\"colour=red\": unknown filter \"colour\" (known: policy, name, path, role, created, ttl, orphan)"
+            "\"colour=red\": unknown filter \"colour\" (known: policy, name, path, role, created, ttl, orphan, accessor)"
         );
         assert!(
             TokenFilter::parse("ttl>soon")

@@ -95,34 +95,9 @@ mod tests {
 }
 
 /// Seconds of a duration as operators type it: `90` (seconds), `90s`, `30m`, `1h`, `1h30m`,
-/// `2d`. `None` for anything else (empty, negative, unknown units, overflow).
+/// `2d` (see [`crate::radar::parse_secs`], the console's one parser).
 pub fn parse_duration_secs(s: &str) -> Option<u64> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    if let Ok(n) = s.parse::<u64>() {
-        return Some(n);
-    }
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit: u64 = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            _ => return None,
-        };
-        let n: u64 = num.parse().ok()?;
-        total = total.checked_add(n.checked_mul(unit)?)?;
-        num.clear();
-    }
-    num.is_empty().then_some(total)
+    crate::radar::parse_secs(s)
 }
 
 #[cfg(test)]
