@@ -31,10 +31,12 @@ pub const JOB: &str = "radar";
 
 /// The `:` line that jumps to an item's screen (`None` for a certificate: shown here).
 pub fn jump_line(item: &RadarItem) -> Option<String> {
+    // Server text goes into the `:` line the user sees and edits: sanitised like any drawn text.
+    let clean = |s: &str| crate::sanitize::sanitize(s).into_owned();
     match item.kind {
-        ItemKind::Lease => Some(format!("leases {}", item.role)),
-        ItemKind::Token => Some(format!("tokens accessor={}", item.id)),
-        ItemKind::KvRotation => Some(format!("cd {}", item.id)),
+        ItemKind::Lease => Some(format!("leases {}", clean(&item.role))),
+        ItemKind::Token => Some(format!("tokens accessor={}", clean(&item.id))),
+        ItemKind::KvRotation => Some(format!("cd {}", clean(&item.id))),
         ItemKind::Certificate => None,
     }
 }
