@@ -434,3 +434,27 @@ fn read_only_mode_refuses_every_lease_write() {
     }
     assert!(leases(&app).pending_write.is_none());
 }
+
+#[test]
+fn a_prefix_lists_its_leases_soonest_first_and_those_without_expiry_last() {
+    let ls = vec![
+        leases_fixture::lease("database/creds/ro/c", Some(7200), true),
+        leases_fixture::lease("database/creds/ro/a", None, false),
+        leases_fixture::lease("database/creds/ro/b", Some(60), true),
+        leases_fixture::lease("database/creds/ro/d", Some(600), true),
+    ];
+    let s = LeasesScreen::with_leases("database/", ls, now());
+    let order: Vec<&str> = (0..s.shown_len())
+        .filter_map(|i| s.shown(i))
+        .map(|l| l.id.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "database/creds/ro/b",
+            "database/creds/ro/d",
+            "database/creds/ro/c",
+            "database/creds/ro/a"
+        ]
+    );
+}

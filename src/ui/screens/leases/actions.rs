@@ -352,6 +352,8 @@ impl LeasesScreen {
             JobEvent::Done(_) => {
                 self.phase = Phase::Ready;
                 self.keep_selection_in_tree();
+                // Batches were appended as they came; the finished list goes soonest first.
+                self.reshow();
                 self.loaded_at = Some(ctx.now);
                 self.previous = None;
                 self.running = None;

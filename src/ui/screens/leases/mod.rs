@@ -108,6 +108,7 @@ impl LeasesScreen {
     pub fn with_leases(prefix: &str, leases: Vec<LeaseInfo>, at: DateTime<Utc>) -> LeasesScreen {
         let mut s = LeasesScreen::new(prefix);
         s.add_leases(leases);
+        s.reshow();
         s.phase = Phase::Ready;
         s.loaded_at = Some(at);
         s
@@ -199,10 +200,12 @@ impl LeasesScreen {
         }
     }
 
-    /// Recompute the filtered lease list of the selected prefix.
+    /// Recompute the filtered lease list of the selected prefix, soonest expiry first (leases
+    /// that never expire last, then by id), as operators read it: what goes first. While an
+    /// inventory loads, batches are appended instead (see `add_leases`); it ends with this.
     pub(crate) fn reshow(&mut self) {
         let f = self.filter.to_lowercase();
-        self.shown = self
+        let mut shown: Vec<u32> = self
             .tree
             .stats(&self.selected_prefix)
             .map(|s| {
@@ -213,6 +216,12 @@ impl LeasesScreen {
                     .collect()
             })
             .unwrap_or_default();
+        shown.sort_by_cached_key(|&i| {
+            self.tree
+                .lease(i)
+                .map(|l| (l.expire_time.is_none(), l.expire_time, l.id.clone()))
+        });
+        self.shown = shown;
     }
 
     pub fn shown_len(&self) -> usize {
