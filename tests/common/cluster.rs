@@ -73,6 +73,57 @@ impl TestCluster {
         }
     }
 
+    /// Start the three nodes and return once each answers `sys/health`, **uninitialised** (for
+    /// init ceremonies). `shares()`/`root_token()`/`unseal_all()` need [`set_credentials`]
+    /// (Self::set_credentials) first.
+    pub fn start_uninitialised() -> TestCluster {
+        if let Err(e) = process::find_bao() {
+            panic!("{e}");
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("strongroom-cluster-")
+            .tempdir()
+            .expect("temporary directory");
+        let spec = ClusterSpec::new(dir.path(), 3);
+        match block_on(|| spec.start()) {
+            Ok(cluster) => TestCluster { cluster, dir },
+            Err(e) => {
+                let kept = dir.keep();
+                panic!(
+                    "test cluster did not start: {e}\n(logs kept in {})",
+                    kept.display()
+                );
+            }
+        }
+    }
+
+    /// Tell the helper the shares and root token a test's own init produced (so `unseal_all`,
+    /// `shares` and `root_token` work afterwards).
+    pub fn set_credentials(&mut self, shares: Vec<String>, threshold: usize, root_token: &str) {
+        self.cluster
+            .set_credentials(strongroom::sandbox::Credentials {
+                shares: shares
+                    .into_iter()
+                    .map(strongroom::secret::SecretString::from)
+                    .collect(),
+                threshold,
+                root_token: strongroom::secret::SecretString::from(root_token.to_string()),
+            });
+    }
+
+    /// Restart every node: they all come back sealed (the unseal ceremony's starting point).
+    pub fn restart_all(&mut self) {
+        for i in 0..3 {
+            self.restart_node(i);
+        }
+    }
+
+    /// The index (0-based) of the active node, if one is active now.
+    pub fn active_index(&self) -> Option<usize> {
+        let c = &self.cluster;
+        block_on(|| c.active_index()).expect("node roles")
+    }
+
     /// API addresses (`http://127.0.0.1:P`), in node order.
     pub fn addrs(&self) -> Vec<String> {
         self.cluster.addrs()
