@@ -110,6 +110,10 @@ actions! {
     ForceRevokePrefix => "force_revoke_prefix", "force-revoke the prefix: ignores backend errors (typed confirmation)";
     ToggleSync => "toggle_sync", "switch sync on or off for lease revocations (off: 202, in the background)";
     TidyLeases => "tidy_leases", "tidy the lease store (sys/leases/tidy)";
+    UnsealTarget => "unseal_target", "unseal: submit shares to the selected node, or to every sealed node";
+    UnsealReset => "unseal_reset", "unseal: reset the selected node's unseal round (progress back to 0)";
+    HolderMode => "holder_mode", "unseal: holder mode on or off (the screen clears between key holders)";
+    SaveCeremonyLog => "save_ceremony_log", "unseal: save the ceremony log to a file (no shares in it)";
 }
 
 #[cfg(test)]

@@ -269,6 +269,9 @@ impl App {
         if self.poll.due(now) {
             cmds.extend(self.poll_now());
         }
+        // Screens that read on their own schedule (the unseal ceremony).
+        let effects = self.with_screen(|s, ctx| s.on_tick(ctx));
+        cmds.extend(self.apply_effects(effects));
         cmds
     }
 

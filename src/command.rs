@@ -26,6 +26,7 @@ pub enum ScreenKind {
     Tokens,
     Radar,
     Leases,
+    Unseal,
 }
 
 /// Who asked: the reply goes back there.
@@ -77,6 +78,7 @@ pub enum Request {
     Tools(crate::vault::tools::ToolsRequest),
     Kv(KvRequest),
     OwnToken(crate::vault::own_token::OwnTokenRequest),
+    Unseal(crate::vault::unseal::UnsealRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -14,6 +14,7 @@ pub enum Reply {
     Write(WriteOutcome),
     Tools(crate::vault::tools::ToolsReply),
     OwnToken(crate::vault::own_token::OwnTokenReply),
+    Unseal(crate::vault::unseal::UnsealReply),
 }
 
 /// What a successful write did.
@@ -35,6 +36,8 @@ pub enum WriteResult {
         lease_duration: i64,
         warnings: Vec<String>,
     },
+    /// A `sys/unseal` answer: the node's seal status after the share or the reset.
+    Seal(crate::vault::unseal::SealAnswer),
 }
 
 /// One item of a write.

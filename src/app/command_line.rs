@@ -52,6 +52,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "leases",
         "the lease tree: :leases [PREFIX] (e.g. :leases auth/approle/), renew and revoke",
     ),
+    (
+        "unseal",
+        "the unseal ceremony: every node's seal, shares (hidden) to one or every sealed node (also :ceremony)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -251,6 +255,9 @@ impl App {
             "leases" => self.open_screen(crate::ui::screens::Screen::Leases(Box::new(
                 crate::ui::screens::leases::LeasesScreen::new(arg),
             ))),
+            "unseal" | "ceremony" => self.open_screen(crate::ui::screens::Screen::Unseal(
+                Box::default(),
+            )),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

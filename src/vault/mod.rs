@@ -28,6 +28,7 @@ pub mod token_jobs;
 pub mod token_writes;
 pub mod tokens;
 pub mod tools;
+pub mod unseal;
 pub mod worker;
 pub mod wrapping;
 

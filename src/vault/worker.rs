@@ -149,6 +149,7 @@ impl Worker {
                 .find_map(|i| i.result.err())
                 .map_or(Ok(WriteResult::Done), Err),
             Mutation::Token(t) => self.token_write_one(t).await,
+            Mutation::Unseal(u) => self.unseal_write_one(u).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -355,5 +356,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Tools(r) => Reply::Tools(worker.tools(r).await),
         Request::Kv(r) => Reply::Kv(worker.kv(r).await),
         Request::OwnToken(r) => Reply::OwnToken(worker.own_token(r).await),
+        Request::Unseal(r) => Reply::Unseal(worker.unseal_area(r).await),
     }
 }

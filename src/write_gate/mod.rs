@@ -6,6 +6,7 @@
 pub mod kv;
 pub mod lease;
 pub mod token;
+pub mod unseal;
 
 use crate::command::{Command, Ticket};
 use crate::input::LineInput;
@@ -50,6 +51,8 @@ pub enum Mutation {
     Token(token::TokenMutation),
     /// A lease write (`sys/leases/*`).
     Lease(lease::LeaseMutation),
+    /// An unseal share or a reset of a node's unseal round (`sys/unseal`).
+    Unseal(unseal::UnsealMutation),
 }
 
 /// How much confirmation a write needs.
@@ -148,6 +151,7 @@ impl Mutation {
                 delete_source,
             } => copy_spec(plan, *delete_source),
             Mutation::Token(t) => t.spec(),
+            Mutation::Unseal(u) => u.spec(),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod secrets;
 mod text;
 pub mod tokens;
 pub mod tools;
+pub mod unseal;
 pub mod versions;
 
 use chrono::{DateTime, Utc};
@@ -113,6 +114,8 @@ pub enum Screen {
     /// The expiry radar.
     Radar(Box<radar::RadarScreen>),
     Leases(Box<leases::LeasesScreen>),
+    /// The unseal ceremony.
+    Unseal(Box<unseal::UnsealScreen>),
 }
 
 impl Screen {
@@ -131,6 +134,7 @@ impl Screen {
             Screen::Tokens(_) => ScreenKind::Tokens,
             Screen::Radar(_) => ScreenKind::Radar,
             Screen::Leases(_) => ScreenKind::Leases,
+            Screen::Unseal(_) => ScreenKind::Unseal,
         }
     }
 
@@ -151,6 +155,7 @@ impl Screen {
             Screen::Tokens(_) => "Tokens screen",
             Screen::Radar(_) => "Expiry radar",
             Screen::Leases(_) => "Leases",
+            Screen::Unseal(_) => "Unseal ceremony",
         }
     }
 
@@ -166,6 +171,7 @@ impl Screen {
             Screen::Tokens(_) => KeyContext::Tokens,
             Screen::Radar(_) => KeyContext::Radar,
             Screen::Leases(_) => KeyContext::Leases,
+            Screen::Unseal(_) => KeyContext::Unseal,
         }
     }
 
@@ -185,6 +191,7 @@ impl Screen {
             Screen::Tokens(_) => tokens::HINTS,
             Screen::Radar(_) => radar::HINTS,
             Screen::Leases(_) => leases::HINTS,
+            Screen::Unseal(_) => unseal::HINTS,
         }
     }
 
@@ -204,6 +211,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_action(a, ctx),
             Screen::Radar(s) => s.on_action(a, ctx),
             Screen::Leases(s) => s.on_action(a, ctx),
+            Screen::Unseal(s) => s.on_action(a, ctx),
         }
     }
 
@@ -238,6 +246,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_open(ctx),
             Screen::Radar(s) => s.on_open(ctx),
             Screen::Leases(s) => s.on_open(ctx),
+            Screen::Unseal(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -257,7 +266,8 @@ impl Screen {
             | Screen::Secret(_)
             | Screen::Editor(_)
             | Screen::Tools(_)
-            | Screen::Versions(_) => Vec::new(),
+            | Screen::Versions(_)
+            | Screen::Unseal(_) => Vec::new(),
         }
     }
 
@@ -271,6 +281,7 @@ impl Screen {
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
+            Screen::Unseal(s) => s.on_reply(reply, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
@@ -292,6 +303,7 @@ impl Screen {
             Screen::Editor(s) => s.on_write(outcome),
             Screen::Tokens(s) => s.on_write(outcome, ctx),
             Screen::Leases(s) => s.on_write(outcome, ctx),
+            Screen::Unseal(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -322,7 +334,8 @@ impl Screen {
             | Screen::Versions(_)
             | Screen::Tokens(_)
             | Screen::Radar(_)
-            | Screen::Leases(_) => false,
+            | Screen::Leases(_)
+            | Screen::Unseal(_) => false,
         }
     }
 
@@ -383,6 +396,12 @@ impl Screen {
                 screen: s,
                 theme,
                 now: ctx.now,
+            }
+            .render(area, buf),
+            Screen::Unseal(s) => unseal::UnsealView {
+                screen: s,
+                cluster: ctx.cluster,
+                theme,
             }
             .render(area, buf),
         }

@@ -14,6 +14,7 @@ impl Screen {
             Screen::Versions(s) => s.on_text_key(key),
             Screen::Tokens(s) => s.on_text_key(key),
             Screen::Leases(s) => s.on_text_key(key),
+            Screen::Unseal(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -38,6 +39,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Unseal(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -55,6 +60,7 @@ impl Screen {
             Screen::Tools(s) => s.filter(),
             Screen::Tokens(s) => s.filter(),
             Screen::Leases(s) => s.filter(),
+            Screen::Unseal(_) => "",
         }
     }
 
@@ -71,6 +77,7 @@ impl Screen {
             }
             Screen::Tokens(s) => s.set_filter(f),
             Screen::Radar(_) => {}
+            Screen::Unseal(_) => {}
         }
     }
 
@@ -81,6 +88,7 @@ impl Screen {
             Screen::Versions(s) => s.takes_text(),
             Screen::Tokens(s) => s.takes_text(),
             Screen::Leases(s) => s.takes_text(),
+            Screen::Unseal(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -111,6 +119,7 @@ impl Screen {
             Screen::Editor(s) => s.save_abandoned(),
             Screen::Tokens(s) => s.write_abandoned(),
             Screen::Leases(s) => s.write_abandoned(),
+            Screen::Unseal(s) => s.write_abandoned(),
             _ => {}
         }
     }
@@ -119,7 +128,17 @@ impl Screen {
     pub fn wants_tick(&self) -> bool {
         match self {
             Screen::Leases(s) => s.wants_tick(),
+            Screen::Unseal(_) => true,
             _ => false,
+        }
+    }
+
+    /// The clock, for screens that read on their own schedule (the unseal ceremony reads every
+    /// node's seal status about once a second).
+    pub fn on_tick(&mut self, ctx: &super::ScreenCtx) -> Vec<Effect> {
+        match self {
+            Screen::Unseal(s) => s.on_tick(ctx),
+            _ => Vec::new(),
         }
     }
 }
