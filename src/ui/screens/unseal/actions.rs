@@ -352,7 +352,7 @@ impl UnsealScreen {
                             let name = p.name.clone();
                             self.log.push(ctx.now, &name, "status", None, "reachable again");
                         }
-                        self.observe(i, s, ctx.now, false);
+                        self.observe(i, s, ctx.now, None);
                     }
                     Err(e) => {
                         let text = sanitize(&e.to_string()).into_owned();
@@ -389,7 +389,7 @@ impl UnsealScreen {
     }
 
     /// A new seal status for node `i`: says so plainly when its round changed under us.
-    fn observe(&mut self, i: usize, s: SealStatus, now: DateTime<Utc>, ours: bool) {
+    fn observe(&mut self, i: usize, s: SealStatus, now: DateTime<Utc>, ours: Option<Pending>) {
         let Some(p) = self.nodes.get_mut(i) else {
             return;
         };
@@ -399,9 +399,10 @@ impl UnsealScreen {
         let mut entry = None;
         if let Some(o) = &old {
             // Our share completed the threshold: the node may report progress 0 while it unseals.
-            let threshold_reached =
-                ours && o.sealed && o.t > 0 && o.progress + 1 >= o.t && s.progress == 0;
-            if o.sealed && s.sealed && !o.nonce.is_empty() && s.nonce != o.nonce {
+            let threshold_reached = ours == Some(Pending::Share)
+                && o.sealed && o.t > 0 && o.progress + 1 >= o.t && s.progress == 0;
+            let own_reset = ours == Some(Pending::Reset);
+            if !own_reset && o.sealed && s.sealed && !o.nonce.is_empty() && s.nonce != o.nonce {
                 if threshold_reached {
                     entry = Some(("round", "threshold reached: the node is unsealing".to_string()));
                 } else {
@@ -411,9 +412,9 @@ impl UnsealScreen {
                     ));
                     entry = Some(("round", "reset or restarted elsewhere".to_string()));
                 }
-            } else if !ours && o.sealed && !s.sealed {
+            } else if ours.is_none() && o.sealed && !s.sealed {
                 entry = Some(("status", "unsealed".to_string()));
-            } else if !ours && !o.sealed && s.sealed {
+            } else if ours.is_none() && !o.sealed && s.sealed {
                 entry = Some(("status", "sealed".to_string()));
             }
         }
@@ -452,7 +453,7 @@ impl UnsealScreen {
                     self.nodes[i].unreachable = false;
                     let s = *s;
                     let (sealed, p, t) = (s.sealed, s.progress, s.t);
-                    self.observe(i, s, ctx.now, true);
+                    self.observe(i, s, ctx.now, Some(kind));
                     let (action, outcome) = match kind {
                         Pending::Reset => ("reset", "progress back to 0"),
                         Pending::Share if !sealed => ("share", "accepted: unsealed"),
