@@ -111,7 +111,9 @@ impl Console {
                 next_tick += Duration::from_millis(250);
             }
             if let Ok(msg) = tokio::time::timeout(Duration::from_millis(50), self.rx.recv()).await {
-                let cmds = self.app.update(msg.expect("the worker's channel stays open"));
+                let cmds = self
+                    .app
+                    .update(msg.expect("the worker's channel stays open"));
                 self.exec(cmds);
             }
         }
@@ -160,8 +162,14 @@ fn port(addr: &str) -> u16 {
 
 /// Another client resets a node's round.
 fn reset_elsewhere(addr: &str) {
-    let (code, body) = http_request(port(addr), "PUT", "/v1/sys/unseal", None, r#"{"reset":true}"#)
-        .expect("an answer");
+    let (code, body) = http_request(
+        port(addr),
+        "PUT",
+        "/v1/sys/unseal",
+        None,
+        r#"{"reset":true}"#,
+    )
+    .expect("an answer");
     assert_eq!(code, 200, "{body}");
 }
 
@@ -175,7 +183,9 @@ fn seal_elsewhere(addr: &str, root: &str) {
 fn wrong_keys() -> Vec<String> {
     (1u8..=3)
         .map(|x| {
-            let mut b: Vec<u8> = (0u8..32).map(|i| i.wrapping_mul(37).wrapping_add(x)).collect();
+            let mut b: Vec<u8> = (0u8..32)
+                .map(|i| i.wrapping_mul(37).wrapping_add(x))
+                .collect();
             b.push(x);
             base64::engine::general_purpose::STANDARD.encode(b)
         })
@@ -276,16 +286,24 @@ async fn an_unseal_ceremony_on_a_three_node_cluster() {
         .screen()
         .notices
         .iter()
-        .find(|n| n.starts_with(&format!("{name1}: the threshold was reached with a wrong key set")))
+        .find(|n| {
+            n.starts_with(&format!(
+                "{name1}: the threshold was reached with a wrong key set"
+            ))
+        })
         .cloned()
         .unwrap_or_else(|| panic!("no refusal notice: {:#?}", c.screen().notices));
     assert!(
-        refused.contains("unable to retrieve stored keys") && refused.ends_with("progress is now 0 of 3"),
+        refused.contains("unable to retrieve stored keys")
+            && refused.ends_with("progress is now 0 of 3"),
         "{refused}"
     );
     assert_eq!(c.screen().nodes[0].progress(), Some((0, 3)));
     c.drive("node 1 reads back progress 0", |a| match a.screen() {
-        Screen::Unseal(s) => s.nodes[0].seal.as_ref().is_some_and(|x| x.sealed && x.progress == 0),
+        Screen::Unseal(s) => s.nodes[0]
+            .seal
+            .as_ref()
+            .is_some_and(|x| x.sealed && x.progress == 0),
         _ => false,
     })
     .await;
@@ -315,8 +333,11 @@ async fn an_unseal_ceremony_on_a_three_node_cluster() {
     for s in shares.iter().skip(2).take(3) {
         c.submit(s).await;
     }
-    c.drive("every node unsealed again, one active", all_unsealed_one_active)
-        .await;
+    c.drive(
+        "every node unsealed again, one active",
+        all_unsealed_one_active,
+    )
+    .await;
 
     // The ceremony log, saved to a file with mode 0600.
     let path = tmp.path().join("ceremony.log");
@@ -332,11 +353,16 @@ async fn an_unseal_ceremony_on_a_three_node_cluster() {
     c.key(KeyCode::Enter);
     c.drive("the log saved", |_| path.exists()).await;
     c.drive("the save's toast", |a| {
-        a.toasts.iter().any(|t| t.text.contains("ceremony log appended"))
+        a.toasts
+            .iter()
+            .any(|t| t.text.contains("ceremony log appended"))
     })
     .await;
     let saved = std::fs::read_to_string(&path).expect("the saved log");
-    assert!(saved.contains("share") && saved.contains("reset or restarted elsewhere"), "{saved}");
+    assert!(
+        saved.contains("share") && saved.contains("reset or restarted elsewhere"),
+        "{saved}"
+    );
     assert!(saved.contains("refused: wrong key set"), "{saved}");
     #[cfg(unix)]
     {

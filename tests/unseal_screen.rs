@@ -105,8 +105,9 @@ impl T {
 
     /// Answer every read of `addr` asked so far.
     fn answer(&mut self, addr: &str, result: Result<SealStatus, VaultError>) {
-        let (mine, rest): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.reads).into_iter().partition(|r| r.1 == addr);
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.reads)
+            .into_iter()
+            .partition(|r| r.1 == addr);
         self.reads = rest;
         for (ticket, addr, generation) in mine {
             let reply = Reply::Unseal(UnsealReply::SealStatus {
@@ -229,7 +230,10 @@ fn loading_then_sealed_and_a_share_to_every_node() {
     t.key(KeyCode::Enter);
     assert!(t.screen().input.0.is_empty(), "wiped at once");
     let (ticket, write) = t.writes.last().cloned().expect("one gated write");
-    assert!(matches!(&write, Write::Batch(ms) if ms.len() == 3), "{write:?}");
+    assert!(
+        matches!(&write, Write::Batch(ms) if ms.len() == 3),
+        "{write:?}"
+    );
     assert!(!format!("{write:?}").contains(SHARE));
     assert!(matches!(
         &write.mutations()[0],
@@ -241,7 +245,12 @@ fn loading_then_sealed_and_a_share_to_every_node() {
     t.outcome(ticket, vec![Ok(sealed(1, "aaaaaaaa-1111")); 3]);
     assert_eq!(t.screen().accepted, 1);
     assert!(t.screen().notices.is_empty(), "{:?}", t.screen().notices);
-    assert!(t.screen().nodes.iter().all(|n| n.progress() == Some((1, 3))));
+    assert!(
+        t.screen()
+            .nodes
+            .iter()
+            .all(|n| n.progress() == Some((1, 3)))
+    );
     t.snap("unseal_one_share");
 }
 
@@ -289,9 +298,15 @@ fn a_wrong_key_set_at_the_threshold_shows_the_answer_and_progress_zero() {
         status: 400,
         errors: vec!["unable to retrieve stored keys: invalid key: failed to decrypt keys from storage: cipher: message authentication failed\u{1b}[31m".into()],
     };
-    t.outcome(ticket, vec![Err(refused.clone()), Err(refused.clone()), Err(refused)]);
+    t.outcome(
+        ticket,
+        vec![Err(refused.clone()), Err(refused.clone()), Err(refused)],
+    );
     let s = t.screen();
-    assert!(s.nodes.iter().all(|n| n.progress() == Some((0, 3))), "{s:#?}");
+    assert!(
+        s.nodes.iter().all(|n| n.progress() == Some((0, 3))),
+        "{s:#?}"
+    );
     assert_eq!(s.accepted, 2, "a refused share is not counted");
     let first = &s.notices[0];
     assert!(
@@ -323,7 +338,12 @@ fn a_node_going_away_fails_clearly_without_blocking_the_others() {
     let (ticket, addrs) = t.last_write();
     assert_eq!(addrs, ADDRS[..2].to_vec());
     t.outcome(ticket, vec![Ok(sealed(2, "aaaaaaaa-1111")); 2]);
-    assert!(t.screen().notices.iter().any(|n| n.ends_with("unreachable — not sent this share")));
+    assert!(
+        t.screen()
+            .notices
+            .iter()
+            .any(|n| n.ends_with("unreachable — not sent this share"))
+    );
     // To the selected node: it times out, clearly.
     t.key(KeyCode::Esc);
     t.action(Action::Bottom);
@@ -337,7 +357,10 @@ fn a_node_going_away_fails_clearly_without_blocking_the_others() {
     let last = t.screen().notices.last().cloned().expect("a notice");
     assert_eq!(
         last,
-        format!("{}: unreachable — not delivered (timed out after 5.0 s)", t.name(2))
+        format!(
+            "{}: unreachable — not delivered (timed out after 5.0 s)",
+            t.name(2)
+        )
     );
     assert!(t.screen().awaiting.is_none());
     t.snap("unseal_node_unreachable");
@@ -350,7 +373,11 @@ fn a_read_that_never_answers_is_asked_again_later() {
     t.answer(ADDRS[1], Ok(sealed(0, "")));
     t.reads.clear(); // node 3's read hangs
     t.tick(1100);
-    assert_eq!(t.reads.len(), 2, "not asked again while its read is on its way");
+    assert_eq!(
+        t.reads.len(),
+        2,
+        "not asked again while its read is on its way"
+    );
     t.reads.clear();
     t.tick(15_000);
     assert_eq!(t.reads.len(), 3, "asked again once the read is stuck");
@@ -389,9 +416,15 @@ fn holder_mode_clears_between_holders_and_never_shows_which_share() {
     t.outcome(ticket, vec![Ok(sealed(1, "aaaaaaaa-1111")); 3]);
     assert_eq!(t.screen().focus, Focus::NextHolder);
     let shown = t.snap("unseal_next_holder");
-    assert!(shown.contains("1 share accepted in this ceremony"), "{shown}");
+    assert!(
+        shown.contains("1 share accepted in this ceremony"),
+        "{shown}"
+    );
     assert!(shown.contains("Next key holder: press enter when ready."));
-    assert!(!shown.contains("progress"), "the screen is cleared: {shown}");
+    assert!(
+        !shown.contains("progress"),
+        "the screen is cleared: {shown}"
+    );
     t.key(KeyCode::Enter);
     assert_eq!(t.screen().focus, Focus::Share);
 }
@@ -410,7 +443,10 @@ fn reset_asks_then_reads_zero() {
     assert!(t.screen().notices.is_empty());
     t.action(Action::SaveCeremonyLog);
     let shown = t.snap("unseal_save_prompt");
-    assert!(shown.contains("save the ceremony log to: unseal-ceremony.log"), "{shown}");
+    assert!(
+        shown.contains("save the ceremony log to: unseal-ceremony.log"),
+        "{shown}"
+    );
     t.key(KeyCode::Enter);
     assert_eq!(t.screen().focus, Focus::Nodes);
 }
@@ -420,7 +456,10 @@ fn unsealed_uninitialised_and_auto_unseal_panels() {
     let mut t = T::new();
     t.answer_all(&unsealed());
     let shown = t.snap("unseal_all_unsealed");
-    assert!(shown.contains("unsealed · active") && shown.contains("unsealed · standby"), "{shown}");
+    assert!(
+        shown.contains("unsealed · active") && shown.contains("unsealed · standby"),
+        "{shown}"
+    );
     let mut t = T::new();
     let uninit = SealStatus {
         initialized: false,

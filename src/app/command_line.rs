@@ -255,9 +255,9 @@ impl App {
             "leases" => self.open_screen(crate::ui::screens::Screen::Leases(Box::new(
                 crate::ui::screens::leases::LeasesScreen::new(arg),
             ))),
-            "unseal" | "ceremony" => self.open_screen(crate::ui::screens::Screen::Unseal(
-                Box::default(),
-            )),
+            "unseal" | "ceremony" => {
+                self.open_screen(crate::ui::screens::Screen::Unseal(Box::default()))
+            }
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

@@ -48,7 +48,11 @@ impl Worker {
         match r {
             UnsealRequest::SealStatus { addr, generation } => {
                 let result = self.anonymous_client(&addr).seal_status().await;
-                UnsealReply::SealStatus { addr, generation, result }
+                UnsealReply::SealStatus {
+                    addr,
+                    generation,
+                    result,
+                }
             }
             UnsealRequest::SaveLog { path, text } => {
                 let result = append_private(&path, text.as_bytes()).await;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use super::{Focus, NodePanel, Pending, Target, UnsealScreen};
 use super::{CLUSTER_EVERY_MS, STATUS_EVERY_MS, STATUS_STUCK_MS};
+use super::{Focus, NodePanel, Pending, Target, UnsealScreen};
 use crate::action::Action;
 use crate::app::ToastLevel;
 use crate::command::Request;
@@ -96,7 +96,10 @@ impl UnsealScreen {
                 let path = line.text.trim().to_string();
                 self.focus = Focus::Nodes;
                 if path.is_empty() {
-                    return Some(toast("no file named: the log was not saved", ToastLevel::Warn));
+                    return Some(toast(
+                        "no file named: the log was not saved",
+                        ToastLevel::Warn,
+                    ));
                 }
                 return Some(vec![Effect::Fetch {
                     what: "save log".into(),
@@ -334,7 +337,11 @@ impl UnsealScreen {
             return Vec::new();
         };
         match r {
-            UnsealReply::SealStatus { addr, generation, result } => {
+            UnsealReply::SealStatus {
+                addr,
+                generation,
+                result,
+            } => {
                 let Some(i) = self.index_of(&addr) else {
                     return Vec::new();
                 };
@@ -350,7 +357,8 @@ impl UnsealScreen {
                         if p.unreachable {
                             p.unreachable = false;
                             let name = p.name.clone();
-                            self.log.push(ctx.now, &name, "status", None, "reachable again");
+                            self.log
+                                .push(ctx.now, &name, "status", None, "reachable again");
                         }
                         self.observe(i, s, ctx.now, None);
                     }
@@ -372,8 +380,13 @@ impl UnsealScreen {
                 let shown = sanitize(&path.display().to_string()).into_owned();
                 match result {
                     Ok(bytes) => {
-                        self.log
-                            .push(ctx.now, "cluster", "save", None, format!("saved to {shown}"));
+                        self.log.push(
+                            ctx.now,
+                            "cluster",
+                            "save",
+                            None,
+                            format!("saved to {shown}"),
+                        );
                         toast(
                             format!("ceremony log appended to {shown} ({bytes} bytes, mode 0600)"),
                             ToastLevel::Info,
@@ -400,11 +413,17 @@ impl UnsealScreen {
         if let Some(o) = &old {
             // Our share completed the threshold: the node may report progress 0 while it unseals.
             let threshold_reached = ours == Some(Pending::Share)
-                && o.sealed && o.t > 0 && o.progress + 1 >= o.t && s.progress == 0;
+                && o.sealed
+                && o.t > 0
+                && o.progress + 1 >= o.t
+                && s.progress == 0;
             let own_reset = ours == Some(Pending::Reset);
             if !own_reset && o.sealed && s.sealed && !o.nonce.is_empty() && s.nonce != o.nonce {
                 if threshold_reached {
-                    entry = Some(("round", "threshold reached: the node is unsealing".to_string()));
+                    entry = Some((
+                        "round",
+                        "threshold reached: the node is unsealing".to_string(),
+                    ));
                 } else {
                     notice = Some(format!(
                         "{name}: the unseal round was reset or restarted elsewhere — progress is now {} of {}",
@@ -475,7 +494,8 @@ impl UnsealScreen {
                     if e.is_unreachable() {
                         p.unreachable = true;
                         self.notice(format!("{name}: unreachable — not delivered ({text})"));
-                        self.log.push(ctx.now, &name, action, before, "not delivered: unreachable");
+                        self.log
+                            .push(ctx.now, &name, action, before, "not delivered: unreachable");
                     } else if kind == Pending::Share && e.status() == Some(400) && at_threshold {
                         // The server resets the round when the threshold is reached with a
                         // wrong key set.
@@ -487,8 +507,13 @@ impl UnsealScreen {
                         self.notice(format!(
                             "{name}: the threshold was reached with a wrong key set; the server said: {text} — progress is now 0 of {t}"
                         ));
-                        self.log
-                            .push(ctx.now, &name, action, Some((0, t)), "refused: wrong key set");
+                        self.log.push(
+                            ctx.now,
+                            &name,
+                            action,
+                            Some((0, t)),
+                            "refused: wrong key set",
+                        );
                     } else {
                         self.notice(format!("{name}: refused: {text}"));
                         self.log.push(ctx.now, &name, action, before, "refused");

@@ -146,9 +146,9 @@ impl NodePanel {
 
     /// Auto-unseal: recovery keys, unsealing needs no shares.
     pub fn auto_unseal(&self) -> bool {
-        self.seal
-            .as_ref()
-            .is_some_and(|s| s.recovery_seal || (!s.seal_type.is_empty() && s.seal_type != "shamir"))
+        self.seal.as_ref().is_some_and(|s| {
+            s.recovery_seal || (!s.seal_type.is_empty() && s.seal_type != "shamir")
+        })
     }
 }
 

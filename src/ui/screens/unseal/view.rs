@@ -202,7 +202,13 @@ impl UnsealView<'_> {
             }
             Focus::LogPath(line) => {
                 let text = format!("save the ceremony log to: {}", line.text);
-                buf.set_stringn(area.x, area.y, text, usize::from(area.width), t.command_line);
+                buf.set_stringn(
+                    area.x,
+                    area.y,
+                    text,
+                    usize::from(area.width),
+                    t.command_line,
+                );
             }
             Focus::Nodes | Focus::NextHolder => {
                 buf.set_stringn(
@@ -248,10 +254,7 @@ impl UnsealView<'_> {
                 self.theme.text,
             ),
             Line::default(),
-            Line::styled(
-                "Next key holder: press enter when ready.",
-                self.theme.title,
-            ),
+            Line::styled("Next key holder: press enter when ready.", self.theme.title),
         ];
         Paragraph::new(lines)
             .alignment(ratatui::layout::Alignment::Center)
