@@ -263,7 +263,7 @@ async fn an_unseal_ceremony_on_a_three_node_cluster() {
         "{name2}: the unseal round was reset or restarted elsewhere — progress is now 0 of 3"
     );
     c.drive("the reset elsewhere noticed", |a| match a.screen() {
-        Screen::Unseal(s) => s.notices.iter().any(|n| *n == expected),
+        Screen::Unseal(s) => s.notices.contains(&expected),
         _ => false,
     })
     .await;

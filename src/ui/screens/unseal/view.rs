@@ -214,7 +214,7 @@ impl UnsealView<'_> {
                 buf.set_stringn(
                     area.x,
                     area.y,
-                    "enter or i: type a share · a: target · x: reset node · h: holder mode · w: save log",
+                    "enter or i: type a share · a: target · 0: reset node · h: holder mode · w: save log",
                     usize::from(area.width),
                     t.muted,
                 );
