@@ -10,6 +10,7 @@
 //! generations), so a stale read never looks like a reset.
 
 mod actions;
+mod answers;
 mod log;
 mod view;
 
