@@ -3,7 +3,9 @@
 //! restarted sealed; a share to every node, then a reset through the gate; a reset by another
 //! client between two submissions is noticed; three wrong well-formed keys reach the threshold
 //! and the server's refusal shows with progress 0; the three real shares in holder mode unseal
-//! every node (one active); sealed again and unsealed again; the ceremony log saved (mode 0600).
+//! every node (one active); sealed again, and unsealed again while node 3 goes away (shown
+//! unreachable, the others unseal) and comes back sealed (then unsealed too); the ceremony log
+//! saved (mode 0600).
 //! Afterwards no share or root token appears in the saved log, any file of the test's temp dir,
 //! the rendered screens or `{:?}` of the state. Every wait is bounded.
 // Test crate: helpers outside #[test] fns fail the test with a message via expect.
@@ -330,6 +332,36 @@ async fn an_unseal_ceremony_on_a_three_node_cluster() {
     }
     c.drive("every node sealed again", all_sealed).await;
     c.action(Action::HolderMode);
+    c.submit(&shares[2]).await;
+    // Node 3 goes away mid-ceremony: shown as such, the others go on.
+    tc.kill_node(2);
+    c.drive("node 3 unreachable", |a| match a.screen() {
+        Screen::Unseal(s) => s.nodes[2].unreachable,
+        _ => false,
+    })
+    .await;
+    c.submit(&shares[3]).await;
+    assert!(
+        c.screen()
+            .notices
+            .iter()
+            .any(|n| n.ends_with("unreachable — not sent this share")),
+        "{:?}",
+        c.screen().notices
+    );
+    c.submit(&shares[4]).await;
+    c.drive("nodes 1 and 2 unsealed", |a| match a.screen() {
+        Screen::Unseal(s) => !s.nodes[0].is_sealed() && !s.nodes[1].is_sealed(),
+        _ => false,
+    })
+    .await;
+    // It comes back sealed, its round started again; three shares to it, the only sealed one.
+    tc.restart_node(2);
+    c.drive("node 3 back, sealed at 0", |a| match a.screen() {
+        Screen::Unseal(s) => !s.nodes[2].unreachable && s.nodes[2].progress() == Some((0, 3)),
+        _ => false,
+    })
+    .await;
     for s in shares.iter().skip(2).take(3) {
         c.submit(s).await;
     }
