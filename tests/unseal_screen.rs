@@ -480,3 +480,23 @@ fn unsealed_uninitialised_and_auto_unseal_panels() {
     let shown = t.snap("unseal_auto_unseal");
     assert!(shown.contains("needs no shares"), "{shown}");
 }
+
+#[test]
+fn ceremony_opens_the_screen_and_help_lists_its_keys() {
+    let mut app = render_app::app_with(Screen::Health(Default::default()));
+    let cmds = app.run_command("ceremony");
+    assert!(matches!(app.screen(), Screen::Unseal(_)));
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        Command::Fetch {
+            request: Request::Unseal(UnsealRequest::SealStatus { .. }),
+            ..
+        }
+    )));
+    app.on_action(Action::Help);
+    let mut term = Terminal::new(TestBackend::new(100, 60)).expect("terminal");
+    term.draw(|f| strongroom::ui::draw(f, &app)).expect("draw");
+    let help = screen_text::text(term.backend().buffer());
+    assert!(help.contains("Unseal ceremony"), "{help}");
+    assert!(help.contains("unseal: holder mode on or off"), "{help}");
+}
