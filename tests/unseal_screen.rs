@@ -460,6 +460,24 @@ fn unsealed_uninitialised_and_auto_unseal_panels() {
         shown.contains("unsealed · active") && shown.contains("unsealed · standby"),
         "{shown}"
     );
+    // Nothing to send: every node is unsealed; the selected one says so too.
+    t.type_share();
+    t.key(KeyCode::Enter);
+    t.key(KeyCode::Esc);
+    t.action(Action::UnsealTarget);
+    t.action(Action::EditInput);
+    t.type_share();
+    t.key(KeyCode::Enter);
+    assert!(t.writes.is_empty() && t.screen().input.0.is_empty());
+    let toasts: Vec<&str> = t.app.toasts.iter().map(|x| x.text.as_str()).collect();
+    assert!(
+        toasts.contains(&"no sealed configured node to send a share to"),
+        "{toasts:?}"
+    );
+    assert!(
+        toasts.contains(&"node1: this node is already unsealed"),
+        "{toasts:?}"
+    );
     let mut t = T::new();
     let uninit = SealStatus {
         initialized: false,

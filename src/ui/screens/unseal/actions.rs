@@ -220,6 +220,22 @@ impl UnsealScreen {
                 ToastLevel::Info,
             );
         }
+        if self.target == Target::Selected
+            && let Some(n) = self.selected_node()
+        {
+            let why = if n.auto_unseal() {
+                Some("auto-unseal: this node needs no shares")
+            } else if !n.is_sealed() {
+                Some("this node is already unsealed")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                let text = format!("{}: {why}", n.name);
+                self.input.0.clear();
+                return toast(text, ToastLevel::Info);
+            }
+        }
         let mut skipped = Vec::new();
         let addrs: Vec<String> = match self.target {
             Target::AllSealed => {
