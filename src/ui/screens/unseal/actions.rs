@@ -225,6 +225,8 @@ impl UnsealScreen {
         {
             let why = if n.auto_unseal() {
                 Some("auto-unseal: this node needs no shares")
+            } else if n.seal.as_ref().is_some_and(|s| !s.initialized) {
+                Some("this node is not initialised: use :init first")
             } else if !n.is_sealed() {
                 Some("this node is already unsealed")
             } else {

@@ -214,6 +214,7 @@ impl UnsealScreen {
         self.nodes
             .iter()
             .filter(|n| !n.discovered && n.is_sealed() && !n.unreachable && !n.auto_unseal())
+            .filter(|n| n.seal.as_ref().is_none_or(|s| s.initialized))
             .collect()
     }
 

@@ -156,9 +156,14 @@ impl UnsealView<'_> {
             } else {
                 self.theme.title
             };
-            let block = Block::bordered()
-                .border_style(border)
-                .title(Span::styled(format!(" {} ", p.name), title_style));
+            let block = Block::bordered().border_style(border).title(Span::styled(
+                if i == s.selected {
+                    format!(" ▸ {} ", p.name)
+                } else {
+                    format!(" {} ", p.name)
+                },
+                title_style,
+            ));
             Paragraph::new(self.panel_lines(p))
                 .wrap(Wrap { trim: true })
                 .block(block)
