@@ -356,3 +356,28 @@ fn ceremony_opens_the_screen_and_help_lists_its_keys() {
     assert!(help.contains("Unseal ceremony"), "{help}");
     assert!(help.contains("unseal: holder mode on or off"), "{help}");
 }
+
+#[test]
+fn a_discovered_node_is_shown_and_read_but_never_sent_a_share() {
+    let mut t = T::new();
+    let extra = "http://127.0.0.1:29999";
+    t.app
+        .cluster
+        .nodes
+        .push(strongroom::cluster::NodeState::new(extra, true));
+    t.tick(1100);
+    assert_eq!(t.screen().nodes.len(), 4);
+    assert!(t.screen().nodes[3].discovered);
+    assert!(
+        t.reads.iter().any(|r| r.1 == extra),
+        "its seal status is read"
+    );
+    t.answer_all(&sealed(0, ""));
+    t.answer(extra, Ok(sealed(0, "")));
+    t.type_share();
+    t.key(KeyCode::Enter);
+    let (_, addrs) = t.last_write();
+    assert_eq!(addrs, ADDRS.to_vec(), "configured nodes only");
+    let shown = t.draw(100, 30);
+    assert!(shown.contains("(discovered)"), "{shown}");
+}
