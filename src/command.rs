@@ -26,6 +26,7 @@ pub enum ScreenKind {
     Tokens,
     Radar,
     Leases,
+    GenerateRoot,
 }
 
 /// Who asked: the reply goes back there.
@@ -75,6 +76,7 @@ pub enum Request {
     Cluster(ClusterRequest),
     Mounts(MountsRequest),
     Tools(crate::vault::tools::ToolsRequest),
+    GenerateRoot(crate::vault::generate_root::GenerateRootRequest),
     Kv(KvRequest),
     OwnToken(crate::vault::own_token::OwnTokenRequest),
 }

@@ -13,6 +13,7 @@ pub enum Reply {
     Kv(KvReply),
     Write(WriteOutcome),
     Tools(crate::vault::tools::ToolsReply),
+    GenerateRoot(crate::vault::generate_root::GenerateRootReply),
     OwnToken(crate::vault::own_token::OwnTokenReply),
 }
 
@@ -35,6 +36,8 @@ pub enum WriteResult {
         lease_duration: i64,
         warnings: Vec<String>,
     },
+    /// A generate-root step: where the attempt stands after it.
+    GenerateRoot(crate::vault::generate_root::GenerateRootStatus),
 }
 
 /// One item of a write.

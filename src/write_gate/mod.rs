@@ -3,6 +3,7 @@
 //! one mutation or a batch (one confirmation for N items, the count in the typed phrase). Each
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
+pub mod generate_root;
 pub mod kv;
 pub mod lease;
 pub mod token;
@@ -50,6 +51,8 @@ pub enum Mutation {
     Token(token::TokenMutation),
     /// A lease write (`sys/leases/*`).
     Lease(lease::LeaseMutation),
+    /// A generate-root write (`sys/generate-root-token/*`).
+    GenerateRoot(generate_root::GenerateRootMutation),
 }
 
 /// How much confirmation a write needs.
@@ -148,6 +151,7 @@ impl Mutation {
                 delete_source,
             } => copy_spec(plan, *delete_source),
             Mutation::Token(t) => t.spec(),
+            Mutation::GenerateRoot(g) => g.spec(),
         }
     }
 
