@@ -52,6 +52,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "leases",
         "the lease tree: :leases [PREFIX] (e.g. :leases auth/approle/), renew and revoke",
     ),
+    (
+        "generate-root",
+        "generate a new root token from a quorum of unseal shares (OTP or PGP)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -251,6 +255,9 @@ impl App {
             "leases" => self.open_screen(crate::ui::screens::Screen::Leases(Box::new(
                 crate::ui::screens::leases::LeasesScreen::new(arg),
             ))),
+            "generate-root" => self.open_screen(crate::ui::screens::Screen::GenerateRoot(
+                Box::default(),
+            )),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

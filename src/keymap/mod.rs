@@ -39,10 +39,12 @@ pub enum KeyContext {
     Login,
     /// The leases screen.
     Leases,
+    /// The generate-root screen.
+    GenerateRoot,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 15] = [
+    pub const ALL: [KeyContext; 16] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -58,6 +60,7 @@ impl KeyContext {
         KeyContext::Radar,
         KeyContext::Login,
         KeyContext::Leases,
+        KeyContext::GenerateRoot,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -84,6 +87,7 @@ impl KeyContext {
             KeyContext::Radar => "radar",
             KeyContext::Login => "login",
             KeyContext::Leases => "leases",
+            KeyContext::GenerateRoot => "generate_root",
         }
     }
 
@@ -93,7 +97,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 9] = [
+const SCREENS: [KeyContext; 10] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -103,6 +107,7 @@ const SCREENS: [KeyContext; 9] = [
     KeyContext::Tokens,
     KeyContext::Radar,
     KeyContext::Leases,
+    KeyContext::GenerateRoot,
 ];
 
 mod chord;

@@ -5,6 +5,7 @@
 
 pub mod copy;
 pub mod editor;
+pub mod generate_root;
 pub mod health;
 pub mod leases;
 pub mod mounts;
@@ -113,6 +114,8 @@ pub enum Screen {
     /// The expiry radar.
     Radar(Box<radar::RadarScreen>),
     Leases(Box<leases::LeasesScreen>),
+    /// `:generate-root`.
+    GenerateRoot(Box<generate_root::GenerateRootScreen>),
 }
 
 impl Screen {
@@ -131,6 +134,7 @@ impl Screen {
             Screen::Tokens(_) => ScreenKind::Tokens,
             Screen::Radar(_) => ScreenKind::Radar,
             Screen::Leases(_) => ScreenKind::Leases,
+            Screen::GenerateRoot(_) => ScreenKind::GenerateRoot,
         }
     }
 
@@ -151,6 +155,7 @@ impl Screen {
             Screen::Tokens(_) => "Tokens screen",
             Screen::Radar(_) => "Expiry radar",
             Screen::Leases(_) => "Leases",
+            Screen::GenerateRoot(_) => "Generate root token",
         }
     }
 
@@ -166,6 +171,7 @@ impl Screen {
             Screen::Tokens(_) => KeyContext::Tokens,
             Screen::Radar(_) => KeyContext::Radar,
             Screen::Leases(_) => KeyContext::Leases,
+            Screen::GenerateRoot(_) => KeyContext::GenerateRoot,
         }
     }
 
@@ -185,6 +191,7 @@ impl Screen {
             Screen::Tokens(_) => tokens::HINTS,
             Screen::Radar(_) => radar::HINTS,
             Screen::Leases(_) => leases::HINTS,
+            Screen::GenerateRoot(s) => generate_root::hints(s),
         }
     }
 
@@ -204,6 +211,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_action(a, ctx),
             Screen::Radar(s) => s.on_action(a, ctx),
             Screen::Leases(s) => s.on_action(a, ctx),
+            Screen::GenerateRoot(s) => s.on_action(a, ctx),
         }
     }
 
@@ -238,6 +246,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_open(ctx),
             Screen::Radar(s) => s.on_open(ctx),
             Screen::Leases(s) => s.on_open(ctx),
+            Screen::GenerateRoot(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -257,7 +266,8 @@ impl Screen {
             | Screen::Secret(_)
             | Screen::Editor(_)
             | Screen::Tools(_)
-            | Screen::Versions(_) => Vec::new(),
+            | Screen::Versions(_)
+            | Screen::GenerateRoot(_) => Vec::new(),
         }
     }
 
@@ -271,6 +281,7 @@ impl Screen {
             Screen::Secret(s) => s.on_reply(reply, ctx),
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
+            Screen::GenerateRoot(s) => s.on_reply(reply),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
@@ -292,6 +303,7 @@ impl Screen {
             Screen::Editor(s) => s.on_write(outcome),
             Screen::Tokens(s) => s.on_write(outcome, ctx),
             Screen::Leases(s) => s.on_write(outcome, ctx),
+            Screen::GenerateRoot(s) => s.on_write_done(&outcome),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -322,7 +334,8 @@ impl Screen {
             | Screen::Versions(_)
             | Screen::Tokens(_)
             | Screen::Radar(_)
-            | Screen::Leases(_) => false,
+            | Screen::Leases(_)
+            | Screen::GenerateRoot(_) => false,
         }
     }
 
@@ -385,6 +398,9 @@ impl Screen {
                 now: ctx.now,
             }
             .render(area, buf),
+            Screen::GenerateRoot(s) => {
+                generate_root::GenerateRootView { screen: s, theme }.render(area, buf)
+            }
         }
     }
 }

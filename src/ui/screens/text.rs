@@ -14,6 +14,7 @@ impl Screen {
             Screen::Versions(s) => s.on_text_key(key),
             Screen::Tokens(s) => s.on_text_key(key),
             Screen::Leases(s) => s.on_text_key(key),
+            Screen::GenerateRoot(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -38,6 +39,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::GenerateRoot(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -52,6 +57,7 @@ impl Screen {
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
             Screen::Radar(_) => "",
+            Screen::GenerateRoot(_) => "",
             Screen::Tools(s) => s.filter(),
             Screen::Tokens(s) => s.filter(),
             Screen::Leases(s) => s.filter(),
@@ -71,6 +77,7 @@ impl Screen {
             }
             Screen::Tokens(s) => s.set_filter(f),
             Screen::Radar(_) => {}
+            Screen::GenerateRoot(_) => {}
         }
     }
 
@@ -81,6 +88,7 @@ impl Screen {
             Screen::Versions(s) => s.takes_text(),
             Screen::Tokens(s) => s.takes_text(),
             Screen::Leases(s) => s.takes_text(),
+            Screen::GenerateRoot(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -99,6 +107,7 @@ impl Screen {
                 }
             }
             Screen::Tools(s) => s.revealed = false,
+            Screen::GenerateRoot(s) => s.revealed = false,
             Screen::Tokens(s) => s.by_value = None,
             _ => {}
         }
@@ -111,6 +120,7 @@ impl Screen {
             Screen::Editor(s) => s.save_abandoned(),
             Screen::Tokens(s) => s.write_abandoned(),
             Screen::Leases(s) => s.write_abandoned(),
+            Screen::GenerateRoot(s) => s.write_abandoned(),
             _ => {}
         }
     }
