@@ -27,7 +27,9 @@ use strongroom::reply::{ItemResult, Reply, WriteOutcome, WriteResult};
 use strongroom::ui::screens::generate_root::{Entry, GenerateRootScreen, Outcome};
 use strongroom::ui::screens::{Effect, Screen, ScreenCtx};
 use strongroom::vault::VaultError;
-use strongroom::vault::generate_root::{GenerateRootReply, GenerateRootRequest, GenerateRootStatus};
+use strongroom::vault::generate_root::{
+    GenerateRootReply, GenerateRootRequest, GenerateRootStatus,
+};
 use strongroom::vault::models::wrapping::SecretText;
 use strongroom::write_gate::generate_root::GenerateRootMutation;
 use strongroom::write_gate::{Mutation, Write};
@@ -93,7 +95,13 @@ fn opened() -> GenerateRootScreen {
     let mut s = GenerateRootScreen::new();
     let fx = with_ctx(|ctx| s.on_open(ctx));
     assert!(
-        matches!(&fx[..], [Effect::Fetch { request: Request::GenerateRoot(GenerateRootRequest::Status { .. }), .. }]),
+        matches!(
+            &fx[..],
+            [Effect::Fetch {
+                request: Request::GenerateRoot(GenerateRootRequest::Status { .. }),
+                ..
+            }]
+        ),
         "{fx:?}"
     );
     assert!(s.loading);
@@ -106,7 +114,12 @@ fn opened() -> GenerateRootScreen {
 fn in_progress() -> (GenerateRootScreen, SecretText) {
     let mut s = opened();
     let m = the_write(&act(&mut s, Action::StartRootGeneration));
-    let GenerateRootMutation::Start { otp: Some(otp), pgp_key: None, .. } = &m else {
+    let GenerateRootMutation::Start {
+        otp: Some(otp),
+        pgp_key: None,
+        ..
+    } = &m
+    else {
         panic!("a start with an OTP: {m:?}")
     };
     let otp = otp.clone();
@@ -141,13 +154,19 @@ fn start_makes_an_otp_of_the_servers_length_held_until_used() {
     assert!(otp.expose().chars().all(|c| c.is_ascii_alphanumeric()));
     assert_eq!(s.otp.as_ref(), Some(otp), "held by the screen");
     assert_eq!(m.spec().risk, strongroom::write_gate::Risk::Confirm);
-    assert!(!format!("{fx:?}{s:?}").contains(otp.expose()), "never in a Debug");
+    assert!(
+        !format!("{fx:?}{s:?}").contains(otp.expose()),
+        "never in a Debug"
+    );
     // The gate refused: the OTP that was never sent is wiped.
     s.write_abandoned();
     assert!(s.otp.is_none() && s.awaiting.is_none());
     // A second start makes another OTP.
     let m2 = the_write(&act(&mut s, Action::StartRootGeneration));
-    let GenerateRootMutation::Start { otp: Some(otp2), .. } = &m2 else {
+    let GenerateRootMutation::Start {
+        otp: Some(otp2), ..
+    } = &m2
+    else {
         panic!("{m2:?}")
     };
     assert_ne!(otp, otp2);
@@ -156,13 +175,22 @@ fn start_makes_an_otp_of_the_servers_length_held_until_used() {
 #[test]
 fn a_start_while_one_is_in_progress_or_before_the_status_is_refused() {
     let mut s = GenerateRootScreen::new();
-    assert!(matches!(&act(&mut s, Action::StartRootGeneration)[..], [Effect::Toast(..)]));
+    assert!(matches!(
+        &act(&mut s, Action::StartRootGeneration)[..],
+        [Effect::Toast(..)]
+    ));
     let (mut s, _) = in_progress();
     let fx = act(&mut s, Action::StartRootGeneration);
-    assert!(matches!(&fx[..], [Effect::Toast(t, _)] if t.contains("in progress")), "{fx:?}");
+    assert!(
+        matches!(&fx[..], [Effect::Toast(t, _)] if t.contains("in progress")),
+        "{fx:?}"
+    );
     let mut idle_screen = opened();
     let fx = act(&mut idle_screen, Action::CancelRootGeneration);
-    assert!(matches!(&fx[..], [Effect::Toast(t, _)] if t.contains("no attempt")), "{fx:?}");
+    assert!(
+        matches!(&fx[..], [Effect::Toast(t, _)] if t.contains("no attempt")),
+        "{fx:?}"
+    );
 }
 
 #[test]
@@ -184,7 +212,10 @@ fn shares_go_one_write_each_and_the_input_is_wiped() {
     assert!(s.share.0.is_empty(), "wiped at submit");
     // A second enter while waiting is refused.
     s.on_paste(SHARE);
-    assert!(matches!(&act(&mut s, Action::Select)[..], [Effect::Toast(..)]));
+    assert!(matches!(
+        &act(&mut s, Action::Select)[..],
+        [Effect::Toast(..)]
+    ));
     s.share.0.clear();
     s.on_write_done(&outcome(
         &m.spec().summary,
@@ -193,7 +224,10 @@ fn shares_go_one_write_each_and_the_input_is_wiped() {
     assert_eq!(s.status.as_ref().map(|st| st.progress), Some(1));
     assert_eq!(s.submitted, 1);
     // An empty input is not sent.
-    assert!(matches!(&act(&mut s, Action::Select)[..], [Effect::Toast(..)]));
+    assert!(matches!(
+        &act(&mut s, Action::Select)[..],
+        [Effect::Toast(..)]
+    ));
 }
 
 #[test]
@@ -209,12 +243,28 @@ fn a_refused_share_shows_the_error_and_reads_the_status_again() {
         }),
     ));
     assert!(
-        matches!(&fx[..], [Effect::Fetch { request: Request::GenerateRoot(_), .. }]),
+        matches!(
+            &fx[..],
+            [Effect::Fetch {
+                request: Request::GenerateRoot(_),
+                ..
+            }]
+        ),
         "{fx:?}"
     );
-    assert!(s.error.as_deref().is_some_and(|e| e.contains("unable to authenticate")));
-    assert_eq!(s.otp.as_ref(), Some(&otp), "the attempt goes on: the OTP is kept");
-    s.on_reply(Reply::GenerateRoot(GenerateRootReply::Status(Ok(started(0)))));
+    assert!(
+        s.error
+            .as_deref()
+            .is_some_and(|e| e.contains("unable to authenticate"))
+    );
+    assert_eq!(
+        s.otp.as_ref(),
+        Some(&otp),
+        "the attempt goes on: the OTP is kept"
+    );
+    s.on_reply(Reply::GenerateRoot(GenerateRootReply::Status(Ok(started(
+        0,
+    )))));
     assert!(s.started());
     assert_eq!(s.otp.as_ref(), Some(&otp));
 }
@@ -230,12 +280,17 @@ fn the_last_share_decodes_the_token_shows_it_once_and_esc_wipes_it() {
         encoded_token: Some(SecretText::from(encode(TOKEN, otp.expose()))),
         ..started(3)
     };
-    s.on_write_done(&outcome(&m.spec().summary, Ok(WriteResult::GenerateRoot(done))));
+    s.on_write_done(&outcome(
+        &m.spec().summary,
+        Ok(WriteResult::GenerateRoot(done)),
+    ));
     assert_eq!(s.outcome, Some(Outcome::Token(SecretText::from(TOKEN))));
     assert!(s.otp.is_none(), "the OTP is wiped once used");
     assert_eq!(s.entry, Entry::None);
     assert!(
-        s.status.as_ref().is_some_and(|st| st.encoded_token.is_none()),
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.encoded_token.is_none()),
         "the encoded token is not kept in the status"
     );
     assert!(!format!("{s:?}").contains(TOKEN));
@@ -246,7 +301,10 @@ fn the_last_share_decodes_the_token_shows_it_once_and_esc_wipes_it() {
     act(&mut s, Action::RevealOutput);
     assert!(s.revealed);
     let fx = act(&mut s, Action::CopyOutput);
-    assert!(matches!(&fx[..], [Effect::Copy { label, .. }] if label == "new root token"), "{fx:?}");
+    assert!(
+        matches!(&fx[..], [Effect::Copy { label, .. }] if label == "new root token"),
+        "{fx:?}"
+    );
     // esc: the token is wiped; the next esc leaves the screen.
     act(&mut s, Action::Back);
     assert!(s.outcome.is_none() && !s.revealed);
@@ -275,7 +333,12 @@ fn pgp_start_sends_the_key_and_shows_the_encrypted_token() {
     assert_eq!(s.entry, Entry::PgpKey);
     s.on_paste("  bXFJTkJGZ3VZ\nQUJBQUFB  ");
     let m = the_write(&act(&mut s, Action::Select));
-    let GenerateRootMutation::Start { otp: None, pgp_key: Some(k), .. } = &m else {
+    let GenerateRootMutation::Start {
+        otp: None,
+        pgp_key: Some(k),
+        ..
+    } = &m
+    else {
         panic!("{m:?}")
     };
     assert_eq!(k, "bXFJTkJGZ3VZQUJBQUFB");
@@ -284,7 +347,10 @@ fn pgp_start_sends_the_key_and_shows_the_encrypted_token() {
         pgp_fingerprint: "816938b8a29146fbe245dd29e7cbaf8e011db793".into(),
         ..started(0)
     };
-    s.on_write_done(&outcome(&m.spec().summary, Ok(WriteResult::GenerateRoot(pgp.clone()))));
+    s.on_write_done(&outcome(
+        &m.spec().summary,
+        Ok(WriteResult::GenerateRoot(pgp.clone())),
+    ));
     s.on_paste(SHARE);
     let m = the_write(&act(&mut s, Action::Select));
     let done = GenerateRootStatus {
@@ -292,9 +358,15 @@ fn pgp_start_sends_the_key_and_shows_the_encrypted_token() {
         encoded_token: Some(SecretText::from("wcBMA-encrypted")),
         ..pgp
     };
-    s.on_write_done(&outcome(&m.spec().summary, Ok(WriteResult::GenerateRoot(done))));
+    s.on_write_done(&outcome(
+        &m.spec().summary,
+        Ok(WriteResult::GenerateRoot(done)),
+    ));
     match &s.outcome {
-        Some(Outcome::Encoded { encoded, pgp_fingerprint }) => {
+        Some(Outcome::Encoded {
+            encoded,
+            pgp_fingerprint,
+        }) => {
             assert_eq!(encoded.expose(), "wcBMA-encrypted");
             assert_eq!(pgp_fingerprint, "816938b8a29146fbe245dd29e7cbaf8e011db793");
         }
@@ -324,7 +396,13 @@ fn the_command_opens_the_screen_and_s_asks_the_gate() {
     let cmds = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     assert!(matches!(app.screen(), Screen::GenerateRoot(_)));
     assert!(
-        cmds.iter().any(|c| matches!(c, Command::Fetch { request: Request::GenerateRoot(_), .. })),
+        cmds.iter().any(|c| matches!(
+            c,
+            Command::Fetch {
+                request: Request::GenerateRoot(_),
+                ..
+            }
+        )),
         "{cmds:?}"
     );
     if let Screen::GenerateRoot(s) = app.screen_mut() {
@@ -355,22 +433,36 @@ fn legacy_endpoints_are_used_where_the_current_ones_answer_405() {
     let server = hostile::HostileServer::start(|seen| {
         let p = seen.path();
         if p.starts_with("/v1/sys/generate-root-token/") {
-            hostile::Reply::json(405, &serde_json::json!({"errors": ["unsupported operation"]}))
+            hostile::Reply::json(
+                405,
+                &serde_json::json!({"errors": ["unsupported operation"]}),
+            )
         } else if p == "/v1/sys/generate-root/attempt" && seen.method == "GET" {
-            hostile::Reply::json(200, &serde_json::json!({"started": false, "progress": 0,
-                "required": 3, "complete": false, "otp_length": 26, "nonce": "", "pgp_fingerprint": ""}))
+            hostile::Reply::json(
+                200,
+                &serde_json::json!({"started": false, "progress": 0,
+                "required": 3, "complete": false, "otp_length": 26, "nonce": "", "pgp_fingerprint": ""}),
+            )
         } else if p == "/v1/sys/generate-root/attempt" && seen.method == "PUT" {
-            hostile::Reply::json(200, &serde_json::json!({"nonce": "4522aa", "started": true,
+            hostile::Reply::json(
+                200,
+                &serde_json::json!({"nonce": "4522aa", "started": true,
                 "progress": 0, "required": 3, "complete": false, "encoded_token": "",
-                "encoded_root_token": "", "pgp_fingerprint": "", "otp": "", "otp_length": 26}))
+                "encoded_root_token": "", "pgp_fingerprint": "", "otp": "", "otp_length": 26}),
+            )
         } else if p == "/v1/sys/generate-root/attempt" && seen.method == "DELETE" {
-            hostile::Reply::Body { status: 204, body: Vec::new() }
+            hostile::Reply::Body {
+                status: 204,
+                body: Vec::new(),
+            }
         } else {
             hostile::Reply::json(404, &serde_json::json!({"errors": []}))
         }
     });
     let profile = strongroom::config::ConnectionProfile {
-        token: Some(std::sync::Arc::new(strongroom::secret::token_from("s.fixture"))),
+        token: Some(std::sync::Arc::new(strongroom::secret::token_from(
+            "s.fixture",
+        ))),
         token_source: strongroom::config::TokenSource::Flag,
         ..strongroom::config::ConnectionProfile::new("t", vec![server.addr.clone()])
     };
@@ -384,12 +476,19 @@ fn legacy_endpoints_are_used_where_the_current_ones_answer_405() {
         let st = c.generate_root_status().await.expect("status");
         assert!(st.legacy && !st.started && st.required == 3);
         let otp = strongroom::vault::generate_root::generate_otp(26).expect("otp");
-        let st = c.generate_root_start(Some(&otp), None).await.expect("start");
+        let st = c
+            .generate_root_start(Some(&otp), None)
+            .await
+            .expect("start");
         assert!(st.legacy && st.started);
         assert_eq!(st.nonce, "4522aa");
         c.generate_root_cancel().await.expect("cancel");
     });
-    let paths: Vec<String> = server.seen().iter().map(|s| format!("{} {}", s.method, s.path())).collect();
+    let paths: Vec<String> = server
+        .seen()
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.path()))
+        .collect();
     assert_eq!(
         paths,
         vec![

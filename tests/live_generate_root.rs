@@ -255,7 +255,11 @@ fn gpg_decrypt(home: &Path, encoded: &str) -> String {
         .arg(&file)
         .output()
         .expect("gpg runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 token")
 }
 
@@ -294,14 +298,20 @@ async fn generate_root_end_to_end_with_the_ceremony_canary() {
     seen.push(otp.expose().to_string());
     let (p, t, started, nonce) = h.progress();
     assert_eq!((p, t, started), (0, 3, true));
-    assert_eq!(otp.chars(), h.screen().status.as_ref().expect("s").otp_length);
+    assert_eq!(
+        otp.chars(),
+        h.screen().status.as_ref().expect("s").otp_length
+    );
     assert_eq!(h.screen().entry, Entry::Share, "ready for shares");
 
     // A wrong share set: two good ones, a spoiled third. At the threshold the server refuses;
     // progress goes back to 0 and the attempt stays open with the same nonce.
     h.share(&shares[0]).await;
     assert_eq!(h.progress().0, 1);
-    assert!(h.screen().share.0.is_empty(), "the input is wiped after submit");
+    assert!(
+        h.screen().share.0.is_empty(),
+        "the input is wiped after submit"
+    );
     h.share(&shares[1]).await;
     assert_eq!(h.progress().0, 2);
     let bad = spoil(&shares[2]);
@@ -310,7 +320,11 @@ async fn generate_root_end_to_end_with_the_ceremony_canary() {
     let err = h.screen().error.clone().expect("an error shown");
     assert!(err.contains("500"), "{err}");
     let (p, _, started, nonce_after) = h.progress();
-    assert_eq!((p, started), (0, true), "progress back to 0, attempt still open");
+    assert_eq!(
+        (p, started),
+        (0, true),
+        "progress back to 0, attempt still open"
+    );
     assert_eq!(nonce_after, nonce);
     assert!(h.screen().outcome.is_none());
 

@@ -255,9 +255,9 @@ impl App {
             "leases" => self.open_screen(crate::ui::screens::Screen::Leases(Box::new(
                 crate::ui::screens::leases::LeasesScreen::new(arg),
             ))),
-            "generate-root" => self.open_screen(crate::ui::screens::Screen::GenerateRoot(
-                Box::default(),
-            )),
+            "generate-root" => {
+                self.open_screen(crate::ui::screens::Screen::GenerateRoot(Box::default()))
+            }
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

@@ -145,7 +145,9 @@ pub fn parse_status(mut v: Value, legacy: bool) -> Result<GenerateRootStatus, Va
         _ => v.take(),
     };
     if !d.is_object() {
-        return Err(VaultError::Decode("generate-root: no status in the answer".into()));
+        return Err(VaultError::Decode(
+            "generate-root: no status in the answer".into(),
+        ));
     }
     let num = |k: &str| d.get(k).and_then(Value::as_u64).unwrap_or(0);
     let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();
@@ -174,7 +176,10 @@ pub fn parse_status(mut v: Value, legacy: bool) -> Result<GenerateRootStatus, Va
 
 /// The current endpoint is not there (404) or turned off (405): try the legacy one.
 fn missing(e: &VaultError) -> bool {
-    matches!(e, VaultError::NotFound { .. } | VaultError::Http { status: 405, .. })
+    matches!(
+        e,
+        VaultError::NotFound { .. } | VaultError::Http { status: 405, .. }
+    )
 }
 
 impl VaultClient {
@@ -188,14 +193,24 @@ impl VaultClient {
     ) -> Result<GenerateRootStatus, VaultError> {
         let mut legacy = false;
         let mut res = self
-            .request(method.clone(), &format!("{CURRENT}/{leaf}"), &[], body.as_ref())
+            .request(
+                method.clone(),
+                &format!("{CURRENT}/{leaf}"),
+                &[],
+                body.as_ref(),
+            )
             .await;
         if let Err(e) = &res
             && missing(e)
         {
             legacy = true;
             res = self
-                .request(method.clone(), &format!("{LEGACY}/{leaf}"), &[], body.as_ref())
+                .request(
+                    method.clone(),
+                    &format!("{LEGACY}/{leaf}"),
+                    &[],
+                    body.as_ref(),
+                )
                 .await;
         }
         if let Some(b) = body.as_mut() {
@@ -265,12 +280,12 @@ pub enum GenerateRootReply {
 impl Worker {
     pub async fn generate_root(&self, r: GenerateRootRequest) -> GenerateRootReply {
         match r {
-            GenerateRootRequest::Status { addr } => GenerateRootReply::Status(
-                match self.client(&addr) {
+            GenerateRootRequest::Status { addr } => {
+                GenerateRootReply::Status(match self.client(&addr) {
                     Ok(c) => c.generate_root_status().await,
                     Err(e) => Err(e),
-                },
-            ),
+                })
+            }
         }
     }
 
@@ -317,10 +332,16 @@ mod tests {
         assert_eq!(token.len(), otp.len());
         let xored: Vec<u8> = token.bytes().zip(otp.bytes()).map(|(a, b)| a ^ b).collect();
         let enc = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&xored);
-        assert_eq!(decode_root_token(&enc, otp).expect("decodes").expose(), token);
+        assert_eq!(
+            decode_root_token(&enc, otp).expect("decodes").expose(),
+            token
+        );
         // Padded input decodes too.
         let padded = base64::engine::general_purpose::STANDARD.encode(&xored);
-        assert_eq!(decode_root_token(&padded, otp).expect("decodes").expose(), token);
+        assert_eq!(
+            decode_root_token(&padded, otp).expect("decodes").expose(),
+            token
+        );
     }
 
     #[test]
@@ -365,7 +386,10 @@ mod tests {
             "complete": true, "encoded_token": "", "encoded_root_token": "QUJD", "pgp_fingerprint": ""});
         let s = parse_status(legacy, true).expect("parses");
         assert!(s.complete && s.legacy);
-        assert_eq!(s.encoded_token.as_ref().map(SecretText::expose), Some("QUJD"));
+        assert_eq!(
+            s.encoded_token.as_ref().map(SecretText::expose),
+            Some("QUJD")
+        );
         assert!(!format!("{s:?}").contains("QUJD"));
     }
 }

@@ -259,11 +259,7 @@ impl GenerateRootScreen {
             return toast("no attempt in progress");
         };
         let nonce = st.nonce.clone();
-        self.write(GenerateRootMutation::Update {
-            addr,
-            share,
-            nonce,
-        })
+        self.write(GenerateRootMutation::Update { addr, share, nonce })
     }
 
     fn write(&mut self, m: GenerateRootMutation) -> Vec<Effect> {

@@ -103,7 +103,9 @@ impl GenerateRootScreen {
 
     /// An attempt is in progress on the server.
     pub fn started(&self) -> bool {
-        self.status.as_ref().is_some_and(|s| s.started && !s.complete)
+        self.status
+            .as_ref()
+            .is_some_and(|s| s.started && !s.complete)
     }
 
     /// Drop every secret this screen holds (OTP, typed share, outcome).

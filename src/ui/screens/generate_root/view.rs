@@ -70,10 +70,7 @@ impl GenerateRootView<'_> {
         if st.started || st.complete {
             lines.push(self.row(
                 "progress",
-                Span::styled(
-                    format!("{} of {} shares", st.progress, st.required),
-                    t.text,
-                ),
+                Span::styled(format!("{} of {} shares", st.progress, st.required), t.text),
             ));
             lines.push(self.row(
                 "nonce",
@@ -145,8 +142,12 @@ impl GenerateRootView<'_> {
     fn hint(&self) -> &'static str {
         let s = self.screen;
         match s.entry {
-            Entry::Share => " paste or type an unseal share, enter submits it (nothing of it is drawn)",
-            Entry::PgpKey => " paste a base64 PGP public key, enter starts the attempt (after confirmation)",
+            Entry::Share => {
+                " paste or type an unseal share, enter submits it (nothing of it is drawn)"
+            }
+            Entry::PgpKey => {
+                " paste a base64 PGP public key, enter starts the attempt (after confirmation)"
+            }
             Entry::None if s.outcome.is_some() => "",
             Entry::None if s.started() => " e enters a share, x cancels the attempt",
             Entry::None => " s starts an attempt with a one-time password, p with a PGP public key",
@@ -167,16 +168,29 @@ impl Widget for GenerateRootView<'_> {
         if inner.height == 0 || inner.width == 0 {
             return;
         }
-        let mut lines = self.status_lines();
-        lines.push(Line::raw(""));
-        let input_y = inner.y + u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        // The status and the input row are not wrapped (the input is drawn on its own row);
+        // what follows is.
+        let mut top = self.status_lines();
+        top.push(Line::raw(""));
+        let input_y = inner.y + u16::try_from(top.len()).unwrap_or(u16::MAX);
         let input_label = match s.entry {
             Entry::Share => "share",
             Entry::PgpKey => "PGP public key",
             Entry::None => "",
         };
-        lines.push(Line::from(vec![self.label(input_label)]));
-        lines.push(Line::raw(""));
+        top.push(Line::from(vec![self.label(input_label)]));
+        top.push(Line::raw(""));
+        let top_h = u16::try_from(top.len())
+            .unwrap_or(u16::MAX)
+            .min(inner.height);
+        Paragraph::new(top).render(
+            Rect {
+                height: top_h,
+                ..inner
+            },
+            buf,
+        );
+        let mut lines = Vec::new();
         if let Some(e) = &s.error {
             lines.push(Line::styled(format!(" {}", sanitize(e)), t.status_danger));
         }
@@ -190,9 +204,14 @@ impl Widget for GenerateRootView<'_> {
             lines.extend(self.outcome_lines(o));
         }
         lines.push(Line::styled(self.hint(), t.muted));
+        let rest = Rect {
+            y: inner.y + top_h,
+            height: inner.height - top_h,
+            ..inner
+        };
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .render(inner, buf);
+            .render(rest, buf);
         // The input itself, after its label.
         let x = inner.x + 1 + LABEL as u16;
         if s.entry != Entry::None && input_y < inner.bottom() && x < inner.right() {
