@@ -419,13 +419,13 @@ fn the_command_opens_the_screen_and_s_asks_the_gate() {
         s.awaiting = None;
         s.entry = Entry::Share;
     }
-    for c in "xsp".chars() {
+    for c in "Xsp".chars() {
         assert!(app.update(key(c)).is_empty());
     }
     let Screen::GenerateRoot(s) = app.screen() else {
         panic!("the screen")
     };
-    assert!(!s.share.0.is_empty(), "x, s, p typed into the share");
+    assert!(!s.share.0.is_empty(), "X, s, p typed into the share");
 }
 
 #[test]

@@ -393,7 +393,7 @@ async fn generate_root_end_to_end_with_the_ceremony_canary() {
     h.share(&shares[3]).await;
     assert_eq!(h.progress().0, 1);
     h.feed(key(KeyCode::Esc)).await;
-    h.confirmed('x').await;
+    h.confirmed('X').await;
     let (p, _, started, _) = h.progress();
     assert_eq!((p, started), (0, false), "cancelled");
     assert!(h.screen().otp.is_none());

@@ -328,7 +328,7 @@ mod tests {
     fn decodes_as_the_recipe_says() {
         // The recipe: token = base64decode(encoded) XOR otp.
         let otp = "g1d9jtvlaRTN8NhSeErSVKPsiV";
-        let token = "s.PRACTICEONLYTOKEN012345";
+        let token = "s.PRACTICEONLYTOKEN0123456";
         assert_eq!(token.len(), otp.len());
         let xored: Vec<u8> = token.bytes().zip(otp.bytes()).map(|(a, b)| a ^ b).collect();
         let enc = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&xored);

@@ -191,7 +191,7 @@ impl GenerateRootScreen {
         match &self.status {
             None => Err(toast("the attempt's status has not arrived yet (ctrl-r)")),
             Some(s) if s.started && !s.complete => Err(toast(
-                "an attempt is in progress: enter shares (e) or cancel it (x)",
+                "an attempt is in progress: enter shares (e) or cancel it (X)",
             )),
             Some(_) if self.addr.is_none() => Err(toast("no node to ask")),
             Some(_) => Ok(()),

@@ -149,7 +149,7 @@ impl GenerateRootView<'_> {
                 " paste a base64 PGP public key, enter starts the attempt (after confirmation)"
             }
             Entry::None if s.outcome.is_some() => "",
-            Entry::None if s.started() => " e enters a share, x cancels the attempt",
+            Entry::None if s.started() => " e enters a share, X cancels the attempt",
             Entry::None => " s starts an attempt with a one-time password, p with a PGP public key",
         }
     }
