@@ -110,9 +110,9 @@ actions! {
     ForceRevokePrefix => "force_revoke_prefix", "force-revoke the prefix: ignores backend errors (typed confirmation)";
     ToggleSync => "toggle_sync", "switch sync on or off for lease revocations (off: 202, in the background)";
     TidyLeases => "tidy_leases", "tidy the lease store (sys/leases/tidy)";
-    StartRootGeneration => "start_root_generation", "start a root token generation with a one-time password the console makes (confirmation)";
-    StartRootGenerationPgp => "start_root_generation_pgp", "start a root token generation encrypted to a PGP public key (paste it, confirmation)";
-    CancelRootGeneration => "cancel_root_generation", "cancel the root token generation in progress (confirmation)";
+    StartRootGeneration => "start_root_generation", "start root generation with a console-made OTP";
+    StartRootGenerationPgp => "start_root_generation_pgp", "start root generation with a PGP public key";
+    CancelRootGeneration => "cancel_root_generation", "cancel the root generation in progress";
 }
 
 #[cfg(test)]

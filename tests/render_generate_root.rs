@@ -204,3 +204,33 @@ fn legacy_endpoints_in_progress_waiting() {
     assert!(t.contains("legacy"), "{t}");
     assert!(t.contains("started elsewhere"), "{t}");
 }
+
+#[test]
+fn help_lists_the_screens_keys_from_the_keymap() {
+    let mut app = render_app::app_with(Screen::GenerateRoot(Box::new(GenerateRootScreen {
+        status: Some(idle()),
+        ..base()
+    })));
+    app.update(strongroom::event::Msg::Key(
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('?'),
+            crossterm::event::KeyModifiers::NONE,
+        ),
+    ));
+    let t = draw(&app, 140, 60);
+    for name in [
+        "start_root_generation",
+        "start_root_generation_pgp",
+        "cancel_root_generation",
+    ] {
+        assert!(
+            t.contains(name)
+                || t.contains(
+                    strongroom::action::Action::from_name(name)
+                        .expect("action")
+                        .description()
+                ),
+            "help misses {name}: {t}"
+        );
+    }
+}
