@@ -465,6 +465,16 @@ async fn generate_root_end_to_end_with_the_ceremony_canary() {
         .map(|(_, b)| b.len())
         .sum();
     assert!(log_bytes > 0, "the console logged something");
+    let log_text: String = all
+        .iter()
+        .filter(|(p, _)| p.starts_with(&log_dir))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(
+        log_text.contains("start root token generation")
+            && log_text.contains("submit a root generation share"),
+        "the flow's writes are in the log"
+    );
     for (path, bytes) in &all {
         for (i, s) in seen.iter().enumerate() {
             assert!(
