@@ -114,6 +114,9 @@ actions! {
     UnsealReset => "unseal_reset", "unseal: reset the selected node's unseal round (progress back to 0)";
     HolderMode => "holder_mode", "unseal: holder mode on or off (the screen clears between key holders)";
     SaveCeremonyLog => "save_ceremony_log", "unseal: save the ceremony log to a file (no shares in it)";
+    StartRootGeneration => "start_root_generation", "start root generation with a console-made OTP";
+    StartRootGenerationPgp => "start_root_generation_pgp", "start root generation with a PGP public key";
+    CancelRootGeneration => "cancel_root_generation", "cancel the root generation in progress";
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub enum ScreenKind {
     Radar,
     Leases,
     Unseal,
+    GenerateRoot,
 }
 
 /// Who asked: the reply goes back there.
@@ -76,6 +77,7 @@ pub enum Request {
     Cluster(ClusterRequest),
     Mounts(MountsRequest),
     Tools(crate::vault::tools::ToolsRequest),
+    GenerateRoot(crate::vault::generate_root::GenerateRootRequest),
     Kv(KvRequest),
     OwnToken(crate::vault::own_token::OwnTokenRequest),
     Unseal(crate::vault::unseal::UnsealRequest),

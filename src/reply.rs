@@ -13,6 +13,7 @@ pub enum Reply {
     Kv(KvReply),
     Write(WriteOutcome),
     Tools(crate::vault::tools::ToolsReply),
+    GenerateRoot(crate::vault::generate_root::GenerateRootReply),
     OwnToken(crate::vault::own_token::OwnTokenReply),
     Unseal(crate::vault::unseal::UnsealReply),
 }
@@ -38,6 +39,8 @@ pub enum WriteResult {
     },
     /// A `sys/unseal` answer: the node's seal status after the share or the reset.
     Seal(crate::vault::unseal::SealAnswer),
+    /// A generate-root step: where the attempt stands after it.
+    GenerateRoot(crate::vault::generate_root::GenerateRootStatus),
 }
 
 /// One item of a write.

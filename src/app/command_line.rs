@@ -56,6 +56,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "unseal",
         "the unseal ceremony: every node's seal, shares (hidden) to one or every sealed node (also :ceremony)",
     ),
+    (
+        "generate-root",
+        "generate a new root token from a quorum of unseal shares (OTP or PGP)",
+    ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
@@ -257,6 +261,9 @@ impl App {
             ))),
             "unseal" | "ceremony" => {
                 self.open_screen(crate::ui::screens::Screen::Unseal(Box::default()))
+            }
+            "generate-root" => {
+                self.open_screen(crate::ui::screens::Screen::GenerateRoot(Box::default()))
             }
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),

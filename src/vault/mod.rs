@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod copy;
 pub mod database;
 pub mod error;
+pub mod generate_root;
 pub mod inventory;
 pub mod jobs;
 pub mod kv;

@@ -150,6 +150,7 @@ impl Worker {
                 .map_or(Ok(WriteResult::Done), Err),
             Mutation::Token(t) => self.token_write_one(t).await,
             Mutation::Unseal(u) => self.unseal_write_one(u).await,
+            Mutation::GenerateRoot(g) => self.generate_root_write_one(g).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -354,6 +355,7 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Cluster(r) => Reply::Cluster(worker.cluster(r).await),
         Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
         Request::Tools(r) => Reply::Tools(worker.tools(r).await),
+        Request::GenerateRoot(r) => Reply::GenerateRoot(worker.generate_root(r).await),
         Request::Kv(r) => Reply::Kv(worker.kv(r).await),
         Request::OwnToken(r) => Reply::OwnToken(worker.own_token(r).await),
         Request::Unseal(r) => Reply::Unseal(worker.unseal_area(r).await),

@@ -3,6 +3,7 @@
 //! one mutation or a batch (one confirmation for N items, the count in the typed phrase). Each
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
+pub mod generate_root;
 pub mod kv;
 pub mod lease;
 pub mod token;
@@ -53,6 +54,8 @@ pub enum Mutation {
     Lease(lease::LeaseMutation),
     /// An unseal share or a reset of a node's unseal round (`sys/unseal`).
     Unseal(unseal::UnsealMutation),
+    /// A generate-root write (`sys/generate-root-token/*`).
+    GenerateRoot(generate_root::GenerateRootMutation),
 }
 
 /// How much confirmation a write needs.
@@ -152,6 +155,7 @@ impl Mutation {
             } => copy_spec(plan, *delete_source),
             Mutation::Token(t) => t.spec(),
             Mutation::Unseal(u) => u.spec(),
+            Mutation::GenerateRoot(g) => g.spec(),
         }
     }
 

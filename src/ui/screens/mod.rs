@@ -5,6 +5,7 @@
 
 pub mod copy;
 pub mod editor;
+pub mod generate_root;
 pub mod health;
 pub mod leases;
 pub mod mounts;
@@ -116,6 +117,8 @@ pub enum Screen {
     Leases(Box<leases::LeasesScreen>),
     /// The unseal ceremony.
     Unseal(Box<unseal::UnsealScreen>),
+    /// `:generate-root`.
+    GenerateRoot(Box<generate_root::GenerateRootScreen>),
 }
 
 impl Screen {
@@ -135,6 +138,7 @@ impl Screen {
             Screen::Radar(_) => ScreenKind::Radar,
             Screen::Leases(_) => ScreenKind::Leases,
             Screen::Unseal(_) => ScreenKind::Unseal,
+            Screen::GenerateRoot(_) => ScreenKind::GenerateRoot,
         }
     }
 
@@ -156,6 +160,7 @@ impl Screen {
             Screen::Radar(_) => "Expiry radar",
             Screen::Leases(_) => "Leases",
             Screen::Unseal(_) => "Unseal ceremony",
+            Screen::GenerateRoot(_) => "Generate root token",
         }
     }
 
@@ -172,6 +177,7 @@ impl Screen {
             Screen::Radar(_) => KeyContext::Radar,
             Screen::Leases(_) => KeyContext::Leases,
             Screen::Unseal(_) => KeyContext::Unseal,
+            Screen::GenerateRoot(_) => KeyContext::GenerateRoot,
         }
     }
 
@@ -192,6 +198,7 @@ impl Screen {
             Screen::Radar(_) => radar::HINTS,
             Screen::Leases(_) => leases::HINTS,
             Screen::Unseal(_) => unseal::HINTS,
+            Screen::GenerateRoot(s) => generate_root::hints(s),
         }
     }
 
@@ -212,6 +219,7 @@ impl Screen {
             Screen::Radar(s) => s.on_action(a, ctx),
             Screen::Leases(s) => s.on_action(a, ctx),
             Screen::Unseal(s) => s.on_action(a, ctx),
+            Screen::GenerateRoot(s) => s.on_action(a, ctx),
         }
     }
 
@@ -247,6 +255,7 @@ impl Screen {
             Screen::Radar(s) => s.on_open(ctx),
             Screen::Leases(s) => s.on_open(ctx),
             Screen::Unseal(s) => s.on_open(ctx),
+            Screen::GenerateRoot(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -267,7 +276,8 @@ impl Screen {
             | Screen::Editor(_)
             | Screen::Tools(_)
             | Screen::Versions(_)
-            | Screen::Unseal(_) => Vec::new(),
+            | Screen::Unseal(_)
+            | Screen::GenerateRoot(_) => Vec::new(),
         }
     }
 
@@ -282,6 +292,7 @@ impl Screen {
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
             Screen::Unseal(s) => s.on_reply(reply, ctx),
+            Screen::GenerateRoot(s) => s.on_reply(reply),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
@@ -304,6 +315,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_write(outcome, ctx),
             Screen::Leases(s) => s.on_write(outcome, ctx),
             Screen::Unseal(s) => s.on_write(outcome, ctx),
+            Screen::GenerateRoot(s) => s.on_write_done(&outcome),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -335,7 +347,8 @@ impl Screen {
             | Screen::Tokens(_)
             | Screen::Radar(_)
             | Screen::Leases(_)
-            | Screen::Unseal(_) => false,
+            | Screen::Unseal(_)
+            | Screen::GenerateRoot(_) => false,
         }
     }
 
@@ -404,6 +417,9 @@ impl Screen {
                 theme,
             }
             .render(area, buf),
+            Screen::GenerateRoot(s) => {
+                generate_root::GenerateRootView { screen: s, theme }.render(area, buf)
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_text_key(key),
             Screen::Leases(s) => s.on_text_key(key),
             Screen::Unseal(s) => s.on_text_key(key),
+            Screen::GenerateRoot(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -43,6 +44,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::GenerateRoot(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -57,6 +62,7 @@ impl Screen {
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
             Screen::Radar(_) => "",
+            Screen::GenerateRoot(_) => "",
             Screen::Tools(s) => s.filter(),
             Screen::Tokens(s) => s.filter(),
             Screen::Leases(s) => s.filter(),
@@ -78,6 +84,7 @@ impl Screen {
             Screen::Tokens(s) => s.set_filter(f),
             Screen::Radar(_) => {}
             Screen::Unseal(_) => {}
+            Screen::GenerateRoot(_) => {}
         }
     }
 
@@ -89,6 +96,7 @@ impl Screen {
             Screen::Tokens(s) => s.takes_text(),
             Screen::Leases(s) => s.takes_text(),
             Screen::Unseal(s) => s.takes_text(),
+            Screen::GenerateRoot(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -107,6 +115,7 @@ impl Screen {
                 }
             }
             Screen::Tools(s) => s.revealed = false,
+            Screen::GenerateRoot(s) => s.revealed = false,
             Screen::Tokens(s) => s.by_value = None,
             _ => {}
         }
@@ -120,6 +129,7 @@ impl Screen {
             Screen::Tokens(s) => s.write_abandoned(),
             Screen::Leases(s) => s.write_abandoned(),
             Screen::Unseal(s) => s.write_abandoned(),
+            Screen::GenerateRoot(s) => s.write_abandoned(),
             _ => {}
         }
     }
