@@ -28,6 +28,8 @@ pub enum ScreenKind {
     Leases,
     Unseal,
     GenerateRoot,
+    Init,
+    Rekey,
 }
 
 /// Who asked: the reply goes back there.
@@ -78,6 +80,7 @@ pub enum Request {
     Mounts(MountsRequest),
     Tools(crate::vault::tools::ToolsRequest),
     GenerateRoot(crate::vault::generate_root::GenerateRootRequest),
+    Rekey(crate::vault::rekey::RekeyRequest),
     Kv(KvRequest),
     OwnToken(crate::vault::own_token::OwnTokenRequest),
     Unseal(crate::vault::unseal::UnsealRequest),

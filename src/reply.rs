@@ -14,6 +14,7 @@ pub enum Reply {
     Write(WriteOutcome),
     Tools(crate::vault::tools::ToolsReply),
     GenerateRoot(crate::vault::generate_root::GenerateRootReply),
+    Rekey(crate::vault::rekey::RekeyReply),
     OwnToken(crate::vault::own_token::OwnTokenReply),
     Unseal(crate::vault::unseal::UnsealReply),
 }
@@ -41,6 +42,10 @@ pub enum WriteResult {
     Seal(crate::vault::unseal::SealAnswer),
     /// A generate-root step: where the attempt stands after it.
     GenerateRoot(crate::vault::generate_root::GenerateRootStatus),
+    /// `sys/init`: the shares and root token, shown once.
+    Init(crate::vault::ceremony::InitSecrets),
+    /// A rekey step: where the rekey (or its verification) stands after it.
+    Rekey(crate::vault::rekey::RekeyStatus),
 }
 
 /// One item of a write.

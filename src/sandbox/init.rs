@@ -64,10 +64,7 @@ pub async fn init(
     shares: usize,
     threshold: usize,
 ) -> Result<Credentials, SandboxError> {
-    let req = InitRequest {
-        secret_shares: shares,
-        secret_threshold: threshold,
-    };
+    let req = InitRequest::shamir(shares, threshold);
     let resp = c
         .init(req)
         .await

@@ -11,22 +11,29 @@ use super::client::{VaultClient, decode};
 use super::error::VaultError;
 use super::models::ceremony::{InitRequest, InitResponse};
 use super::models::sys::SealStatus;
+use super::models::wrapping::SecretText;
+use super::worker::Worker;
+use crate::reply::WriteResult;
+use crate::write_gate::ceremony_init::InitMutation;
 
 impl VaultClient {
-    /// `PUT sys/init`: the unseal shares and the initial root token. An answer without as many
+    /// `PUT sys/init`: the unseal (or recovery) shares and the initial root token. An answer without as many
     /// shares as asked for is a [`VaultError::Decode`].
     pub async fn init(&self, req: InitRequest) -> Result<InitResponse, VaultError> {
-        let body = serde_json::to_value(req)
+        let body = serde_json::to_value(&req)
             .map_err(|e| VaultError::Decode(format!("sys/init request: {e}")))?;
         let v = self
             .request(Method::PUT, "sys/init", &[], Some(&body))
             .await?;
         let resp: InitResponse = decode("sys/init", v)?;
-        if resp.keys_base64.len() != req.secret_shares {
+        let got = match &resp.recovery_keys_base64 {
+            Some(r) if req.recovery_shares.is_some() => r.len(),
+            _ => resp.keys_base64.len(),
+        };
+        if got != req.shares_asked() {
             return Err(VaultError::Decode(format!(
-                "sys/init: {} shares returned, {} asked for",
-                resp.keys_base64.len(),
-                req.secret_shares
+                "sys/init: {got} shares returned, {} asked for",
+                req.shares_asked()
             )));
         }
         Ok(resp)
@@ -50,6 +57,47 @@ impl VaultClient {
             .request(Method::PUT, "sys/unseal", &[], Some(&body))
             .await?;
         decode("sys/unseal", v)
+    }
+}
+
+/// What an init handed out, for the screen to show once: the shares (unseal, or recovery for
+/// auto-unseal) and the root token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitSecrets {
+    pub shares: Vec<SecretText>,
+    pub recovery: bool,
+    pub root_token: SecretText,
+}
+
+impl InitSecrets {
+    fn from_response(r: InitResponse, recovery: bool) -> Self {
+        let shares = match (recovery, r.recovery_keys_base64) {
+            (true, Some(k)) => k,
+            _ => r.keys_base64,
+        };
+        Self {
+            shares: shares.into_iter().map(SecretText::new).collect(),
+            recovery,
+            root_token: SecretText::new(r.root_token),
+        }
+    }
+}
+
+/// Initialise through this client (the worker's, or a test's).
+pub async fn init_write_with(
+    c: &VaultClient,
+    m: &InitMutation,
+) -> Result<WriteResult, VaultError> {
+    let recovery = m.request.recovery_shares.is_some();
+    let r = c.init(m.request.clone()).await?;
+    Ok(WriteResult::Init(InitSecrets::from_response(r, recovery)))
+}
+
+impl Worker {
+    /// Perform an init that passed the gate.
+    pub async fn init_write_one(&self, m: &InitMutation) -> Result<WriteResult, VaultError> {
+        let c = self.client(m.addr())?;
+        init_write_with(&c, m).await
     }
 }
 

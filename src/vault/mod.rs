@@ -7,6 +7,7 @@ pub mod copy;
 pub mod database;
 pub mod error;
 pub mod generate_root;
+pub mod rekey;
 pub mod inventory;
 pub mod jobs;
 pub mod kv;

@@ -151,6 +151,8 @@ impl Worker {
             Mutation::Token(t) => self.token_write_one(t).await,
             Mutation::Unseal(u) => self.unseal_write_one(u).await,
             Mutation::GenerateRoot(g) => self.generate_root_write_one(g).await,
+            Mutation::Init(i) => self.init_write_one(i).await,
+            Mutation::Rekey(r) => self.rekey_write_one(r).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -356,6 +358,7 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Mounts(r) => Reply::Mounts(worker.mounts(r).await),
         Request::Tools(r) => Reply::Tools(worker.tools(r).await),
         Request::GenerateRoot(r) => Reply::GenerateRoot(worker.generate_root(r).await),
+        Request::Rekey(r) => Reply::Rekey(worker.rekey(r).await),
         Request::Kv(r) => Reply::Kv(worker.kv(r).await),
         Request::OwnToken(r) => Reply::OwnToken(worker.own_token(r).await),
         Request::Unseal(r) => Reply::Unseal(worker.unseal_area(r).await),

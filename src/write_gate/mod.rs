@@ -3,7 +3,9 @@
 //! one mutation or a batch (one confirmation for N items, the count in the typed phrase). Each
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
+pub mod ceremony_init;
 pub mod generate_root;
+pub mod rekey;
 pub mod kv;
 pub mod lease;
 pub mod token;
@@ -56,6 +58,10 @@ pub enum Mutation {
     Unseal(unseal::UnsealMutation),
     /// A generate-root write (`sys/generate-root-token/*`).
     GenerateRoot(generate_root::GenerateRootMutation),
+    /// `sys/init`: the first shares and root token.
+    Init(ceremony_init::InitMutation),
+    /// A rekey write (`sys/rotate/root/*`).
+    Rekey(rekey::RekeyMutation),
 }
 
 /// How much confirmation a write needs.
@@ -156,6 +162,8 @@ impl Mutation {
             Mutation::Token(t) => t.spec(),
             Mutation::Unseal(u) => u.spec(),
             Mutation::GenerateRoot(g) => g.spec(),
+            Mutation::Init(i) => i.spec(),
+            Mutation::Rekey(r) => r.spec(),
         }
     }
 
