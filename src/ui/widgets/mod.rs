@@ -3,3 +3,4 @@
 pub mod age;
 pub mod secret_input;
 pub mod table;
+pub mod once_secrets;
