@@ -117,6 +117,12 @@ actions! {
     StartRootGeneration => "start_root_generation", "start root generation with a console-made OTP";
     StartRootGenerationPgp => "start_root_generation_pgp", "start root generation with a PGP public key";
     CancelRootGeneration => "cancel_root_generation", "cancel the root generation in progress";
+    StartInit => "start_init", "init: initialise the cluster with the form's shares (confirmed)";
+    ConfirmReceipt => "confirm_receipt", "the selected holder took their secret (wipes it)";
+    OpenUnseal => "open_unseal", "open the unseal ceremony (:unseal)";
+    StartRekey => "start_rekey", "rekey: start with the form's new shares (typed confirmation)";
+    CancelRekey => "cancel_rekey", "rekey: cancel the rekey in progress";
+    ToggleVerification => "toggle_verification", "rekey: verify the new shares before they apply, on or off";
 }
 
 #[cfg(test)]

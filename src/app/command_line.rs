@@ -57,6 +57,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "the unseal ceremony: every node's seal, shares (hidden) to one or every sealed node (also :ceremony)",
     ),
     (
+        "init",
+        "initialise an uninitialised cluster: shares, threshold, PGP keys; shown once",
+    ),
+    (
+        "rekey",
+        "rotate the unseal keys: new shares from a quorum of the current ones",
+    ),
+    (
         "generate-root",
         "generate a new root token from a quorum of unseal shares (OTP or PGP)",
     ),
@@ -262,6 +270,12 @@ impl App {
             "unseal" | "ceremony" => {
                 self.open_screen(crate::ui::screens::Screen::Unseal(Box::default()))
             }
+            "init" => self.open_screen(crate::ui::screens::Screen::Init(Box::new(
+                crate::ui::screens::init::InitScreen::new(),
+            ))),
+            "rekey" => self.open_screen(crate::ui::screens::Screen::Rekey(Box::new(
+                crate::ui::screens::rekey::RekeyScreen::new(),
+            ))),
             "generate-root" => {
                 self.open_screen(crate::ui::screens::Screen::GenerateRoot(Box::default()))
             }

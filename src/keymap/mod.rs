@@ -43,10 +43,14 @@ pub enum KeyContext {
     Unseal,
     /// The generate-root screen.
     GenerateRoot,
+    /// The init screen.
+    Init,
+    /// The rekey screen.
+    Rekey,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 17] = [
+    pub const ALL: [KeyContext; 19] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -64,6 +68,8 @@ impl KeyContext {
         KeyContext::Leases,
         KeyContext::Unseal,
         KeyContext::GenerateRoot,
+        KeyContext::Init,
+        KeyContext::Rekey,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -92,6 +98,8 @@ impl KeyContext {
             KeyContext::Leases => "leases",
             KeyContext::Unseal => "unseal",
             KeyContext::GenerateRoot => "generate_root",
+            KeyContext::Init => "init",
+            KeyContext::Rekey => "rekey",
         }
     }
 
@@ -101,7 +109,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 11] = [
+const SCREENS: [KeyContext; 13] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -113,6 +121,8 @@ const SCREENS: [KeyContext; 11] = [
     KeyContext::Leases,
     KeyContext::Unseal,
     KeyContext::GenerateRoot,
+    KeyContext::Init,
+    KeyContext::Rekey,
 ];
 
 mod chord;

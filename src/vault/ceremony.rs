@@ -84,10 +84,7 @@ impl InitSecrets {
 }
 
 /// Initialise through this client (the worker's, or a test's).
-pub async fn init_write_with(
-    c: &VaultClient,
-    m: &InitMutation,
-) -> Result<WriteResult, VaultError> {
+pub async fn init_write_with(c: &VaultClient, m: &InitMutation) -> Result<WriteResult, VaultError> {
     let recovery = m.request.recovery_shares.is_some();
     let r = c.init(m.request.clone()).await?;
     Ok(WriteResult::Init(InitSecrets::from_response(r, recovery)))

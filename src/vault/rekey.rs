@@ -87,9 +87,8 @@ pub fn parse_status(mut v: Value, legacy: bool) -> Result<RekeyStatus, VaultErro
     if !d.is_object() {
         return Err(VaultError::Decode("rekey: no status in the answer".into()));
     }
-    let num = |k: &str| {
-        u32::try_from(d.get(k).and_then(Value::as_u64).unwrap_or(0)).unwrap_or(u32::MAX)
-    };
+    let num =
+        |k: &str| u32::try_from(d.get(k).and_then(Value::as_u64).unwrap_or(0)).unwrap_or(u32::MAX);
     let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let flag = |k: &str| d.get(k).and_then(Value::as_bool).unwrap_or(false);
     let mut s = RekeyStatus {
@@ -144,14 +143,24 @@ impl VaultClient {
     ) -> Result<RekeyStatus, VaultError> {
         let mut legacy = false;
         let mut res = self
-            .request(method.clone(), &format!("{CURRENT}/{leaf}"), &[], body.as_ref())
+            .request(
+                method.clone(),
+                &format!("{CURRENT}/{leaf}"),
+                &[],
+                body.as_ref(),
+            )
             .await;
         if let Err(e) = &res
             && missing(e)
         {
             legacy = true;
             res = self
-                .request(method.clone(), &format!("{LEGACY}/{leaf}"), &[], body.as_ref())
+                .request(
+                    method.clone(),
+                    &format!("{LEGACY}/{leaf}"),
+                    &[],
+                    body.as_ref(),
+                )
                 .await;
         }
         if let Some(b) = body.as_mut() {
@@ -212,7 +221,9 @@ impl VaultClient {
 
     /// `DELETE …/init`: cancel the rekey (the shares entered so far are forgotten).
     pub async fn rekey_cancel(&self) -> Result<(), VaultError> {
-        self.rekey_call(Method::DELETE, "init", None).await.map(|_| ())
+        self.rekey_call(Method::DELETE, "init", None)
+            .await
+            .map(|_| ())
     }
 }
 

@@ -5,9 +5,9 @@
 
 pub mod ceremony_init;
 pub mod generate_root;
-pub mod rekey;
 pub mod kv;
 pub mod lease;
+pub mod rekey;
 pub mod token;
 pub mod unseal;
 

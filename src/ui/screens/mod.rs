@@ -7,9 +7,11 @@ pub mod copy;
 pub mod editor;
 pub mod generate_root;
 pub mod health;
+pub mod init;
 pub mod leases;
 pub mod mounts;
 pub mod radar;
+pub mod rekey;
 pub mod search;
 pub mod secrets;
 mod text;
@@ -119,6 +121,10 @@ pub enum Screen {
     Unseal(Box<unseal::UnsealScreen>),
     /// `:generate-root`.
     GenerateRoot(Box<generate_root::GenerateRootScreen>),
+    /// `:init`.
+    Init(Box<init::InitScreen>),
+    /// `:rekey`.
+    Rekey(Box<rekey::RekeyScreen>),
 }
 
 impl Screen {
@@ -139,6 +145,8 @@ impl Screen {
             Screen::Leases(_) => ScreenKind::Leases,
             Screen::Unseal(_) => ScreenKind::Unseal,
             Screen::GenerateRoot(_) => ScreenKind::GenerateRoot,
+            Screen::Init(_) => ScreenKind::Init,
+            Screen::Rekey(_) => ScreenKind::Rekey,
         }
     }
 
@@ -161,6 +169,8 @@ impl Screen {
             Screen::Leases(_) => "Leases",
             Screen::Unseal(_) => "Unseal ceremony",
             Screen::GenerateRoot(_) => "Generate root token",
+            Screen::Init(_) => "Initialise",
+            Screen::Rekey(_) => "Rekey",
         }
     }
 
@@ -178,6 +188,8 @@ impl Screen {
             Screen::Leases(_) => KeyContext::Leases,
             Screen::Unseal(_) => KeyContext::Unseal,
             Screen::GenerateRoot(_) => KeyContext::GenerateRoot,
+            Screen::Init(_) => KeyContext::Init,
+            Screen::Rekey(_) => KeyContext::Rekey,
         }
     }
 
@@ -199,6 +211,8 @@ impl Screen {
             Screen::Leases(_) => leases::HINTS,
             Screen::Unseal(_) => unseal::HINTS,
             Screen::GenerateRoot(s) => generate_root::hints(s),
+            Screen::Init(s) => init::hints(s),
+            Screen::Rekey(s) => rekey::hints(s),
         }
     }
 
@@ -220,6 +234,8 @@ impl Screen {
             Screen::Leases(s) => s.on_action(a, ctx),
             Screen::Unseal(s) => s.on_action(a, ctx),
             Screen::GenerateRoot(s) => s.on_action(a, ctx),
+            Screen::Init(s) => s.on_action(a, ctx),
+            Screen::Rekey(s) => s.on_action(a, ctx),
         }
     }
 
@@ -256,6 +272,8 @@ impl Screen {
             Screen::Leases(s) => s.on_open(ctx),
             Screen::Unseal(s) => s.on_open(ctx),
             Screen::GenerateRoot(s) => s.on_open(ctx),
+            Screen::Init(s) => s.on_open(ctx),
+            Screen::Rekey(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -277,7 +295,9 @@ impl Screen {
             | Screen::Tools(_)
             | Screen::Versions(_)
             | Screen::Unseal(_)
-            | Screen::GenerateRoot(_) => Vec::new(),
+            | Screen::GenerateRoot(_)
+            | Screen::Init(_)
+            | Screen::Rekey(_) => Vec::new(),
         }
     }
 
@@ -293,7 +313,9 @@ impl Screen {
             Screen::Tools(s) => s.on_reply(reply),
             Screen::Unseal(s) => s.on_reply(reply, ctx),
             Screen::GenerateRoot(s) => s.on_reply(reply),
-            Screen::Health(_)
+            Screen::Rekey(s) => s.on_reply(reply),
+            Screen::Init(_)
+            | Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
             | Screen::Tokens(_)
@@ -316,6 +338,8 @@ impl Screen {
             Screen::Leases(s) => s.on_write(outcome, ctx),
             Screen::Unseal(s) => s.on_write(outcome, ctx),
             Screen::GenerateRoot(s) => s.on_write_done(&outcome),
+            Screen::Init(s) => s.on_write_done(&outcome),
+            Screen::Rekey(s) => s.on_write_done(&outcome),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -348,7 +372,9 @@ impl Screen {
             | Screen::Radar(_)
             | Screen::Leases(_)
             | Screen::Unseal(_)
-            | Screen::GenerateRoot(_) => false,
+            | Screen::GenerateRoot(_)
+            | Screen::Init(_)
+            | Screen::Rekey(_) => false,
         }
     }
 
@@ -420,6 +446,8 @@ impl Screen {
             Screen::GenerateRoot(s) => {
                 generate_root::GenerateRootView { screen: s, theme }.render(area, buf)
             }
+            Screen::Init(s) => init::InitView { screen: s, theme }.render(area, buf),
+            Screen::Rekey(s) => rekey::RekeyView { screen: s, theme }.render(area, buf),
         }
     }
 }

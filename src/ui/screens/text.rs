@@ -16,6 +16,8 @@ impl Screen {
             Screen::Leases(s) => s.on_text_key(key),
             Screen::Unseal(s) => s.on_text_key(key),
             Screen::GenerateRoot(s) => s.on_text_key(key),
+            Screen::Init(s) => s.on_text_key(key),
+            Screen::Rekey(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -48,6 +50,14 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Init(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
+            Screen::Rekey(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -62,7 +72,7 @@ impl Screen {
             Screen::Secret(s) => s.filter(),
             Screen::MountDetail(_) | Screen::Editor(_) | Screen::Versions(_) => "",
             Screen::Radar(_) => "",
-            Screen::GenerateRoot(_) => "",
+            Screen::GenerateRoot(_) | Screen::Init(_) | Screen::Rekey(_) => "",
             Screen::Tools(s) => s.filter(),
             Screen::Tokens(s) => s.filter(),
             Screen::Leases(s) => s.filter(),
@@ -84,7 +94,7 @@ impl Screen {
             Screen::Tokens(s) => s.set_filter(f),
             Screen::Radar(_) => {}
             Screen::Unseal(_) => {}
-            Screen::GenerateRoot(_) => {}
+            Screen::GenerateRoot(_) | Screen::Init(_) | Screen::Rekey(_) => {}
         }
     }
 
@@ -97,6 +107,8 @@ impl Screen {
             Screen::Leases(s) => s.takes_text(),
             Screen::Unseal(s) => s.takes_text(),
             Screen::GenerateRoot(s) => s.takes_text(),
+            Screen::Init(s) => s.takes_text(),
+            Screen::Rekey(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -130,6 +142,8 @@ impl Screen {
             Screen::Leases(s) => s.write_abandoned(),
             Screen::Unseal(s) => s.write_abandoned(),
             Screen::GenerateRoot(s) => s.write_abandoned(),
+            Screen::Init(s) => s.write_abandoned(),
+            Screen::Rekey(s) => s.write_abandoned(),
             _ => {}
         }
     }

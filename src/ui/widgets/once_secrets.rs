@@ -105,7 +105,10 @@ impl OnceSecrets {
 
     /// Reveal (or mask again) the selected value.
     pub fn toggle_reveal(&mut self) {
-        let held = self.items.get(self.selected).is_some_and(OnceSecret::holds_value);
+        let held = self
+            .items
+            .get(self.selected)
+            .is_some_and(OnceSecret::holds_value);
         self.revealed = match self.revealed {
             Some(i) if i == self.selected => None,
             _ if held => Some(self.selected),
@@ -186,9 +189,25 @@ impl OnceSecrets {
         }
     }
 
+    /// `enter` in the discard prompt: wipe when the word was typed, else close the prompt.
+    pub fn discard_submit(&mut self) -> DiscardOutcome {
+        match self.discard.take() {
+            Some(d) if d.text.trim() == DISCARD_WORD => {
+                self.wipe();
+                DiscardOutcome::Discarded
+            }
+            _ => DiscardOutcome::Cancelled,
+        }
+    }
+
     /// The list, one line each, for a screen to draw (values masked unless revealed).
     pub fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
-        let width = self.items.iter().map(|i| i.label.chars().count()).max().unwrap_or(0);
+        let width = self
+            .items
+            .iter()
+            .map(|i| i.label.chars().count())
+            .max()
+            .unwrap_or(0);
         let mut lines: Vec<Line<'static>> = self
             .items
             .iter()
@@ -204,10 +223,9 @@ impl OnceSecrets {
                 let value = match (&it.value, it.received) {
                     (_, true) => Span::styled("received", theme.status_ok),
                     (None, false) => Span::styled("discarded", theme.status_danger),
-                    (Some(v), false) if self.is_revealed(i) => Span::styled(
-                        sanitize(v.expose()).into_owned(),
-                        theme.secret_revealed,
-                    ),
+                    (Some(v), false) if self.is_revealed(i) => {
+                        Span::styled(sanitize(v.expose()).into_owned(), theme.secret_revealed)
+                    }
                     (Some(_), false) => Span::styled(MASKED, theme.secret_masked),
                 };
                 Line::from(vec![Span::styled(label, label_style), value])
@@ -248,7 +266,12 @@ mod tests {
     fn three() -> OnceSecrets {
         OnceSecrets::new(
             (1..=3)
-                .map(|i| (format!("share {i}"), SecretText::from(format!("SECRETVALUE{i}"))))
+                .map(|i| {
+                    (
+                        format!("share {i}"),
+                        SecretText::from(format!("SECRETVALUE{i}")),
+                    )
+                })
                 .collect(),
         )
     }
@@ -298,15 +321,24 @@ mod tests {
         let mut s = three();
         assert!(s.begin_discard());
         for c in "nope".chars() {
-            assert_eq!(s.discard_key(key(KeyCode::Char(c))), DiscardOutcome::Pending);
+            assert_eq!(
+                s.discard_key(key(KeyCode::Char(c))),
+                DiscardOutcome::Pending
+            );
         }
-        assert_eq!(s.discard_key(key(KeyCode::Enter)), DiscardOutcome::Cancelled);
+        assert_eq!(
+            s.discard_key(key(KeyCode::Enter)),
+            DiscardOutcome::Cancelled
+        );
         assert!(s.holds_values());
         assert!(s.begin_discard());
         for c in DISCARD_WORD.chars() {
             s.discard_key(key(KeyCode::Char(c)));
         }
-        assert_eq!(s.discard_key(key(KeyCode::Enter)), DiscardOutcome::Discarded);
+        assert_eq!(
+            s.discard_key(key(KeyCode::Enter)),
+            DiscardOutcome::Discarded
+        );
         assert!(!s.holds_values() && !s.all_received());
         assert!(!s.begin_discard());
     }

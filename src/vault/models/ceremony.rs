@@ -62,7 +62,11 @@ impl InitRequest {
 }
 
 /// The server's rules for shares and thresholds (init and rekey alike).
-pub fn check_shares(shares: usize, threshold: usize, pgp_keys: Option<usize>) -> Result<(), String> {
+pub fn check_shares(
+    shares: usize,
+    threshold: usize,
+    pgp_keys: Option<usize>,
+) -> Result<(), String> {
     if shares == 0 {
         return Err("shares must be at least 1".into());
     }
@@ -81,7 +85,9 @@ pub fn check_shares(shares: usize, threshold: usize, pgp_keys: Option<usize>) ->
     if let Some(k) = pgp_keys
         && k != shares
     {
-        return Err(format!("{k} PGP keys given for {shares} shares: one per share"));
+        return Err(format!(
+            "{k} PGP keys given for {shares} shares: one per share"
+        ));
     }
     Ok(())
 }
