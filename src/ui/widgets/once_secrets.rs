@@ -74,6 +74,11 @@ impl OnceSecrets {
         &self.items
     }
 
+    /// The value of item `i`, while it is held (for a holder's own copy; tests).
+    pub fn value(&self, i: usize) -> Option<&SecretText> {
+        self.items.get(i).and_then(|it| it.value.as_ref())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
