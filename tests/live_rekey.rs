@@ -63,6 +63,22 @@ async fn rekey_end_to_end_with_verification_cancel_and_wrong_shares() {
     h.share(&old[0]).await;
     let err = h.rekey().error.clone().expect("duplicate refused");
     assert!(err.contains("already been provided"), "{err}");
+    // A wrong nonce (through the worker, as the screen would send it): 400, said plainly.
+    let worker = strongroom::vault::worker::Worker::new(&profile).expect("worker");
+    let addr = h.rekey().addr.clone().expect("addr");
+    let r = worker
+        .write_one(&strongroom::write_gate::Mutation::Rekey(
+            strongroom::write_gate::rekey::RekeyMutation::Update {
+                addr,
+                share: strongroom::vault::models::wrapping::SecretText::from(old[1].as_str()),
+                nonce: "00000000-0000-0000-0000-000000000000".into(),
+            },
+        ))
+        .await;
+    match &r.result {
+        Err(e) => assert_eq!(e.status(), Some(400), "{e}"),
+        Ok(_) => panic!("a wrong nonce is refused"),
+    }
     // Cancel.
     h.feed(key(KeyCode::Esc)).await;
     h.confirmed('X', None).await;
