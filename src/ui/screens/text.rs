@@ -128,6 +128,8 @@ impl Screen {
             }
             Screen::Tools(s) => s.revealed = false,
             Screen::GenerateRoot(s) => s.revealed = false,
+            Screen::Init(s) => s.secrets.mask(),
+            Screen::Rekey(s) => s.secrets.mask(),
             Screen::Tokens(s) => s.by_value = None,
             _ => {}
         }

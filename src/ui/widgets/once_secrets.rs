@@ -121,6 +121,11 @@ impl OnceSecrets {
         };
     }
 
+    /// Mask the revealed value again (the screen was covered).
+    pub fn mask(&mut self) {
+        self.revealed = None;
+    }
+
     pub fn is_revealed(&self, i: usize) -> bool {
         self.revealed == Some(i)
     }
