@@ -101,6 +101,7 @@ async fn init_through_the_console_then_unseal_and_log_in() {
     for s in &seen {
         assert!(!dbg.contains(s.as_str()));
     }
+    tracing::info!("init test done");
     drop(guard);
-    canary(&[tmp.path()], &seen);
+    canary(&[tmp.path(), cluster.dir()], &seen);
 }

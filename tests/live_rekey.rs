@@ -10,7 +10,9 @@ mod common;
 
 use crossterm::event::KeyCode;
 
-use ceremony_support::{Harness, canary, ch, key, spoil, take_all, unseal_with};
+use ceremony_support::{
+    Harness, canary, ch, gpg_decrypt, gpg_key, key, spoil, take_all, unseal_with,
+};
 use common::cluster::TestCluster;
 use strongroom::command::Command;
 
@@ -147,10 +149,52 @@ async fn rekey_end_to_end_with_verification_cancel_and_wrong_shares() {
     cluster.set_credentials(newer.clone(), 3, &root);
     cluster.unseal_all();
 
+    // A rekey to PGP-encrypted shares (3 of them, threshold 2, one throwaway key thrice): each
+    // holder decrypts theirs; the decrypted shares unseal a restarted node.
+    let home = tmp.path().join("gnupg");
+    let (_fpr, public) = gpg_key(&home);
+    h.feed(ch('v')).await;
+    assert!(!h.rekey().require_verification);
+    for (field, text) in [
+        ("3".to_string(), 0usize),
+        ("2".to_string(), 1),
+        (format!("{public},{public},{public}"), 2),
+    ]
+    .into_iter()
+    .map(|(t, f)| (f, t))
+    {
+        h.edit_field(field, &text).await;
+    }
+    h.confirmed('s', Some("rekey")).await;
+    assert!(h.progress().1, "PGP start: {:?}", h.rekey().error);
+    for s in &newer[..3] {
+        h.share(s).await;
+    }
+    assert!(h.rekey().finished, "{:?}", h.rekey().error);
+    assert_eq!(h.rekey().secrets.items().len(), 3);
+    let encrypted = take_all(&mut h, true, &mut seen).await;
+    let plain: Vec<String> = encrypted
+        .iter()
+        .map(|e| gpg_decrypt(&home, e).trim().to_string())
+        .collect();
+    seen.extend(plain.iter().cloned());
+    let _ = std::fs::remove_file(home.join("token.gpg"));
+    let standby = (cluster.active_index().expect("active") + 1) % 3;
+    let addr = cluster.addrs()[standby].clone();
+    cluster.restart_node(standby);
+    assert!(
+        unseal_with(&addr, &plain[..2])
+            .await
+            .expect("decrypted shares")
+    );
+    cluster.set_credentials(plain.clone(), 2, &root);
+    cluster.unseal_all();
+
     let dbg = format!("{:?}", h.app.screen());
     for s in &seen {
         assert!(!dbg.contains(s.as_str()));
     }
+    tracing::info!("rekey test done");
     drop(guard);
-    canary(&[tmp.path()], &seen);
+    canary(&[tmp.path(), cluster.dir()], &seen);
 }
