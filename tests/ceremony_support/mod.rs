@@ -242,7 +242,9 @@ pub async fn take_all(h: &mut Harness, rekey: bool, seen: &mut Vec<String>) -> V
     }
     // Reveal the first: it shows; copy it.
     h.feed(ch('r')).await;
-    assert!(h.render().contains(values[0].as_str()), "revealed");
+    // (A long PGP-encrypted share wraps: its beginning shows.)
+    let head: String = values[0].chars().take(40).collect();
+    assert!(h.render().contains(head.as_str()), "revealed");
     let cmds = h.feed(ch('c')).await;
     assert!(cmds.iter().any(|c| matches!(c, Command::Copy { .. })));
     for _ in 0..n {
