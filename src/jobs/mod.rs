@@ -60,6 +60,13 @@ pub enum JobSpec {
     /// Every lease below `prefix` (`""`: all) with `sys/leases/lookup` (bounded concurrency);
     /// leases come back in batches as `JobReport::Leases` (see `jobs::leases`).
     LeaseInventory { addr: String, prefix: String },
+    /// Stream a raft snapshot of the ACTIVE node at `addr` into `path` (0600, a temporary name
+    /// renamed when complete); progress in bytes (`done`), then `JobReport::Snapshot` with
+    /// the size and SHA-256. Cancelling removes the partial file.
+    SaveSnapshot {
+        addr: String,
+        path: std::path::PathBuf,
+    },
 }
 
 /// Counters of a running job.
@@ -115,6 +122,8 @@ pub enum JobReport {
     Radar(crate::vault::radar::RadarUpdate),
     /// A batch of leases (maybe empty) and the inventory's counters.
     Leases(leases::LeaseBatch),
+    /// A saved raft snapshot: file, size, checksum.
+    Snapshot(crate::vault::snapshot::SnapshotSaved),
 }
 
 /// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the

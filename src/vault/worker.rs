@@ -150,6 +150,7 @@ impl Worker {
                 .map_or(Ok(WriteResult::Done), Err),
             Mutation::Token(t) => self.token_write_one(t).await,
             Mutation::Unseal(u) => self.unseal_write_one(u).await,
+            Mutation::Raft(r) => self.raft_write_one(r).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -180,6 +181,17 @@ impl Worker {
             return WriteOutcome {
                 summary: spec.summary,
                 items,
+            };
+        }
+        // A cluster seal reports one result per node.
+        if let Write::One(Mutation::Raft(crate::write_gate::raft::RaftMutation::SealCluster {
+            addrs,
+            ..
+        })) = w
+        {
+            return WriteOutcome {
+                summary: spec.summary,
+                items: self.seal_cluster(addrs).await,
             };
         }
         let ms = w.mutations();

@@ -5,6 +5,7 @@
 
 pub mod kv;
 pub mod lease;
+pub mod raft;
 pub mod token;
 pub mod unseal;
 
@@ -53,6 +54,8 @@ pub enum Mutation {
     Lease(lease::LeaseMutation),
     /// An unseal share or a reset of a node's unseal round (`sys/unseal`).
     Unseal(unseal::UnsealMutation),
+    /// A cluster-wide write: seal the cluster, raft peers, snapshot restore.
+    Raft(raft::RaftMutation),
 }
 
 /// How much confirmation a write needs.
@@ -152,6 +155,7 @@ impl Mutation {
             } => copy_spec(plan, *delete_source),
             Mutation::Token(t) => t.spec(),
             Mutation::Unseal(u) => u.spec(),
+            Mutation::Raft(r) => r.spec(),
         }
     }
 
