@@ -114,6 +114,12 @@ actions! {
     UnsealReset => "unseal_reset", "unseal: reset the selected node's unseal round (progress back to 0)";
     HolderMode => "holder_mode", "unseal: holder mode on or off (the screen clears between key holders)";
     SaveCeremonyLog => "save_ceremony_log", "unseal: save the ceremony log to a file (no shares in it)";
+    SaveSnapshot => "save_snapshot", "raft: save a snapshot of the active node to a file (0600; size and SHA-256)";
+    RestoreSnapshot => "restore_snapshot", "raft: restore a snapshot file to the active node (typed confirmation)";
+    ForceRestoreSnapshot => "force_restore_snapshot", "raft: force-restore another cluster's snapshot (every node seals; its keys apply)";
+    RemovePeer => "remove_peer", "raft: remove the selected peer from the raft configuration (typed confirmation)";
+    PromotePeer => "promote_peer", "raft: promote the selected peer to a voter (autopilot applies it)";
+    DemotePeer => "demote_peer", "raft: demote the selected peer to a non-voter (autopilot applies it)";
 }
 
 #[cfg(test)]

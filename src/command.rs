@@ -27,6 +27,7 @@ pub enum ScreenKind {
     Radar,
     Leases,
     Unseal,
+    Raft,
 }
 
 /// Who asked: the reply goes back there.

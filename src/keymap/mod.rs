@@ -41,10 +41,12 @@ pub enum KeyContext {
     Leases,
     /// The unseal ceremony screen.
     Unseal,
+    /// The raft screen (peers, snapshots).
+    Raft,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 16] = [
+    pub const ALL: [KeyContext; 17] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -61,6 +63,7 @@ impl KeyContext {
         KeyContext::Login,
         KeyContext::Leases,
         KeyContext::Unseal,
+        KeyContext::Raft,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -88,6 +91,7 @@ impl KeyContext {
             KeyContext::Login => "login",
             KeyContext::Leases => "leases",
             KeyContext::Unseal => "unseal",
+            KeyContext::Raft => "raft",
         }
     }
 
@@ -97,7 +101,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 10] = [
+const SCREENS: [KeyContext; 11] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -108,6 +112,7 @@ const SCREENS: [KeyContext; 10] = [
     KeyContext::Radar,
     KeyContext::Leases,
     KeyContext::Unseal,
+    KeyContext::Raft,
 ];
 
 mod chord;

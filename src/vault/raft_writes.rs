@@ -3,6 +3,7 @@
 
 use super::error::VaultError;
 use super::worker::Worker;
+use crate::jobs::JobProgress;
 use crate::reply::{ItemResult, WriteResult};
 use crate::write_gate::raft::RaftMutation;
 
@@ -11,7 +12,7 @@ impl Worker {
     pub async fn raft_write_one(&self, m: &RaftMutation) -> Result<WriteResult, VaultError> {
         match m {
             RaftMutation::SealCluster { addrs, .. } => self
-                .seal_cluster(addrs)
+                .seal_cluster(addrs, &mut |_| {})
                 .await
                 .into_iter()
                 .find_map(|i| i.result.err())
@@ -45,8 +46,12 @@ impl Worker {
 
     /// Seal each node in turn (standbys first would not matter: a seal is per node); one
     /// result per node, in order.
-    pub async fn seal_cluster(&self, addrs: &[String]) -> Vec<ItemResult> {
-        let mut items = Vec::with_capacity(addrs.len());
+    pub async fn seal_cluster(
+        &self,
+        addrs: &[String],
+        progress: &mut (dyn FnMut(JobProgress) + Send),
+    ) -> Vec<ItemResult> {
+        let mut items: Vec<ItemResult> = Vec::with_capacity(addrs.len());
         for addr in addrs {
             let result = match self.client(addr) {
                 Ok(c) => c.seal().await.map(|()| WriteResult::Done),
@@ -58,6 +63,13 @@ impl Worker {
                 Err(e) => tracing::warn!(node = %item, error = %e, "cluster seal: node failed"),
             }
             items.push(ItemResult { item, result });
+            let failed = items.iter().filter(|i| i.result.is_err()).count() as u64;
+            progress(JobProgress {
+                done: items.len() as u64 - failed,
+                failed,
+                skipped: 0,
+                total: Some(addrs.len() as u64),
+            });
         }
         items
     }

@@ -191,7 +191,7 @@ impl Worker {
         {
             return WriteOutcome {
                 summary: spec.summary,
-                items: self.seal_cluster(addrs).await,
+                items: self.seal_cluster(addrs, progress).await,
             };
         }
         let ms = w.mutations();

@@ -9,6 +9,7 @@ pub mod health;
 pub mod leases;
 pub mod mounts;
 pub mod radar;
+pub mod raft;
 pub mod search;
 pub mod secrets;
 mod text;
@@ -116,6 +117,8 @@ pub enum Screen {
     Leases(Box<leases::LeasesScreen>),
     /// The unseal ceremony.
     Unseal(Box<unseal::UnsealScreen>),
+    /// Raft peers and snapshots.
+    Raft(Box<raft::RaftScreen>),
 }
 
 impl Screen {
@@ -135,6 +138,7 @@ impl Screen {
             Screen::Radar(_) => ScreenKind::Radar,
             Screen::Leases(_) => ScreenKind::Leases,
             Screen::Unseal(_) => ScreenKind::Unseal,
+            Screen::Raft(_) => ScreenKind::Raft,
         }
     }
 
@@ -156,6 +160,7 @@ impl Screen {
             Screen::Radar(_) => "Expiry radar",
             Screen::Leases(_) => "Leases",
             Screen::Unseal(_) => "Unseal ceremony",
+            Screen::Raft(_) => "Raft screen",
         }
     }
 
@@ -172,6 +177,7 @@ impl Screen {
             Screen::Radar(_) => KeyContext::Radar,
             Screen::Leases(_) => KeyContext::Leases,
             Screen::Unseal(_) => KeyContext::Unseal,
+            Screen::Raft(_) => KeyContext::Raft,
         }
     }
 
@@ -192,6 +198,7 @@ impl Screen {
             Screen::Radar(_) => radar::HINTS,
             Screen::Leases(_) => leases::HINTS,
             Screen::Unseal(_) => unseal::HINTS,
+            Screen::Raft(_) => raft::HINTS,
         }
     }
 
@@ -212,6 +219,7 @@ impl Screen {
             Screen::Radar(s) => s.on_action(a, ctx),
             Screen::Leases(s) => s.on_action(a, ctx),
             Screen::Unseal(s) => s.on_action(a, ctx),
+            Screen::Raft(s) => s.on_action(a, ctx),
         }
     }
 
@@ -247,6 +255,7 @@ impl Screen {
             Screen::Radar(s) => s.on_open(ctx),
             Screen::Leases(s) => s.on_open(ctx),
             Screen::Unseal(s) => s.on_open(ctx),
+            Screen::Raft(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -260,6 +269,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_job(what, event, ctx),
             Screen::Radar(s) => s.on_job(what, event, ctx),
             Screen::Leases(s) => s.on_job(what, event, ctx),
+            Screen::Raft(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -282,6 +292,7 @@ impl Screen {
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
             Screen::Unseal(s) => s.on_reply(reply, ctx),
+            Screen::Raft(_) |
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
@@ -304,6 +315,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_write(outcome, ctx),
             Screen::Leases(s) => s.on_write(outcome, ctx),
             Screen::Unseal(s) => s.on_write(outcome, ctx),
+            Screen::Raft(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -335,7 +347,8 @@ impl Screen {
             | Screen::Tokens(_)
             | Screen::Radar(_)
             | Screen::Leases(_)
-            | Screen::Unseal(_) => false,
+            | Screen::Unseal(_)
+            | Screen::Raft(_) => false,
         }
     }
 
@@ -399,6 +412,12 @@ impl Screen {
             }
             .render(area, buf),
             Screen::Unseal(s) => unseal::UnsealView {
+                screen: s,
+                cluster: ctx.cluster,
+                theme,
+            }
+            .render(area, buf),
+            Screen::Raft(s) => raft::RaftView {
                 screen: s,
                 cluster: ctx.cluster,
                 theme,

@@ -15,6 +15,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_text_key(key),
             Screen::Leases(s) => s.on_text_key(key),
             Screen::Unseal(s) => s.on_text_key(key),
+            Screen::Raft(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -43,6 +44,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Raft(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -61,6 +66,7 @@ impl Screen {
             Screen::Tokens(s) => s.filter(),
             Screen::Leases(s) => s.filter(),
             Screen::Unseal(_) => "",
+            Screen::Raft(_) => "",
         }
     }
 
@@ -78,6 +84,7 @@ impl Screen {
             Screen::Tokens(s) => s.set_filter(f),
             Screen::Radar(_) => {}
             Screen::Unseal(_) => {}
+            Screen::Raft(_) => {}
         }
     }
 
@@ -89,6 +96,7 @@ impl Screen {
             Screen::Tokens(s) => s.takes_text(),
             Screen::Leases(s) => s.takes_text(),
             Screen::Unseal(s) => s.takes_text(),
+            Screen::Raft(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -120,6 +128,7 @@ impl Screen {
             Screen::Tokens(s) => s.write_abandoned(),
             Screen::Leases(s) => s.write_abandoned(),
             Screen::Unseal(s) => s.write_abandoned(),
+            Screen::Raft(s) => s.write_abandoned(),
             _ => {}
         }
     }
@@ -129,6 +138,7 @@ impl Screen {
         match self {
             Screen::Leases(s) => s.wants_tick(),
             Screen::Unseal(_) => true,
+            Screen::Raft(s) => s.wants_tick(),
             _ => false,
         }
     }
@@ -138,6 +148,7 @@ impl Screen {
     pub fn on_tick(&mut self, ctx: &super::ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Unseal(s) => s.on_tick(ctx),
+            Screen::Raft(s) => s.on_tick(ctx),
             _ => Vec::new(),
         }
     }
