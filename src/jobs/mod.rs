@@ -69,6 +69,17 @@ pub enum JobSpec {
     },
 }
 
+impl JobSpec {
+    /// Jobs that read-only mode refuses (named as the gate names writes): a raft snapshot
+    /// holds the whole cluster's data.
+    pub fn refused_in_read_only(&self) -> Option<&'static str> {
+        match self {
+            JobSpec::SaveSnapshot { .. } => Some("saving a raft snapshot"),
+            _ => None,
+        }
+    }
+}
+
 /// Counters of a running job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct JobProgress {

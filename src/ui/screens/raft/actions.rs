@@ -277,7 +277,11 @@ impl RaftScreen {
         vec![Effect::RefreshCluster]
     }
 
+    /// A write (or the snapshot save, in read-only mode) was refused or cancelled.
     pub fn write_abandoned(&mut self) {
         self.awaiting = None;
+        if self.job.as_ref().is_some_and(|j| j.bytes == 0) {
+            self.job = None;
+        }
     }
 }
