@@ -229,10 +229,9 @@ impl RaftScreen {
             JobEvent::Report(r) => {
                 if let JobReport::Snapshot(saved) = *r {
                     self.notice(format!(
-                        "snapshot saved: {} ({}, sha256 {})",
-                        crate::sanitize::sanitize(&saved.path.display().to_string()),
-                        human_bytes(saved.bytes),
-                        saved.sha256
+                        "snapshot saved: {} ({})",
+                        crate::write_gate::raft::file_name(&saved.path),
+                        human_bytes(saved.bytes)
                     ));
                     self.last_saved = Some(saved);
                 }
