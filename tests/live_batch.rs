@@ -111,14 +111,25 @@ async fn a_batch_seal_is_one_typed_confirmation_with_per_item_results() {
             phrase: phrase.clone()
         }
     );
-    assert!(pending.spec.description.contains(&a.addr.replace("http://", "")));
+    assert!(
+        pending
+            .spec
+            .description
+            .contains(&a.addr.replace("http://", ""))
+    );
     let mut cmds = Vec::new();
     for c in phrase.chars() {
         cmds.extend(app.update(key(KeyCode::Char(c), KeyModifiers::NONE)));
     }
     cmds.extend(app.update(key(KeyCode::Enter, KeyModifiers::NONE)));
     assert!(
-        matches!(&cmds[..], [Command::Write { write: Write::One(_), .. }]),
+        matches!(
+            &cmds[..],
+            [Command::Write {
+                write: Write::One(_),
+                ..
+            }]
+        ),
         "{cmds:?}"
     );
     let mut progress = 0;
@@ -146,9 +157,9 @@ async fn a_batch_seal_is_one_typed_confirmation_with_per_item_results() {
     assert_eq!(outcome.items.len(), 2);
     assert_eq!(outcome.failed(), 0, "{outcome:?}");
     assert!(
-        app.toasts
-            .iter()
-            .any(|t| t.text.starts_with(&format!("seal cluster {name} (2 nodes)"))),
+        app.toasts.iter().any(|t| t
+            .text
+            .starts_with(&format!("seal cluster {name} (2 nodes)"))),
         "{:?}",
         app.toasts
     );

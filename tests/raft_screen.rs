@@ -115,7 +115,9 @@ fn remove_needs_the_peer_id_typed_and_never_takes_the_leader() {
     assert!(cmds.is_empty());
     assert_eq!(app.mode, Mode::Normal);
     assert!(
-        app.toasts.iter().any(|t| t.text.contains("node1 is the leader")),
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains("node1 is the leader")),
         "{:?}",
         app.toasts
     );
@@ -136,7 +138,13 @@ fn remove_needs_the_peer_id_typed_and_never_takes_the_leader() {
     app.on_action(Action::DemotePeer);
     assert_eq!(app.mode, Mode::Confirm);
     assert_eq!(phrase(&app), None, "promote / demote: y or enter");
-    let text = app.gate.pending().expect("pending").spec.description.clone();
+    let text = app
+        .gate
+        .pending()
+        .expect("pending")
+        .spec
+        .description
+        .clone();
     assert!(text.contains("Autopilot applies it"), "{text}");
 }
 
@@ -205,7 +213,10 @@ fn esc_cancels_a_running_save() {
     let cmds = app.on_action(Action::Back);
     assert_eq!(cmds, vec![Command::CancelJob { id: seq }]);
     assert!(raft(&app).job.is_none());
-    assert!(matches!(app.screen(), Screen::Raft(_)), "esc cancelled, did not leave");
+    assert!(
+        matches!(app.screen(), Screen::Raft(_)),
+        "esc cancelled, did not leave"
+    );
     assert!(
         raft(&app).notices.iter().any(|n| n.contains("cancelled")),
         "{:?}",
@@ -276,7 +287,10 @@ fn a_restore_shows_restoring_then_reads_the_cluster_again() {
     app.update(Msg::Tick(later));
     assert!(raft(&app).restoring_since.is_none());
     assert!(
-        raft(&app).notices.iter().any(|n| n.contains("cluster read again")),
+        raft(&app)
+            .notices
+            .iter()
+            .any(|n| n.contains("cluster read again")),
         "{:?}",
         raft(&app).notices
     );

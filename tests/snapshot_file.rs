@@ -51,7 +51,8 @@ async fn serve_once(head: &'static str, body: Vec<Vec<u8>>, end: bool) -> String
     addr
 }
 
-const CHUNKED: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nTransfer-Encoding: chunked\r\n\r\n";
+const CHUNKED: &str =
+    "HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 fn client(addr: &str) -> VaultClient {
     VaultClient::connect(addr, ClientSettings::default()).expect("client")
@@ -158,7 +159,11 @@ async fn a_complete_save_is_private_with_its_checksum() {
     assert_eq!(saved.sha256, hex);
     assert_eq!(std::fs::read(&target).expect("file"), all);
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(&target).expect("meta").permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&target)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
     assert_eq!(entries(dir.path()), vec!["ok.snap".to_string()]);
 }

@@ -238,7 +238,9 @@ impl App {
                     out.extend(self.poll_now());
                 }
                 Effect::StartJob { what, spec } => {
-                    if let Some(name) = spec.refused_in_read_only().filter(|_| self.gate.read_only())
+                    if let Some(name) = spec
+                        .refused_in_read_only()
+                        .filter(|_| self.gate.read_only())
                     {
                         let text = crate::write_gate::GateError::ReadOnly(name.into()).to_string();
                         self.toast(text, crate::app::ToastLevel::Warn);

@@ -149,9 +149,9 @@ async fn save_snapshot_job(
                 done: saved.bytes,
                 ..JobProgress::default()
             };
-            emit(JobEvent::Report(Box::new(crate::jobs::JobReport::Snapshot(
-                saved,
-            ))));
+            emit(JobEvent::Report(Box::new(
+                crate::jobs::JobReport::Snapshot(saved),
+            )));
             JobEvent::Done(done)
         }
         Err(e) => {

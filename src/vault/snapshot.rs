@@ -232,11 +232,12 @@ pub fn default_file_name(cluster: &str, now: chrono::DateTime<chrono::Utc>) -> S
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         .take(40)
         .collect();
-    let name = if name.is_empty() { "cluster".into() } else { name };
-    format!(
-        "strongroom-{name}-{}.snap",
-        now.format("%Y%m%d-%H%M%S")
-    )
+    let name = if name.is_empty() {
+        "cluster".into()
+    } else {
+        name
+    };
+    format!("strongroom-{name}-{}.snap", now.format("%Y%m%d-%H%M%S"))
 }
 
 #[cfg(test)]
@@ -246,7 +247,9 @@ mod tests {
 
     #[test]
     fn default_names_are_plain() {
-        let t = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 22, 30, 5).single();
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 22, 30, 5)
+            .single();
         let t = t.unwrap_or_default();
         assert_eq!(
             default_file_name("vault-cluster-1", t),

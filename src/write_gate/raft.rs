@@ -266,6 +266,9 @@ mod tests {
             cluster: "\u{1b}".into(),
             addrs: vec![],
         };
-        assert_eq!(m.spec().risk, Risk::Typed("seal cluster this cluster".into()));
+        assert_eq!(
+            m.spec().risk,
+            Risk::Typed("seal cluster this cluster".into())
+        );
     }
 }

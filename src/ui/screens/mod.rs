@@ -292,8 +292,8 @@ impl Screen {
             Screen::Editor(s) => s.on_reply(reply),
             Screen::Tools(s) => s.on_reply(reply),
             Screen::Unseal(s) => s.on_reply(reply, ctx),
-            Screen::Raft(_) |
-            Screen::Health(_)
+            Screen::Raft(_)
+            | Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
             | Screen::Tokens(_)

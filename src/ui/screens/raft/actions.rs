@@ -71,10 +71,8 @@ impl RaftScreen {
                         ToastLevel::Info,
                     ));
                 }
-                let name = crate::vault::snapshot::default_file_name(
-                    &ctx.cluster.display_name(),
-                    ctx.now,
-                );
+                let name =
+                    crate::vault::snapshot::default_file_name(&ctx.cluster.display_name(), ctx.now);
                 self.prompt = Some(Prompt {
                     kind: PromptKind::Save,
                     line: LineInput::with_text(&name),
@@ -175,9 +173,7 @@ impl RaftScreen {
             }
             PromptKind::Restore | PromptKind::ForceRestore => {
                 self.last_path = Some(text);
-                self.awaiting = Some(Awaiting::Restore(
-                    crate::write_gate::raft::file_name(&path),
-                ));
+                self.awaiting = Some(Awaiting::Restore(crate::write_gate::raft::file_name(&path)));
                 vec![Effect::Write(Write::One(Mutation::Raft(
                     RaftMutation::Restore {
                         addr,

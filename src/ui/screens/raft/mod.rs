@@ -109,7 +109,11 @@ pub struct RaftScreen {
 /// The peers: the raft configuration's servers, with autopilot's view of each (by id); ids
 /// autopilot knows that the configuration does not list are added after.
 pub fn peers(c: &ClusterState) -> Vec<PeerRow> {
-    let servers = c.raft.value().map(|r| r.servers.clone()).unwrap_or_default();
+    let servers = c
+        .raft
+        .value()
+        .map(|r| r.servers.clone())
+        .unwrap_or_default();
     let auto = c.autopilot.value();
     let of = |id: &str| auto.and_then(|a| a.servers.get(id));
     let mut rows: Vec<PeerRow> = servers

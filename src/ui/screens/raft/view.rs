@@ -29,7 +29,10 @@ impl RaftView<'_> {
         let t = self.theme;
         let mut spans = vec![
             Span::styled("Raft", t.title),
-            Span::styled(format!(" · cluster {}", self.cluster.display_name()), t.text),
+            Span::styled(
+                format!(" · cluster {}", self.cluster.display_name()),
+                t.text,
+            ),
         ];
         match self.cluster.autopilot.value() {
             Some(a) => {
@@ -39,7 +42,11 @@ impl RaftView<'_> {
                     } else {
                         " · autopilot UNHEALTHY"
                     },
-                    if a.healthy { t.status_ok } else { t.status_danger },
+                    if a.healthy {
+                        t.status_ok
+                    } else {
+                        t.status_danger
+                    },
                 ));
                 spans.push(Span::styled(
                     format!(" · failure tolerance {}", a.failure_tolerance),
