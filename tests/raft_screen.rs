@@ -364,3 +364,15 @@ fn raft_command_opens_the_screen() {
     )));
     assert!(matches!(app.screen(), Screen::Raft(_)), "{:?}", app.toasts);
 }
+
+#[test]
+fn without_a_cluster_name_from_the_server_the_context_name_is_typed() {
+    let mut c = strongroom::cluster::ClusterState::new(&["http://127.0.0.1:8200".to_string()]);
+    c.context = "prod-eu".into();
+    assert_eq!(c.display_name(), "prod-eu");
+    let m = Mutation::Raft(RaftMutation::SealCluster {
+        cluster: c.display_name(),
+        addrs: c.node_addrs(),
+    });
+    assert_eq!(m.confirm_phrase(), "seal cluster prod-eu");
+}
