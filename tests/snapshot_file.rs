@@ -167,3 +167,28 @@ async fn a_complete_save_is_private_with_its_checksum() {
     assert_eq!(mode, 0o600);
     assert_eq!(entries(dir.path()), vec!["ok.snap".to_string()]);
 }
+
+#[tokio::test]
+async fn a_save_dropped_mid_stream_leaves_no_partial_file() {
+    let addr = serve_once(CHUNKED, vec![vec![9u8; 500]], false).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let target = dir.path().join("s.snap");
+    let cancel = CancellationToken::new();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
+    let mut progress = move |b: u64| {
+        let _ = tx.send(b);
+    };
+    let c = client(&addr);
+    let mut save = Box::pin(save_snapshot(&c, &target, &cancel, &mut progress));
+    // Run the save until the first bytes are on disk, then drop it (as a shutdown would).
+    tokio::select! {
+        r = &mut save => panic!("the save ended: {r:?}"),
+        b = rx.recv() => assert_eq!(b, Some(500)),
+    }
+    assert!(
+        partial_path(&target).exists(),
+        "the partial file while saving"
+    );
+    drop(save);
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+}

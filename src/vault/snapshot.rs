@@ -93,12 +93,20 @@ pub async fn save_snapshot(
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<SnapshotSaved, SnapshotError> {
     let partial = partial_path(target);
-    let result = save_into(client, target, &partial, cancel, progress).await;
-    if result.is_err() {
-        // The partial file never stays behind (it may not exist: ignore that).
-        let _ = tokio::fs::remove_file(&partial).await;
+    // The partial file never stays behind: removed when the save ends, however it ends (an
+    // error, a cancel, or the task dropped at shutdown). After the rename it is gone already.
+    let _guard = PartialGuard(partial.clone());
+    save_into(client, target, &partial, cancel, progress).await
+}
+
+/// Removes the partial file when dropped.
+struct PartialGuard(PathBuf);
+
+impl Drop for PartialGuard {
+    fn drop(&mut self) {
+        // Missing is the normal case after a rename: nothing to report.
+        let _ = std::fs::remove_file(&self.0);
     }
-    result
 }
 
 async fn save_into(
