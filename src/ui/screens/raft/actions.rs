@@ -135,11 +135,14 @@ impl RaftScreen {
             Ok(a) => a,
             Err(e) => return e,
         };
-        let id = row.id.clone();
+        let id = row.server_id.clone();
         let m = match a {
             Action::RemovePeer if row.leader => {
                 return toast(
-                    format!("{id} is the leader: step it down first (D on the health screen)"),
+                    format!(
+                        "{} is the leader: step it down first (D on the health screen)",
+                        row.id
+                    ),
                     ToastLevel::Warn,
                 );
             }

@@ -75,7 +75,10 @@ pub struct SaveJob {
 /// One peer, as the screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeerRow {
+    /// The id as shown (sanitised).
     pub id: String,
+    /// The id as the server has it: what a remove / promote / demote sends.
+    pub server_id: String,
     pub address: String,
     pub leader: bool,
     pub voter: bool,
@@ -122,6 +125,7 @@ pub fn peers(c: &ClusterState) -> Vec<PeerRow> {
             let a = of(&s.node_id);
             PeerRow {
                 id: sanitize(&s.node_id).into_owned(),
+                server_id: s.node_id.clone(),
                 address: sanitize(&s.address).into_owned(),
                 leader: s.leader,
                 voter: s.voter,
@@ -136,6 +140,7 @@ pub fn peers(c: &ClusterState) -> Vec<PeerRow> {
             if !servers.iter().any(|r| &r.node_id == id) {
                 rows.push(PeerRow {
                     id: sanitize(id).into_owned(),
+                    server_id: id.clone(),
                     address: sanitize(&s.address).into_owned(),
                     leader: s.status == "leader",
                     voter: s.status != "non-voter",
