@@ -27,6 +27,10 @@ use strongroom::command::Command;
 use strongroom::ui::screens::Screen;
 use strongroom::ui::screens::raft::peers;
 
+/// A secret value written after the snapshot (gone after the restore; never in a file or on
+/// screen).
+const CANARY: &str = "strongroom-canary-raft-written-after-the-snapshot";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seal_step_down_snapshots_and_peers_on_a_real_cluster() {
     let mut cluster = TestCluster::start();
@@ -176,7 +180,7 @@ async fn seal_step_down_snapshots_and_peers_on_a_real_cluster() {
         "POST",
         "/v1/kvtest/after",
         Some(&root),
-        r#"{"v":"written after the snapshot"}"#,
+        &format!(r#"{{"v":"{CANARY}"}}"#),
     )
     .expect("write");
     assert_eq!(code, 204, "{body}");
@@ -337,7 +341,8 @@ async fn seal_step_down_snapshots_and_peers_on_a_real_cluster() {
     let mut files = log_files.clone();
     files_below(work.path(), &mut files);
     let debug = format!("{:?}", con.app.screens);
-    for secret in shares.iter().chain(std::iter::once(&root)) {
+    let canary = CANARY.to_string();
+    for secret in shares.iter().chain([&root, &canary]) {
         for f in &files {
             let text = String::from_utf8_lossy(&std::fs::read(f).expect("read")).into_owned();
             assert!(
