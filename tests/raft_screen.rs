@@ -376,3 +376,17 @@ fn without_a_cluster_name_from_the_server_the_context_name_is_typed() {
     });
     assert_eq!(m.confirm_phrase(), "seal cluster prod-eu");
 }
+
+#[test]
+fn the_help_lists_the_raft_keys_from_the_keymap() {
+    let mut app = app();
+    app.on_action(Action::Help);
+    let text = draw(&app, 120, 60);
+    for said in [
+        "raft: save a snapshot of the active node",
+        "raft: remove the selected peer",
+        "raft: force-restore another cluster's snapshot",
+    ] {
+        assert!(text.contains(said), "{said}: {text}");
+    }
+}
