@@ -117,6 +117,12 @@ actions! {
     StartRootGeneration => "start_root_generation", "start root generation with a console-made OTP";
     StartRootGenerationPgp => "start_root_generation_pgp", "start root generation with a PGP public key";
     CancelRootGeneration => "cancel_root_generation", "cancel the root generation in progress";
+    SaveSnapshot => "save_snapshot", "raft: save a snapshot of the active node to a file (0600; size and SHA-256)";
+    RestoreSnapshot => "restore_snapshot", "raft: restore a snapshot file to the active node (typed confirmation)";
+    ForceRestoreSnapshot => "force_restore_snapshot", "raft: force-restore another cluster's snapshot (every node seals; its keys apply)";
+    RemovePeer => "remove_peer", "raft: remove the selected peer from the raft configuration (typed confirmation)";
+    PromotePeer => "promote_peer", "raft: promote the selected peer to a voter (autopilot applies it)";
+    DemotePeer => "demote_peer", "raft: demote the selected peer to a non-voter (autopilot applies it)";
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub enum ScreenKind {
     Leases,
     Unseal,
     GenerateRoot,
+    Raft,
 }
 
 /// Who asked: the reply goes back there.

@@ -43,10 +43,12 @@ pub enum KeyContext {
     Unseal,
     /// The generate-root screen.
     GenerateRoot,
+    /// The raft screen (peers, snapshots).
+    Raft,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 17] = [
+    pub const ALL: [KeyContext; 18] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -64,6 +66,7 @@ impl KeyContext {
         KeyContext::Leases,
         KeyContext::Unseal,
         KeyContext::GenerateRoot,
+        KeyContext::Raft,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -92,6 +95,7 @@ impl KeyContext {
             KeyContext::Leases => "leases",
             KeyContext::Unseal => "unseal",
             KeyContext::GenerateRoot => "generate_root",
+            KeyContext::Raft => "raft",
         }
     }
 
@@ -101,7 +105,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 11] = [
+const SCREENS: [KeyContext; 12] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -113,6 +117,7 @@ const SCREENS: [KeyContext; 11] = [
     KeyContext::Leases,
     KeyContext::Unseal,
     KeyContext::GenerateRoot,
+    KeyContext::Raft,
 ];
 
 mod chord;

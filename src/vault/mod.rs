@@ -23,6 +23,8 @@ pub mod pki;
 pub mod pki_pem;
 pub mod radar;
 pub mod raft;
+pub mod raft_writes;
+pub mod snapshot;
 pub mod sys;
 pub mod token_filter;
 pub mod token_jobs;

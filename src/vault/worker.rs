@@ -151,6 +151,7 @@ impl Worker {
             Mutation::Token(t) => self.token_write_one(t).await,
             Mutation::Unseal(u) => self.unseal_write_one(u).await,
             Mutation::GenerateRoot(g) => self.generate_root_write_one(g).await,
+            Mutation::Raft(r) => self.raft_write_one(r).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -181,6 +182,17 @@ impl Worker {
             return WriteOutcome {
                 summary: spec.summary,
                 items,
+            };
+        }
+        // A cluster seal reports one result per node.
+        if let Write::One(Mutation::Raft(crate::write_gate::raft::RaftMutation::SealCluster {
+            addrs,
+            ..
+        })) = w
+        {
+            return WriteOutcome {
+                summary: spec.summary,
+                items: self.seal_cluster(addrs, progress).await,
             };
         }
         let ms = w.mutations();

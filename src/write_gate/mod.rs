@@ -6,6 +6,7 @@
 pub mod generate_root;
 pub mod kv;
 pub mod lease;
+pub mod raft;
 pub mod token;
 pub mod unseal;
 
@@ -56,6 +57,8 @@ pub enum Mutation {
     Unseal(unseal::UnsealMutation),
     /// A generate-root write (`sys/generate-root-token/*`).
     GenerateRoot(generate_root::GenerateRootMutation),
+    /// A cluster-wide write: seal the cluster, raft peers, snapshot restore.
+    Raft(raft::RaftMutation),
 }
 
 /// How much confirmation a write needs.
@@ -156,6 +159,7 @@ impl Mutation {
             Mutation::Token(t) => t.spec(),
             Mutation::Unseal(u) => u.spec(),
             Mutation::GenerateRoot(g) => g.spec(),
+            Mutation::Raft(r) => r.spec(),
         }
     }
 

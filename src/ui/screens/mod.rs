@@ -10,6 +10,7 @@ pub mod health;
 pub mod leases;
 pub mod mounts;
 pub mod radar;
+pub mod raft;
 pub mod search;
 pub mod secrets;
 mod text;
@@ -119,6 +120,8 @@ pub enum Screen {
     Unseal(Box<unseal::UnsealScreen>),
     /// `:generate-root`.
     GenerateRoot(Box<generate_root::GenerateRootScreen>),
+    /// Raft peers and snapshots.
+    Raft(Box<raft::RaftScreen>),
 }
 
 impl Screen {
@@ -139,6 +142,7 @@ impl Screen {
             Screen::Leases(_) => ScreenKind::Leases,
             Screen::Unseal(_) => ScreenKind::Unseal,
             Screen::GenerateRoot(_) => ScreenKind::GenerateRoot,
+            Screen::Raft(_) => ScreenKind::Raft,
         }
     }
 
@@ -161,6 +165,7 @@ impl Screen {
             Screen::Leases(_) => "Leases",
             Screen::Unseal(_) => "Unseal ceremony",
             Screen::GenerateRoot(_) => "Generate root token",
+            Screen::Raft(_) => "Raft screen",
         }
     }
 
@@ -178,6 +183,7 @@ impl Screen {
             Screen::Leases(_) => KeyContext::Leases,
             Screen::Unseal(_) => KeyContext::Unseal,
             Screen::GenerateRoot(_) => KeyContext::GenerateRoot,
+            Screen::Raft(_) => KeyContext::Raft,
         }
     }
 
@@ -199,6 +205,7 @@ impl Screen {
             Screen::Leases(_) => leases::HINTS,
             Screen::Unseal(_) => unseal::HINTS,
             Screen::GenerateRoot(s) => generate_root::hints(s),
+            Screen::Raft(_) => raft::HINTS,
         }
     }
 
@@ -220,6 +227,7 @@ impl Screen {
             Screen::Leases(s) => s.on_action(a, ctx),
             Screen::Unseal(s) => s.on_action(a, ctx),
             Screen::GenerateRoot(s) => s.on_action(a, ctx),
+            Screen::Raft(s) => s.on_action(a, ctx),
         }
     }
 
@@ -256,6 +264,7 @@ impl Screen {
             Screen::Leases(s) => s.on_open(ctx),
             Screen::Unseal(s) => s.on_open(ctx),
             Screen::GenerateRoot(s) => s.on_open(ctx),
+            Screen::Raft(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -269,6 +278,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_job(what, event, ctx),
             Screen::Radar(s) => s.on_job(what, event, ctx),
             Screen::Leases(s) => s.on_job(what, event, ctx),
+            Screen::Raft(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -293,7 +303,8 @@ impl Screen {
             Screen::Tools(s) => s.on_reply(reply),
             Screen::Unseal(s) => s.on_reply(reply, ctx),
             Screen::GenerateRoot(s) => s.on_reply(reply),
-            Screen::Health(_)
+            Screen::Raft(_)
+            | Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
             | Screen::Tokens(_)
@@ -316,6 +327,7 @@ impl Screen {
             Screen::Leases(s) => s.on_write(outcome, ctx),
             Screen::Unseal(s) => s.on_write(outcome, ctx),
             Screen::GenerateRoot(s) => s.on_write_done(&outcome),
+            Screen::Raft(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -348,7 +360,8 @@ impl Screen {
             | Screen::Radar(_)
             | Screen::Leases(_)
             | Screen::Unseal(_)
-            | Screen::GenerateRoot(_) => false,
+            | Screen::GenerateRoot(_)
+            | Screen::Raft(_) => false,
         }
     }
 
@@ -420,6 +433,12 @@ impl Screen {
             Screen::GenerateRoot(s) => {
                 generate_root::GenerateRootView { screen: s, theme }.render(area, buf)
             }
+            Screen::Raft(s) => raft::RaftView {
+                screen: s,
+                cluster: ctx.cluster,
+                theme,
+            }
+            .render(area, buf),
         }
     }
 }

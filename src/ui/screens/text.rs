@@ -16,6 +16,7 @@ impl Screen {
             Screen::Leases(s) => s.on_text_key(key),
             Screen::Unseal(s) => s.on_text_key(key),
             Screen::GenerateRoot(s) => s.on_text_key(key),
+            Screen::Raft(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -48,6 +49,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Raft(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -67,6 +72,7 @@ impl Screen {
             Screen::Tokens(s) => s.filter(),
             Screen::Leases(s) => s.filter(),
             Screen::Unseal(_) => "",
+            Screen::Raft(_) => "",
         }
     }
 
@@ -85,6 +91,7 @@ impl Screen {
             Screen::Radar(_) => {}
             Screen::Unseal(_) => {}
             Screen::GenerateRoot(_) => {}
+            Screen::Raft(_) => {}
         }
     }
 
@@ -97,6 +104,7 @@ impl Screen {
             Screen::Leases(s) => s.takes_text(),
             Screen::Unseal(s) => s.takes_text(),
             Screen::GenerateRoot(s) => s.takes_text(),
+            Screen::Raft(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -130,6 +138,7 @@ impl Screen {
             Screen::Leases(s) => s.write_abandoned(),
             Screen::Unseal(s) => s.write_abandoned(),
             Screen::GenerateRoot(s) => s.write_abandoned(),
+            Screen::Raft(s) => s.write_abandoned(),
             _ => {}
         }
     }
@@ -139,6 +148,7 @@ impl Screen {
         match self {
             Screen::Leases(s) => s.wants_tick(),
             Screen::Unseal(_) => true,
+            Screen::Raft(s) => s.wants_tick(),
             _ => false,
         }
     }
@@ -148,6 +158,7 @@ impl Screen {
     pub fn on_tick(&mut self, ctx: &super::ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Unseal(s) => s.on_tick(ctx),
+            Screen::Raft(s) => s.on_tick(ctx),
             _ => Vec::new(),
         }
     }
