@@ -123,6 +123,12 @@ actions! {
     StartRekey => "start_rekey", "rekey: start with the form's new shares (typed confirmation)";
     CancelRekey => "cancel_rekey", "rekey: cancel the rekey in progress";
     ToggleVerification => "toggle_verification", "rekey: verify the new shares before they apply, on or off";
+    SaveSnapshot => "save_snapshot", "raft: save a snapshot of the active node to a file (0600; size and SHA-256)";
+    RestoreSnapshot => "restore_snapshot", "raft: restore a snapshot file to the active node (typed confirmation)";
+    ForceRestoreSnapshot => "force_restore_snapshot", "raft: force-restore another cluster's snapshot (every node seals; its keys apply)";
+    RemovePeer => "remove_peer", "raft: remove the selected peer from the raft configuration (typed confirmation)";
+    PromotePeer => "promote_peer", "raft: promote the selected peer to a voter (autopilot applies it)";
+    DemotePeer => "demote_peer", "raft: demote the selected peer to a non-voter (autopilot applies it)";
 }
 
 #[cfg(test)]

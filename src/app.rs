@@ -147,7 +147,10 @@ impl App {
     pub fn new(init: AppInit) -> Self {
         let read_only = init.force_read_only || init.profile.read_only;
         let mut app = Self {
-            cluster: ClusterState::new(&init.profile.addrs),
+            cluster: ClusterState {
+                context: init.profile.context.clone(),
+                ..ClusterState::new(&init.profile.addrs)
+            },
             profile: init.profile,
             contexts: init.contexts,
             screens: vec![Screen::Health(HealthScreen::default())],
@@ -431,6 +434,7 @@ impl App {
     pub(crate) fn switch_context(&mut self, profile: ConnectionProfile) -> Vec<Command> {
         let name = profile.context.clone();
         self.cluster = ClusterState::new(&profile.addrs);
+        self.cluster.context = name.clone();
         self.screens = vec![Screen::Health(HealthScreen::default())];
         self.jobs.clear();
         self.gate =

@@ -30,6 +30,7 @@ pub enum ScreenKind {
     GenerateRoot,
     Init,
     Rekey,
+    Raft,
 }
 
 /// Who asked: the reply goes back there.

@@ -285,7 +285,7 @@ fn read_only_mode_refuses_writes_at_the_gate() {
         for (action, name) in [
             (Action::SealNode, "sealing a node"),
             (Action::StepDown, "stepping down"),
-            (Action::SealAll, "sealing a node"),
+            (Action::SealAll, "sealing the cluster"),
         ] {
             app.toasts.clear();
             let cmds = app.on_action(action);

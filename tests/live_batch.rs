@@ -1,6 +1,6 @@
-//! A batch write through the gate against real servers: one typed confirmation for every node
-//! ("seal 2 nodes"), run by the worker with per-item results and progress; read-only mode blocks
-//! the whole batch before anything is sent.
+//! A cluster seal through the gate against real servers: one typed confirmation for every node
+//! ("seal cluster <the cluster's name>"), run by the worker with per-item results and progress;
+//! read-only mode blocks the whole write before anything is sent.
 // Test crate: helpers outside #[test] fns fail the test with a message via expect.
 #![allow(clippy::expect_used)]
 
@@ -98,18 +98,38 @@ async fn a_batch_seal_is_one_typed_confirmation_with_per_item_results() {
     .await;
     assert!(app.cluster.all_unsealed());
 
-    // ctrl-s: one confirmation for both nodes, the count in the phrase.
+    // ctrl-s: one confirmation for both nodes, the cluster's name (from sys/health) typed.
     app.update(key(KeyCode::Char('s'), KeyModifiers::CONTROL));
     assert_eq!(app.mode, Mode::Confirm);
     let pending = app.gate.pending().expect("pending");
-    assert_eq!(pending.spec.items, 2);
+    let name = app.cluster.display_name();
+    assert!(name.starts_with("vault-cluster-"), "{name}");
+    let phrase = format!("seal cluster {name}");
+    assert_eq!(
+        pending.confirmation,
+        strongroom::write_gate::Confirmation::Typed {
+            phrase: phrase.clone()
+        }
+    );
+    assert!(
+        pending
+            .spec
+            .description
+            .contains(&a.addr.replace("http://", ""))
+    );
     let mut cmds = Vec::new();
-    for c in "seal 2 nodes".chars() {
+    for c in phrase.chars() {
         cmds.extend(app.update(key(KeyCode::Char(c), KeyModifiers::NONE)));
     }
     cmds.extend(app.update(key(KeyCode::Enter, KeyModifiers::NONE)));
     assert!(
-        matches!(&cmds[..], [Command::Write { write: Write::Batch(ms), .. }] if ms.len() == 2),
+        matches!(
+            &cmds[..],
+            [Command::Write {
+                write: Write::One(_),
+                ..
+            }]
+        ),
         "{cmds:?}"
     );
     let mut progress = 0;
@@ -136,7 +156,13 @@ async fn a_batch_seal_is_one_typed_confirmation_with_per_item_results() {
     assert!(progress >= 1, "progress was reported");
     assert_eq!(outcome.items.len(), 2);
     assert_eq!(outcome.failed(), 0, "{outcome:?}");
-    assert!(app.toasts.iter().any(|t| t.text == "seal 2 nodes"));
+    assert!(
+        app.toasts.iter().any(|t| t
+            .text
+            .starts_with(&format!("seal cluster {name} (2 nodes)"))),
+        "{:?}",
+        app.toasts
+    );
     for srv in [&a, &b] {
         assert_eq!(
             http_status(srv.port, "GET", "/v1/sys/health", None),

@@ -53,6 +53,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "the lease tree: :leases [PREFIX] (e.g. :leases auth/approle/), renew and revoke",
     ),
     (
+        "raft",
+        "raft peers (remove, promote, demote) and snapshots (save to a file, restore)",
+    ),
+    (
         "unseal",
         "the unseal ceremony: every node's seal, shares (hidden) to one or every sealed node (also :ceremony)",
     ),
@@ -279,6 +283,7 @@ impl App {
             "generate-root" => {
                 self.open_screen(crate::ui::screens::Screen::GenerateRoot(Box::default()))
             }
+            "raft" => self.open_screen(crate::ui::screens::Screen::Raft(Box::default())),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

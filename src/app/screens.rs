@@ -238,6 +238,17 @@ impl App {
                     out.extend(self.poll_now());
                 }
                 Effect::StartJob { what, spec } => {
+                    if let Some(name) = spec
+                        .refused_in_read_only()
+                        .filter(|_| self.gate.read_only())
+                    {
+                        let text = crate::write_gate::GateError::ReadOnly(name.into()).to_string();
+                        self.toast(text, crate::app::ToastLevel::Warn);
+                        if self.screen().kind() == kind {
+                            self.screen_mut().on_write_abandoned();
+                        }
+                        continue;
+                    }
                     let ticket = self.requests.issue(RequestKey::new(origin, what), self.now);
                     out.push(Command::StartJob { ticket, spec });
                 }

@@ -170,6 +170,8 @@ pub struct ClusterState {
     pub last_poll: Option<DateTime<Utc>>,
     /// Listed addresses that were not followed, from the latest HA status.
     pub discovery: DiscoveryNote,
+    /// The name of the console's context (a cluster seal's fallback name).
+    pub context: String,
 }
 
 impl ClusterState {
@@ -203,6 +205,17 @@ impl ClusterState {
             .or_else(|| configured().find(|n| n.status().is_unsealed()))
             .or_else(|| configured().next())
             .map(|n| n.addr.clone())
+    }
+
+    /// The cluster's name as `sys/health` says it (sanitised), else the context's name.
+    pub fn display_name(&self) -> String {
+        self.nodes
+            .iter()
+            .filter_map(|n| n.health.value())
+            .find_map(|h| h.body.cluster_name.clone())
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| crate::sanitize::sanitize(&n).into_owned())
+            .unwrap_or_else(|| crate::sanitize::sanitize(&self.context).into_owned())
     }
 
     /// The active node, if any node says it is active.

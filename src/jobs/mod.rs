@@ -60,6 +60,24 @@ pub enum JobSpec {
     /// Every lease below `prefix` (`""`: all) with `sys/leases/lookup` (bounded concurrency);
     /// leases come back in batches as `JobReport::Leases` (see `jobs::leases`).
     LeaseInventory { addr: String, prefix: String },
+    /// Stream a raft snapshot of the ACTIVE node at `addr` into `path` (0600, a temporary name
+    /// renamed when complete); progress in bytes (`done`), then `JobReport::Snapshot` with
+    /// the size and SHA-256. Cancelling removes the partial file.
+    SaveSnapshot {
+        addr: String,
+        path: std::path::PathBuf,
+    },
+}
+
+impl JobSpec {
+    /// Jobs that read-only mode refuses (named as the gate names writes): a raft snapshot
+    /// holds the whole cluster's data.
+    pub fn refused_in_read_only(&self) -> Option<&'static str> {
+        match self {
+            JobSpec::SaveSnapshot { .. } => Some("saving a raft snapshot"),
+            _ => None,
+        }
+    }
 }
 
 /// Counters of a running job.
@@ -115,6 +133,8 @@ pub enum JobReport {
     Radar(crate::vault::radar::RadarUpdate),
     /// A batch of leases (maybe empty) and the inventory's counters.
     Leases(leases::LeaseBatch),
+    /// A saved raft snapshot: file, size, checksum.
+    Snapshot(crate::vault::snapshot::SnapshotSaved),
 }
 
 /// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the

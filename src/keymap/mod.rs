@@ -47,10 +47,12 @@ pub enum KeyContext {
     Init,
     /// The rekey screen.
     Rekey,
+    /// The raft screen (peers, snapshots).
+    Raft,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 19] = [
+    pub const ALL: [KeyContext; 20] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -70,6 +72,7 @@ impl KeyContext {
         KeyContext::GenerateRoot,
         KeyContext::Init,
         KeyContext::Rekey,
+        KeyContext::Raft,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -100,6 +103,7 @@ impl KeyContext {
             KeyContext::GenerateRoot => "generate_root",
             KeyContext::Init => "init",
             KeyContext::Rekey => "rekey",
+            KeyContext::Raft => "raft",
         }
     }
 
@@ -109,7 +113,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 13] = [
+const SCREENS: [KeyContext; 14] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -123,6 +127,7 @@ const SCREENS: [KeyContext; 13] = [
     KeyContext::GenerateRoot,
     KeyContext::Init,
     KeyContext::Rekey,
+    KeyContext::Raft,
 ];
 
 mod chord;

@@ -113,6 +113,51 @@ pub async fn run(
             )
             .await
         }
+        JobSpec::SaveSnapshot { addr, path } => match worker.client(&addr) {
+            Ok(client) => save_snapshot_job(&client, &path, cancel, emit).await,
+            Err(e) => JobEvent::Failed(e),
+        },
+    }
+}
+
+/// The snapshot save as a job: bytes as `done` (throttled), the result as a report.
+async fn save_snapshot_job(
+    client: &super::client::VaultClient,
+    path: &std::path::Path,
+    cancel: &CancellationToken,
+    emit: &mut (dyn FnMut(JobEvent) + Send),
+) -> JobEvent {
+    let mut throttle = Throttle::default();
+    let mut progress = |bytes: u64| {
+        let p = JobProgress {
+            done: bytes,
+            ..JobProgress::default()
+        };
+        if let Some(p) = throttle.offer(p, Instant::now()) {
+            emit(JobEvent::Progress(p));
+        }
+    };
+    let result = super::snapshot::save_snapshot(client, path, cancel, &mut progress).await;
+    match result {
+        Ok(saved) => {
+            tracing::info!(
+                file = %crate::write_gate::raft::file_name(&saved.path),
+                bytes = saved.bytes,
+                "raft snapshot saved"
+            );
+            let done = JobProgress {
+                done: saved.bytes,
+                ..JobProgress::default()
+            };
+            emit(JobEvent::Report(Box::new(
+                crate::jobs::JobReport::Snapshot(saved),
+            )));
+            JobEvent::Done(done)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "raft snapshot save failed");
+            JobEvent::Failed(e.into_vault())
+        }
     }
 }
 

@@ -78,6 +78,36 @@ pub fn describe_raft_error(e: &VaultError) -> String {
     }
 }
 
+impl VaultClient {
+    /// `POST sys/storage/raft/remove-peer {"server_id"}` (204): the node leaves the raft
+    /// configuration.
+    pub async fn raft_remove_peer(&self, server_id: &str) -> Result<(), VaultError> {
+        self.raft_server_op("sys/storage/raft/remove-peer", server_id)
+            .await
+    }
+
+    /// `POST sys/storage/raft/promote {"server_id"}`: autopilot makes the node a voter a few
+    /// seconds later.
+    pub async fn raft_promote(&self, server_id: &str) -> Result<(), VaultError> {
+        self.raft_server_op("sys/storage/raft/promote", server_id)
+            .await
+    }
+
+    /// `POST sys/storage/raft/demote {"server_id"}`: autopilot makes the node a non-voter a few
+    /// seconds later.
+    pub async fn raft_demote(&self, server_id: &str) -> Result<(), VaultError> {
+        self.raft_server_op("sys/storage/raft/demote", server_id)
+            .await
+    }
+
+    async fn raft_server_op(&self, path: &str, server_id: &str) -> Result<(), VaultError> {
+        let body = serde_json::json!({ "server_id": server_id });
+        self.request(Method::POST, path, &[], Some(&body))
+            .await
+            .map(|_| ())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,6 +153,7 @@ impl Worker {
             Mutation::GenerateRoot(g) => self.generate_root_write_one(g).await,
             Mutation::Init(i) => self.init_write_one(i).await,
             Mutation::Rekey(r) => self.rekey_write_one(r).await,
+            Mutation::Raft(r) => self.raft_write_one(r).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -183,6 +184,17 @@ impl Worker {
             return WriteOutcome {
                 summary: spec.summary,
                 items,
+            };
+        }
+        // A cluster seal reports one result per node.
+        if let Write::One(Mutation::Raft(crate::write_gate::raft::RaftMutation::SealCluster {
+            addrs,
+            ..
+        })) = w
+        {
+            return WriteOutcome {
+                summary: spec.summary,
+                items: self.seal_cluster(addrs, progress).await,
             };
         }
         let ms = w.mutations();

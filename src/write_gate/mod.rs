@@ -7,6 +7,7 @@ pub mod ceremony_init;
 pub mod generate_root;
 pub mod kv;
 pub mod lease;
+pub mod raft;
 pub mod rekey;
 pub mod token;
 pub mod unseal;
@@ -62,6 +63,8 @@ pub enum Mutation {
     Init(ceremony_init::InitMutation),
     /// A rekey write (`sys/rotate/root/*`).
     Rekey(rekey::RekeyMutation),
+    /// A cluster-wide write: seal the cluster, raft peers, snapshot restore.
+    Raft(raft::RaftMutation),
 }
 
 /// How much confirmation a write needs.
@@ -164,6 +167,7 @@ impl Mutation {
             Mutation::GenerateRoot(g) => g.spec(),
             Mutation::Init(i) => i.spec(),
             Mutation::Rekey(r) => r.spec(),
+            Mutation::Raft(r) => r.spec(),
         }
     }
 

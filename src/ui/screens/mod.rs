@@ -11,6 +11,7 @@ pub mod init;
 pub mod leases;
 pub mod mounts;
 pub mod radar;
+pub mod raft;
 pub mod rekey;
 pub mod search;
 pub mod secrets;
@@ -125,6 +126,8 @@ pub enum Screen {
     Init(Box<init::InitScreen>),
     /// `:rekey`.
     Rekey(Box<rekey::RekeyScreen>),
+    /// Raft peers and snapshots.
+    Raft(Box<raft::RaftScreen>),
 }
 
 impl Screen {
@@ -147,6 +150,7 @@ impl Screen {
             Screen::GenerateRoot(_) => ScreenKind::GenerateRoot,
             Screen::Init(_) => ScreenKind::Init,
             Screen::Rekey(_) => ScreenKind::Rekey,
+            Screen::Raft(_) => ScreenKind::Raft,
         }
     }
 
@@ -171,6 +175,7 @@ impl Screen {
             Screen::GenerateRoot(_) => "Generate root token",
             Screen::Init(_) => "Initialise",
             Screen::Rekey(_) => "Rekey",
+            Screen::Raft(_) => "Raft screen",
         }
     }
 
@@ -190,6 +195,7 @@ impl Screen {
             Screen::GenerateRoot(_) => KeyContext::GenerateRoot,
             Screen::Init(_) => KeyContext::Init,
             Screen::Rekey(_) => KeyContext::Rekey,
+            Screen::Raft(_) => KeyContext::Raft,
         }
     }
 
@@ -213,6 +219,7 @@ impl Screen {
             Screen::GenerateRoot(s) => generate_root::hints(s),
             Screen::Init(s) => init::hints(s),
             Screen::Rekey(s) => rekey::hints(s),
+            Screen::Raft(_) => raft::HINTS,
         }
     }
 
@@ -236,6 +243,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.on_action(a, ctx),
             Screen::Init(s) => s.on_action(a, ctx),
             Screen::Rekey(s) => s.on_action(a, ctx),
+            Screen::Raft(s) => s.on_action(a, ctx),
         }
     }
 
@@ -274,6 +282,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.on_open(ctx),
             Screen::Init(s) => s.on_open(ctx),
             Screen::Rekey(s) => s.on_open(ctx),
+            Screen::Raft(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -287,6 +296,7 @@ impl Screen {
             Screen::Tokens(s) => s.on_job(what, event, ctx),
             Screen::Radar(s) => s.on_job(what, event, ctx),
             Screen::Leases(s) => s.on_job(what, event, ctx),
+            Screen::Raft(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -315,6 +325,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.on_reply(reply),
             Screen::Rekey(s) => s.on_reply(reply),
             Screen::Init(_)
+            | Screen::Raft(_)
             | Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Copy(_)
@@ -340,6 +351,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.on_write_done(&outcome),
             Screen::Init(s) => s.on_write_done(&outcome),
             Screen::Rekey(s) => s.on_write_done(&outcome),
+            Screen::Raft(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -375,6 +387,7 @@ impl Screen {
             | Screen::GenerateRoot(_)
             | Screen::Init(_)
             | Screen::Rekey(_) => false,
+            Screen::Raft(_) => false,
         }
     }
 
@@ -448,6 +461,12 @@ impl Screen {
             }
             Screen::Init(s) => init::InitView { screen: s, theme }.render(area, buf),
             Screen::Rekey(s) => rekey::RekeyView { screen: s, theme }.render(area, buf),
+            Screen::Raft(s) => raft::RaftView {
+                screen: s,
+                cluster: ctx.cluster,
+                theme,
+            }
+            .render(area, buf),
         }
     }
 }

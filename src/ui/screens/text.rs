@@ -18,6 +18,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.on_text_key(key),
             Screen::Init(s) => s.on_text_key(key),
             Screen::Rekey(s) => s.on_text_key(key),
+            Screen::Raft(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -58,6 +59,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Raft(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -77,6 +82,7 @@ impl Screen {
             Screen::Tokens(s) => s.filter(),
             Screen::Leases(s) => s.filter(),
             Screen::Unseal(_) => "",
+            Screen::Raft(_) => "",
         }
     }
 
@@ -95,6 +101,7 @@ impl Screen {
             Screen::Radar(_) => {}
             Screen::Unseal(_) => {}
             Screen::GenerateRoot(_) | Screen::Init(_) | Screen::Rekey(_) => {}
+            Screen::Raft(_) => {}
         }
     }
 
@@ -109,6 +116,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.takes_text(),
             Screen::Init(s) => s.takes_text(),
             Screen::Rekey(s) => s.takes_text(),
+            Screen::Raft(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -146,6 +154,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.write_abandoned(),
             Screen::Init(s) => s.write_abandoned(),
             Screen::Rekey(s) => s.write_abandoned(),
+            Screen::Raft(s) => s.write_abandoned(),
             _ => {}
         }
     }
@@ -155,6 +164,7 @@ impl Screen {
         match self {
             Screen::Leases(s) => s.wants_tick(),
             Screen::Unseal(_) => true,
+            Screen::Raft(s) => s.wants_tick(),
             _ => false,
         }
     }
@@ -164,6 +174,7 @@ impl Screen {
     pub fn on_tick(&mut self, ctx: &super::ScreenCtx) -> Vec<Effect> {
         match self {
             Screen::Unseal(s) => s.on_tick(ctx),
+            Screen::Raft(s) => s.on_tick(ctx),
             _ => Vec::new(),
         }
     }

@@ -1,5 +1,5 @@
 //! What the health screen does with an action: move and focus, seal a node, seal every
-//! configured node as one batch, step down the active node.
+//! configured node (one typed confirmation: the cluster's name), step down the active node.
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
@@ -9,6 +9,7 @@ use crate::app::ToastLevel;
 use crate::cluster::NodeState;
 use crate::sanitize::sanitize;
 use crate::ui::screens::{Effect, ScreenCtx};
+use crate::write_gate::raft::RaftMutation;
 use crate::write_gate::{Mutation, Write};
 
 /// The footer's offer on this screen.
@@ -45,18 +46,20 @@ impl HealthScreen {
                 }]);
             }
             Action::SealAll => {
-                let ms: Vec<Mutation> = c
+                let addrs: Vec<String> = c
                     .nodes
                     .iter()
                     .filter(|n| !n.discovered && n.status().is_unsealed())
-                    .map(|n| Mutation::SealNode {
-                        addr: n.addr.clone(),
-                    })
+                    .map(|n| n.addr.clone())
                     .collect();
-                return Some(vec![if ms.is_empty() {
+                return Some(vec![if addrs.is_empty() {
                     Effect::Toast("no configured node is unsealed".into(), ToastLevel::Warn)
                 } else {
-                    Effect::Write(Write::Batch(ms))
+                    // One typed confirmation: the cluster's name.
+                    Effect::Write(Write::One(Mutation::Raft(RaftMutation::SealCluster {
+                        cluster: c.display_name(),
+                        addrs,
+                    })))
                 }]);
             }
             Action::StepDown => {
