@@ -99,6 +99,9 @@ async fn rekey_end_to_end_with_verification_cancel_and_wrong_shares() {
     let active = cluster.active_index().expect("an active node");
     let standby = (active + 1) % 3;
     let addr = cluster.addrs()[standby].clone();
+    // Let the standby apply the new seal configuration before it goes down (a node restarted
+    // right after the rekey may come back with the old one from its own raft store).
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     cluster.restart_node(standby);
     let r = unseal_with(&addr, &old[..3]).await;
     assert!(r.is_err(), "old shares refused: {r:?}");
@@ -138,6 +141,9 @@ async fn rekey_end_to_end_with_verification_cancel_and_wrong_shares() {
     assert!(h.rekey().verify_nonce.is_none());
     let standby = (cluster.active_index().expect("active") + 2) % 3;
     let addr = cluster.addrs()[standby].clone();
+    // Let the standby apply the new seal configuration before it goes down (a node restarted
+    // right after the rekey may come back with the old one from its own raft store).
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     cluster.restart_node(standby);
     let r = unseal_with(&addr, &new[..3]).await;
     assert!(r.is_err(), "the previous shares are refused: {r:?}");
@@ -181,6 +187,9 @@ async fn rekey_end_to_end_with_verification_cancel_and_wrong_shares() {
     let _ = std::fs::remove_file(home.join("token.gpg"));
     let standby = (cluster.active_index().expect("active") + 1) % 3;
     let addr = cluster.addrs()[standby].clone();
+    // Let the standby apply the new seal configuration before it goes down (a node restarted
+    // right after the rekey may come back with the old one from its own raft store).
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     cluster.restart_node(standby);
     assert!(
         unseal_with(&addr, &plain[..2])

@@ -274,6 +274,20 @@ pub async fn unseal_with(addr: &str, shares: &[String]) -> Result<bool, String> 
             Err(e) => return Err(e.to_string()),
         }
     }
+    // A raft node may answer the last share with `sealed:true, progress:0` and unseal a few
+    // seconds later: poll (bounded).
+    for _ in 0..60 {
+        if !sealed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if let Ok(st) = c.seal_status().await {
+            if st.progress != 0 {
+                break;
+            }
+            sealed = st.sealed;
+        }
+    }
     Ok(!sealed)
 }
 
