@@ -4,6 +4,7 @@
 //! mutation describes itself once ([`Mutation::spec`]). Only the gate produces `Command::Write`.
 
 pub mod ceremony_init;
+pub mod copy;
 pub mod generate_root;
 pub mod kv;
 pub mod lease;
@@ -161,7 +162,7 @@ impl Mutation {
             Mutation::CopySecrets {
                 plan,
                 delete_source,
-            } => copy_spec(plan, *delete_source),
+            } => copy::copy_spec(plan, *delete_source),
             Mutation::Token(t) => t.spec(),
             Mutation::Unseal(u) => u.spec(),
             Mutation::GenerateRoot(g) => g.spec(),
@@ -190,45 +191,6 @@ impl Mutation {
     /// What will happen, in words, for the confirmation dialog.
     pub fn describe(&self) -> String {
         self.spec().description
-    }
-}
-
-/// A copy or move: "copy 12 secrets (36 versions) to kv/new/"; a move needs "move 12 secrets"
-/// typed.
-fn copy_spec(plan: &crate::jobs::copy::CopyPlan, delete_source: bool) -> MutationSpec {
-    let n = plan.copy_count();
-    let noun = if n == 1 { "secret" } else { "secrets" };
-    let verb = if delete_source { "move" } else { "copy" };
-    let dst = shown(&plan.dst_label);
-    let mut description = format!(
-        "{} {n} {noun} ({} versions) from {} to {dst}",
-        capitalise(verb),
-        plan.version_count(),
-        shown(&plan.src_label)
-    );
-    if plan.conflicts() > 0 {
-        description += &format!("; {} existing targets are skipped", plan.conflicts());
-    }
-    description += if delete_source {
-        ". Each copy is read back and compared; only then are the sources deleted (every version and the metadata)."
-    } else {
-        ". Each copy is read back and compared."
-    };
-    MutationSpec {
-        summary: format!("{verb} {n} {noun} to {dst}"),
-        description,
-        name: if delete_source {
-            "moving secrets"
-        } else {
-            "copying secrets"
-        },
-        risk: if delete_source {
-            Risk::Typed(format!("move {n} {noun}"))
-        } else {
-            Risk::Confirm
-        },
-        item: format!("{} → {dst}", shown(&plan.src_label)),
-        batch_words: (verb, "secret"),
     }
 }
 

@@ -12,6 +12,8 @@ use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+mod stream;
+
 use super::error::VaultError;
 use crate::secret::Token;
 
@@ -350,51 +352,6 @@ impl VaultClient {
             body.extend_from_slice(&chunk);
         }
         Ok(body)
-    }
-
-    /// A request to `v1/<path>` with the token and namespace headers, for callers that stream
-    /// the body themselves (raft snapshots).
-    pub(crate) fn builder(
-        &self,
-        method: Method,
-        path: &str,
-    ) -> Result<reqwest::RequestBuilder, VaultError> {
-        let url = format!(
-            "{}/v1/{}",
-            self.addr,
-            encode_path(path.trim_start_matches('/'))
-        );
-        let mut req = self.http.request(method, &url);
-        if let Some(token) = self.settings.token.as_ref() {
-            req = req.header(TOKEN_HEADER, token_header(token)?);
-        }
-        if let Some(ns) = &self.settings.namespace {
-            req = req.header("X-Vault-Namespace", ns);
-        }
-        Ok(req)
-    }
-
-    /// A transport error of a streamed request, typed as the others.
-    pub(crate) fn stream_error(&self, e: reqwest::Error) -> VaultError {
-        self.transport_error(e)
-    }
-
-    /// A non-success answer of a streamed request, typed as the others (its body is small JSON).
-    pub(crate) async fn stream_failure(&self, resp: reqwest::Response, path: &str) -> VaultError {
-        let status = resp.status();
-        let bytes = match self.read_body(resp, path).await {
-            Ok(b) => b,
-            Err(e) => return e,
-        };
-        let reply = BytesReply {
-            status,
-            location: None,
-            bytes,
-        };
-        match reply.into_raw(path).and_then(check) {
-            Err(e) => e,
-            Ok(_) => VaultError::from_status(status.as_u16(), vec![format!("{path} failed")]),
-        }
     }
 
     fn transport_error(&self, e: reqwest::Error) -> VaultError {
