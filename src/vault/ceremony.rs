@@ -98,8 +98,51 @@ impl Worker {
     }
 }
 
-/// Overwrite every string of a request body that carried a secret.
-fn wipe_strings(v: &mut Value) {
+/// The current endpoint is not there (404) or turned off (405): the legacy one may be.
+fn missing(e: &VaultError) -> bool {
+    matches!(
+        e,
+        VaultError::NotFound { .. } | VaultError::Http { status: 405, .. }
+    )
+}
+
+impl VaultClient {
+    /// A quorum-ceremony call (generate-root, rekey): `<current>/<leaf>` first, then
+    /// `<legacy>/<leaf>` when the current endpoint is missing or turned off. The body is wiped
+    /// after both tries. Returns the answer and whether the legacy endpoint gave it.
+    pub(crate) async fn ceremony_call(
+        &self,
+        method: Method,
+        (current, legacy): (&str, &str),
+        leaf: &str,
+        mut body: Option<Value>,
+    ) -> Result<(Value, bool), VaultError> {
+        let mut used_legacy = false;
+        let mut res = self
+            .request(
+                method.clone(),
+                &format!("{current}/{leaf}"),
+                &[],
+                body.as_ref(),
+            )
+            .await;
+        if let Err(e) = &res
+            && missing(e)
+        {
+            used_legacy = true;
+            res = self
+                .request(method, &format!("{legacy}/{leaf}"), &[], body.as_ref())
+                .await;
+        }
+        if let Some(b) = body.as_mut() {
+            wipe_strings(b);
+        }
+        res.map(|v| (v, used_legacy))
+    }
+}
+
+/// Overwrite every string of a request body (or an answer) that carried a secret.
+pub(crate) fn wipe_strings(v: &mut Value) {
     match v {
         Value::String(s) => s.zeroize(),
         Value::Array(a) => a.iter_mut().for_each(wipe_strings),

@@ -11,6 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use zeroize::{Zeroize, Zeroizing};
 
+use super::ceremony::wipe_strings;
 use super::client::VaultClient;
 use super::error::VaultError;
 use super::models::wrapping::SecretText;
@@ -127,16 +128,6 @@ pub fn decode_root_token(encoded: &str, otp: &str) -> Result<SecretText, DecodeE
     }
 }
 
-/// Overwrite every string of a body that carried a secret.
-fn wipe_strings(v: &mut Value) {
-    match v {
-        Value::String(s) => s.zeroize(),
-        Value::Array(a) => a.iter_mut().for_each(wipe_strings),
-        Value::Object(o) => o.values_mut().for_each(wipe_strings),
-        _ => {}
-    }
-}
-
 /// A status from an answer: the `data` envelope (current) or the bare object (legacy). The
 /// encoded token is moved into a secret; the rest of the answer is wiped.
 pub fn parse_status(mut v: Value, legacy: bool) -> Result<GenerateRootStatus, VaultError> {
@@ -174,14 +165,6 @@ pub fn parse_status(mut v: Value, legacy: bool) -> Result<GenerateRootStatus, Va
     Ok(s)
 }
 
-/// The current endpoint is not there (404) or turned off (405): try the legacy one.
-fn missing(e: &VaultError) -> bool {
-    matches!(
-        e,
-        VaultError::NotFound { .. } | VaultError::Http { status: 405, .. }
-    )
-}
-
 impl VaultClient {
     /// One call to `<base>/<leaf>`, the current endpoint first, then the legacy one. The body is
     /// wiped after both tries.
@@ -189,34 +172,11 @@ impl VaultClient {
         &self,
         method: Method,
         leaf: &str,
-        mut body: Option<Value>,
+        body: Option<Value>,
     ) -> Result<GenerateRootStatus, VaultError> {
-        let mut legacy = false;
-        let mut res = self
-            .request(
-                method.clone(),
-                &format!("{CURRENT}/{leaf}"),
-                &[],
-                body.as_ref(),
-            )
-            .await;
-        if let Err(e) = &res
-            && missing(e)
-        {
-            legacy = true;
-            res = self
-                .request(
-                    method.clone(),
-                    &format!("{LEGACY}/{leaf}"),
-                    &[],
-                    body.as_ref(),
-                )
-                .await;
-        }
-        if let Some(b) = body.as_mut() {
-            wipe_strings(b);
-        }
-        let v = res?;
+        let (v, legacy) = self
+            .ceremony_call(method.clone(), (CURRENT, LEGACY), leaf, body)
+            .await?;
         if method == Method::DELETE {
             return Ok(GenerateRootStatus {
                 legacy,

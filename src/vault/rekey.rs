@@ -5,8 +5,8 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use zeroize::Zeroize;
 
+use super::ceremony::wipe_strings;
 use super::client::VaultClient;
 use super::error::VaultError;
 use super::models::wrapping::SecretText;
@@ -68,15 +68,6 @@ pub struct RekeyStart {
     pub require_verification: bool,
 }
 
-fn wipe_strings(v: &mut Value) {
-    match v {
-        Value::String(s) => s.zeroize(),
-        Value::Array(a) => a.iter_mut().for_each(wipe_strings),
-        Value::Object(o) => o.values_mut().for_each(wipe_strings),
-        _ => {}
-    }
-}
-
 /// A status from an answer (the `data` envelope or the bare object). New shares are moved into
 /// secrets; the rest of the answer is wiped.
 pub fn parse_status(mut v: Value, legacy: bool) -> Result<RekeyStatus, VaultError> {
@@ -125,13 +116,6 @@ pub fn parse_status(mut v: Value, legacy: bool) -> Result<RekeyStatus, VaultErro
     Ok(s)
 }
 
-fn missing(e: &VaultError) -> bool {
-    matches!(
-        e,
-        VaultError::NotFound { .. } | VaultError::Http { status: 405, .. }
-    )
-}
-
 impl VaultClient {
     /// One call to `<base>/<leaf>`, the current endpoint first, then the legacy one. The body is
     /// wiped after both tries.
@@ -139,34 +123,11 @@ impl VaultClient {
         &self,
         method: Method,
         leaf: &str,
-        mut body: Option<Value>,
+        body: Option<Value>,
     ) -> Result<RekeyStatus, VaultError> {
-        let mut legacy = false;
-        let mut res = self
-            .request(
-                method.clone(),
-                &format!("{CURRENT}/{leaf}"),
-                &[],
-                body.as_ref(),
-            )
-            .await;
-        if let Err(e) = &res
-            && missing(e)
-        {
-            legacy = true;
-            res = self
-                .request(
-                    method.clone(),
-                    &format!("{LEGACY}/{leaf}"),
-                    &[],
-                    body.as_ref(),
-                )
-                .await;
-        }
-        if let Some(b) = body.as_mut() {
-            wipe_strings(b);
-        }
-        let v = res?;
+        let (v, legacy) = self
+            .ceremony_call(method.clone(), (CURRENT, LEGACY), leaf, body)
+            .await?;
         if method == Method::DELETE || v.is_null() {
             return Ok(RekeyStatus {
                 legacy,
