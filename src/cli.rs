@@ -86,6 +86,12 @@ pub enum Sub {
         #[command(subcommand)]
         action: LeasesAction,
     },
+    /// Audit device logs (JSON lines, `.gz` rotated files too): search them, or write a
+    /// compliance report. No server needed, except to hash a plain value (`--value-stdin`).
+    Audit {
+        #[command(subcommand)]
+        action: Box<AuditAction>,
+    },
     /// The local 3-node practice cluster: start (or reuse) it and open the console on it.
     Sandbox {
         #[command(subcommand)]
@@ -229,5 +235,103 @@ pub enum TokensAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TokensFormat {
     Plain,
+    Json,
+}
+
+/// `strongroom audit …`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum AuditAction {
+    /// Print the request/response records (paired by request id) the filters match, oldest
+    /// first, merged by time across files of several nodes. Exit 0 when some matched, 3 when
+    /// none did, 1 on error.
+    Search {
+        /// Audit log files: the live file and its rotated (`.gz`) siblings, of one or more nodes.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+        /// `plain`: one tab-separated line per record; `json`: one object per record per line.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Plain)]
+        format: AuditFormat,
+        /// Keep reading the live files as they grow (until interrupted).
+        #[arg(long)]
+        follow: bool,
+        /// Print at most this many records (the newest are kept).
+        #[arg(long, default_value_t = 100_000)]
+        limit: usize,
+    },
+    /// A compliance report over the logs: access inventory, failed access, policy changes,
+    /// seal and unseal operations, secrets with no access in N days, rotation overdue.
+    Report {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// From this time: RFC 3339 (`2026-12-01T00:00:00Z`), a date (`2026-12-01`) or an age (`7d`).
+        #[arg(long)]
+        since: Option<String>,
+        /// Up to this time (same forms).
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// Secrets read or written before but not in the last N days are listed as unused.
+        #[arg(long, default_value_t = 30)]
+        unused_days: u32,
+        /// KV secrets written more than N days ago (and not since) are listed as rotation overdue.
+        #[arg(long, default_value_t = 90)]
+        rotation_days: u32,
+    },
+}
+
+/// The filters of `audit search` (AND). Times: RFC 3339, a date, or an age (`1h`, `7d`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, clap::Args)]
+pub struct AuditFilterArgs {
+    #[arg(long)]
+    pub since: Option<String>,
+    #[arg(long)]
+    pub until: Option<String>,
+    /// A path prefix (`secret/data/apps/`) or a pattern with `*` and `?`.
+    #[arg(long)]
+    pub path: Option<String>,
+    /// An operation (read, list, scan, create, update, delete); repeat for several.
+    #[arg(long = "op")]
+    pub operations: Vec<String>,
+    /// A substring of the display name or entity id.
+    #[arg(long)]
+    pub identity: Option<String>,
+    /// A prefix of the client address.
+    #[arg(long)]
+    pub remote: Option<String>,
+    /// Only records with an error.
+    #[arg(long)]
+    pub errors: bool,
+    /// Only denied records.
+    #[arg(long)]
+    pub denied: bool,
+    /// A case-insensitive substring of the shown fields.
+    #[arg(long = "grep")]
+    pub text: Option<String>,
+    /// An HMAC (`hmac-sha256:…`, from `sys/audit-hash`) the record must hold; repeatable.
+    #[arg(long)]
+    pub hmac: Vec<String>,
+    /// Read a plain value (a token, an accessor, a secret) from stdin, hash it with
+    /// `sys/audit-hash/<--device>` on the context's server and match that HMAC. The value is
+    /// never printed.
+    #[arg(long)]
+    pub value_stdin: bool,
+    /// The audit device for `--value-stdin`.
+    #[arg(long, default_value = "file")]
+    pub device: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Plain,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Csv,
     Json,
 }

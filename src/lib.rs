@@ -3,6 +3,7 @@
 pub mod action;
 pub mod addr;
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod cli_extras;
 pub mod clipboard;

@@ -112,6 +112,12 @@ fn main() -> ExitCode {
             ));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
+        Some(Sub::Audit { action }) => {
+            // Only `--value-stdin` needs a server: a bad or missing config is reported then.
+            let profile = config::load(&cli, &env).map(|s| s.profile);
+            let code = runtime.block_on(strongroom::headless::audit::run(profile, *action));
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
         Some(Sub::Sandbox {
             action: Some(action),
         }) => {

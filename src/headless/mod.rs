@@ -25,6 +25,9 @@
 // Headless subcommand: its job is to print results to stdout and errors to stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod audit;
+pub mod audit_report;
+pub mod audit_search;
 pub mod expiring;
 pub mod kv_find;
 pub mod leases_ls;

@@ -67,6 +67,9 @@ pub enum JobSpec {
         addr: String,
         path: std::path::PathBuf,
     },
+    /// Scan audit log files (no server involved): matching records come back as
+    /// `JobReport::Audit` batches with the scan's counters (see `crate::audit`).
+    AuditScan(crate::audit::ScanSpec),
 }
 
 impl JobSpec {
@@ -135,6 +138,8 @@ pub enum JobReport {
     Leases(leases::LeaseBatch),
     /// A saved raft snapshot: file, size, checksum.
     Snapshot(crate::vault::snapshot::SnapshotSaved),
+    /// Matching audit records (maybe none: progress only) and the scan's counters.
+    Audit(crate::audit::AuditBatch),
 }
 
 /// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the

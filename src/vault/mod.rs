@@ -1,5 +1,6 @@
 //! The Vault/OpenBao client: a thin typed layer over reqwest, one file per API area.
 
+pub mod audit;
 pub mod ceremony;
 pub mod client;
 pub mod cluster;

@@ -80,6 +80,11 @@ impl DevServer {
         })
     }
 
+    /// The server's working directory (holds `audit.log` of `start_with_audit`).
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// The file audit device's log (one JSON object per line); empty without one.
     pub fn audit_log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("audit.log")).unwrap_or_default()

@@ -2,6 +2,7 @@
 //! free ports (a dev server, a 3-node raft cluster), stopped by PID; a tmux driver.
 #![allow(dead_code)]
 
+pub mod audit_traffic;
 pub mod cluster;
 pub mod dev;
 pub mod hostile;

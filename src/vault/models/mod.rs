@@ -1,5 +1,6 @@
 //! Serde types of the API, one file per area.
 
+pub mod audit;
 pub mod ceremony;
 pub mod cluster;
 pub mod kv;

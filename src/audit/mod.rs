@@ -1,0 +1,22 @@
+//! Access history: the file audit device's logs (JSON lines, one object per request and one per
+//! response, gzip-compressed when rotated) read as a stream, filtered, paired and analysed.
+//!
+//! - [`entry`]: one log line reduced to what the console shows and filters on ([`AuditEntry`]),
+//!   and where it came from (file, byte offset) so the drill-down reads the full line again.
+//! - [`filter`]: the filters of the browser, `audit search` and `audit report` ([`AuditFilter`]).
+//! - [`record`]: a request and its response paired by request id ([`AuditRecord`]).
+//!
+//! Nothing here holds a whole file: scans stream, and only matching records are kept (bounded).
+//! Every string is sanitised before it is drawn (by the views), printed or written in a report.
+
+pub mod entry;
+pub mod entry_ref;
+pub mod filter;
+pub mod job;
+pub mod record;
+
+pub use entry::{AuditEntry, EntryKind, EntrySource, LineError};
+pub use entry_ref::{EntryRef, PoliciesRef};
+pub use filter::AuditFilter;
+pub use job::{AuditBatch, NodeLog, ScanProgress, ScanSpec};
+pub use record::AuditRecord;
