@@ -1,4 +1,5 @@
 //! The audit traffic fixture makes what it says: checked with the reference parser.
+#![allow(clippy::expect_used)]
 
 mod common;
 
