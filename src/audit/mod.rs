@@ -14,9 +14,11 @@ pub mod entry_ref;
 pub mod filter;
 pub mod job;
 pub mod record;
+pub mod signal;
 
 pub use entry::{AuditEntry, EntryKind, EntrySource, LineError};
 pub use entry_ref::{EntryRef, PoliciesRef};
 pub use filter::AuditFilter;
 pub use job::{AuditBatch, NodeLog, ScanProgress, ScanSpec};
 pub use record::AuditRecord;
+pub use signal::{AnomalyConfig, Severity, Signal, SignalKind};
