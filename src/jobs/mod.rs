@@ -70,6 +70,15 @@ pub enum JobSpec {
     /// Scan audit log files (no server involved): matching records come back as
     /// `JobReport::Audit` batches with the scan's counters (see `crate::audit`).
     AuditScan(crate::audit::ScanSpec),
+    /// Scan audit logs and write the compliance report to `path` (mode 0600); the job reports
+    /// the scan's progress, then `Done` (see `crate::audit::report`).
+    AuditReport {
+        scan: crate::audit::ScanSpec,
+        path: std::path::PathBuf,
+        format: crate::cli::ReportFormat,
+        unused_days: u32,
+        rotation_days: u32,
+    },
 }
 
 impl JobSpec {

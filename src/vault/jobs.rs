@@ -117,9 +117,12 @@ pub async fn run(
             Ok(client) => save_snapshot_job(&client, &path, cancel, emit).await,
             Err(e) => JobEvent::Failed(e),
         },
-        // Filled in by the audit scanner (issue 17).
+        // Filled in by the audit scanner and the report (issue 17).
         JobSpec::AuditScan(_) => JobEvent::Failed(crate::vault::VaultError::Decode(
             "audit scan: not built yet".into(),
+        )),
+        JobSpec::AuditReport { .. } => JobEvent::Failed(crate::vault::VaultError::Decode(
+            "audit report: not built yet".into(),
         )),
     }
 }
