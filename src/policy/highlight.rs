@@ -82,6 +82,9 @@ mod tests {
             .iter()
             .map(|p| p.iter().map(|(_, t)| t.as_str()).collect())
             .collect();
-        assert_eq!(text.join("\n"), "# hi\npath \"a\" {\n  capabilities = [\"read\"]\n}");
+        assert_eq!(
+            text.join("\n"),
+            "# hi\npath \"a\" {\n  capabilities = [\"read\"]\n}"
+        );
     }
 }

@@ -41,7 +41,10 @@ pub const SENSITIVE: &[(&str, &str)] = &[
     ("sys/seal", "sys/seal"),
     ("sys/step-down", "sys/step-down"),
     ("sys/generate-root/attempt", "sys/generate-root*"),
-    ("sys/generate-root-token/attempt", "sys/generate-root-token/*"),
+    (
+        "sys/generate-root-token/attempt",
+        "sys/generate-root-token/*",
+    ),
     ("sys/audit", "sys/audit"),
     ("sys/audit/file", "sys/audit/*"),
     ("sys/audit-hash/file", "sys/audit-hash/*"),
@@ -96,7 +99,10 @@ pub fn lint(p: &ParsedPolicy) -> Vec<Finding> {
                 rule_path: r.path.clone(),
                 line: r.line,
                 kind: "root-like",
-                why: format!("grants {caps} on \"{}\": nearly everything root can do", r.path),
+                why: format!(
+                    "grants {caps} on \"{}\": nearly everything root can do",
+                    r.path
+                ),
             });
         } else if broad(&r.path) {
             let sev = if WRITES.iter().any(|c| r.has(c)) {
@@ -112,9 +118,7 @@ pub fn lint(p: &ParsedPolicy) -> Vec<Finding> {
                 why: format!("{caps} on a whole mount or the top level; name the paths needed"),
             });
         }
-        if r.has("sudo")
-            && !r.path.starts_with("sys/")
-            && !SUDO_PATHS.iter().any(|s| r.path == *s)
+        if r.has("sudo") && !r.path.starts_with("sys/") && !SUDO_PATHS.iter().any(|s| r.path == *s)
         {
             out.push(Finding {
                 severity: Severity::Medium,
@@ -135,7 +139,12 @@ pub fn lint(p: &ParsedPolicy) -> Vec<Finding> {
                 .map(|(_, name)| *name)
                 .collect();
             if !reached.is_empty() {
-                let mut names = reached.iter().take(4).copied().collect::<Vec<_>>().join(", ");
+                let mut names = reached
+                    .iter()
+                    .take(4)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 if reached.len() > 4 {
                     names.push_str(&format!(" and {} more", reached.len() - 4));
                 }
@@ -179,7 +188,9 @@ mod tests {
         // With denies for every sensitive path, only root-like stays.
         let mut src = String::from("path \"sys/*\" { capabilities = [\"update\"] }\n");
         for (_, name) in SENSITIVE {
-            src.push_str(&format!("path \"{name}\" {{ capabilities = [\"deny\"] }}\n"));
+            src.push_str(&format!(
+                "path \"{name}\" {{ capabilities = [\"deny\"] }}\n"
+            ));
         }
         let k = kinds(&src);
         assert!(!k.iter().any(|(_, kind, _)| *kind == "no deny"), "{k:?}");
@@ -187,9 +198,15 @@ mod tests {
 
     #[test]
     fn broad_wildcards_and_sudo() {
-        let k = kinds("path \"secret/*\" { capabilities = [\"read\"] }\npath \"secret/data/x\" { capabilities = [\"sudo\"] }\npath \"+/config\" { capabilities = [\"update\"] }");
+        let k = kinds(
+            "path \"secret/*\" { capabilities = [\"read\"] }\npath \"secret/data/x\" { capabilities = [\"sudo\"] }\npath \"+/config\" { capabilities = [\"update\"] }",
+        );
         assert!(k.contains(&(Severity::Medium, "broad wildcard", "+/config".into())));
-        assert!(k.contains(&(Severity::Medium, "sudo outside sys/", "secret/data/x".into())));
+        assert!(k.contains(&(
+            Severity::Medium,
+            "sudo outside sys/",
+            "secret/data/x".into()
+        )));
         assert!(k.contains(&(Severity::Low, "broad wildcard", "secret/*".into())));
         // A narrow policy is clean; a deny on a broad path is fine.
         assert!(kinds("path \"secret/data/app/*\" { capabilities = [\"read\"] }\npath \"*\" { capabilities = [\"deny\"] }\npath \"auth/token/accessors\" { capabilities = [\"sudo\", \"list\"] }").is_empty());

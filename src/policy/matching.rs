@@ -56,7 +56,10 @@ pub fn priority(a: &str, b: &str) -> Ordering {
         p.find(['+', '*']).unwrap_or(p.len())
     }
     fn plus_segments(p: &str) -> usize {
-        p.trim_end_matches('*').split('/').filter(|s| *s == "+").count()
+        p.trim_end_matches('*')
+            .split('/')
+            .filter(|s| *s == "+")
+            .count()
     }
     first_wild(a)
         .cmp(&first_wild(b))
@@ -169,7 +172,9 @@ mod tests {
 
     #[test]
     fn deny_and_merging_across_policies() {
-        let a = parse("path \"secret/*\" { capabilities = [\"read\"] }\npath \"secret/x\" { capabilities = [\"deny\"] }");
+        let a = parse(
+            "path \"secret/*\" { capabilities = [\"read\"] }\npath \"secret/x\" { capabilities = [\"deny\"] }",
+        );
         let b = parse("path \"secret/x\" { capabilities = [\"update\"] }");
         let e = explain(&[("a".into(), &a), ("b".into(), &b)], "secret/x");
         assert_eq!(e.decided, Some(("secret/x".into(), vec!["deny".into()])));

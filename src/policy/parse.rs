@@ -353,7 +353,11 @@ path "auth/token/lookup-self" { policy = "read" }
         let p = parse("path \"a\" { capabilities = [\"reed\" }\npath { }\n}}}");
         assert_eq!(p.rules.len(), 1);
         assert!(p.issues.iter().any(|i| i.message.contains("reed")));
-        assert!(p.issues.iter().any(|i| i.message.contains("quoted pattern")));
+        assert!(
+            p.issues
+                .iter()
+                .any(|i| i.message.contains("quoted pattern"))
+        );
         assert!(!parse("[[[[[[[[[[").issues.is_empty());
     }
 }

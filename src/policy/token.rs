@@ -92,7 +92,9 @@ fn next_token(rest: &str) -> (TokenKind, usize) {
     if c.is_alphabetic() || c == '_' {
         return (
             TokenKind::Ident,
-            prefix_len(rest, |c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.'),
+            prefix_len(rest, |c| {
+                c.is_alphanumeric() || c == '_' || c == '-' || c == '.'
+            }),
         );
     }
     if c.is_ascii_digit() || (c == '-' && rest[1..].starts_with(|d: char| d.is_ascii_digit())) {
