@@ -36,7 +36,7 @@ pub fn matches(pattern: &str, path: &str) -> bool {
     for (i, (p, s)) in pat.iter().zip(&segs).enumerate() {
         let ok = if *p == "+" {
             // `+` is one whole segment; as the last piece before `*` it still needs one.
-            !(glob && i == last) || !s.is_empty() || segs.len() > pat.len()
+            !(glob && i == last && s.is_empty() && segs.len() == pat.len())
         } else if glob && i == last {
             s.starts_with(p)
         } else {

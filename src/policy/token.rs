@@ -78,16 +78,19 @@ fn next_token(rest: &str) -> (TokenKind, usize) {
         return (TokenKind::Comment, rest.find('\n').unwrap_or(rest.len()));
     }
     if rest.starts_with("/*") {
-        let len = rest[2..].find("*/").map_or(rest.len(), |j| j + 4);
+        let len = rest
+            .strip_prefix("/*")
+            .and_then(|r| r.find("*/"))
+            .map_or(rest.len(), |j| j + 4);
         return (TokenKind::Comment, len);
     }
     if c == '"' {
         return (TokenKind::Str, string_len(rest));
     }
-    if rest.starts_with("<<") {
-        if let Some(len) = heredoc_len(rest) {
-            return (TokenKind::Heredoc, len);
-        }
+    if rest.starts_with("<<")
+        && let Some(len) = heredoc_len(rest)
+    {
+        return (TokenKind::Heredoc, len);
     }
     if c.is_alphabetic() || c == '_' {
         return (
