@@ -167,7 +167,7 @@ impl PromptKind {
     pub fn label(self) -> &'static str {
         match self {
             PromptKind::CapPath => "capabilities on path",
-            PromptKind::CapToken => "token (masked; empty: the console's own token)",
+            PromptKind::CapToken => "token (empty: your own)",
             PromptKind::NewName => "name of the new policy",
         }
     }

@@ -148,16 +148,16 @@ impl PoliciesView<'_> {
         let inner = block.inner(area);
         block.render(area, buf);
         let mut label = format!("{}: ", p.kind.label());
-        if p.kind == PromptKind::CapToken {
-            label = format!("{} · {label}", sanitize(&p.path));
+        let with_path = format!("{} · {label}", sanitize(&p.path));
+        if p.kind == PromptKind::CapToken
+            && with_path.chars().count() * 3 <= usize::from(inner.width) * 2
+        {
+            label = with_path;
         }
         let label_w = u16::try_from(label.chars().count()).unwrap_or(u16::MAX);
         if p.kind == PromptKind::CapToken {
-            let [l, field] = Layout::horizontal([
-                Constraint::Length(label_w.min(inner.width / 2 + 8)),
-                Constraint::Min(1),
-            ])
-            .areas(inner);
+            let [l, field] =
+                Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(inner);
             Paragraph::new(Span::styled(label, t.muted)).render(l, buf);
             SecretInputView {
                 input: &p.token.0,

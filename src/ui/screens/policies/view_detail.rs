@@ -106,10 +106,11 @@ pub fn viewer(
         .policy
         .version
         .map_or(String::new(), |v| format!(" · version {v}"));
+    let n = e.parsed.rules.len();
     let title = format!(
-        "policy {}{version} · {} rules",
+        "policy {}{version} · {n} rule{}",
         sanitize(name),
-        e.parsed.rules.len()
+        if n == 1 { "" } else { "s" }
     );
     let findings = finding_lines(&e.findings, &e.parsed.issues, t);
     let (code, side) = if area.width >= 100 {
