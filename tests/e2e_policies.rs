@@ -1,7 +1,9 @@
 //! End-to-end: the policies screen of the release binary in tmux against a real OpenBao dev
 //! server. `:policies` lists the policies; `enter` opens one (its version and findings);
 //! `e` edits it in memory; `ctrl-s` shows the diff; `enter` and `y` save it through the gate;
-//! the server then has the new text as version 2; the terminal is restored on quit.
+//! the server then has the new text as version 2. Then "why can't I read this?" for another
+//! token typed into the masked input: its capabilities and the deciding rule are shown, and
+//! the token never reaches the screen or the log. The terminal is restored on quit.
 // Test crate: helpers outside #[test] fns fail the test with a message via expect.
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -29,6 +31,18 @@ fn open_edit_diff_and_save_a_policy() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(root.write_policy("apps-reader", READER, None))
         .expect("write the policy");
+    let created = rt
+        .block_on(root.request(
+            reqwest::Method::POST,
+            "auth/token/create",
+            &[],
+            Some(&serde_json::json!({"policies": ["apps-reader"], "ttl": "1h"})),
+        ))
+        .expect("create a token");
+    let other = created["auth"]["client_token"]
+        .as_str()
+        .expect("client_token")
+        .to_string();
 
     let home = tempfile::tempdir().expect("tempdir");
     let t = Tmux::start(
@@ -39,7 +53,7 @@ fn open_edit_diff_and_save_a_policy() {
         home.path(),
     );
     t.type_text(&format!(
-        "{}; echo __EXIT_$?__",
+        "{} --log-level debug; echo __EXIT_$?__",
         env!("CARGO_BIN_EXE_strongroom")
     ));
     t.keys(&["Enter"]);
@@ -72,8 +86,31 @@ fn open_edit_diff_and_save_a_policy() {
     assert_eq!(p.version, Some(2));
     assert_eq!(p.policy, format!("# reviewed in e2e\n{READER}"));
 
+    // Why can this token read there? Typed masked; the deciding rule is shown.
+    t.type_text("c");
+    t.wait_for("capabilities on path:", WAIT);
+    t.type_text("secret/data/apps/db");
+    t.keys(&["Enter"]);
+    t.wait_for("token (empty: your own):", WAIT);
+    t.type_text(&other);
+    let s = t.screen();
+    assert!(!s.contains(&other), "the token was echoed:\n{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the token you gave: list, read", WAIT);
+    assert!(
+        s.contains("▶ apps-reader L2 path \"secret/data/apps/*\" read, list"),
+        "{s}"
+    );
+    assert!(!s.contains(&other), "{s}");
+
     t.keys(&["Escape"]);
     t.type_text("q");
     t.wait_for("__EXIT_0__", WAIT);
     assert!(!t.alternate_on(), "the terminal is restored");
+    let log = std::fs::read_to_string(home.path().join("state/strongroom.log")).expect("log");
+    assert!(!log.contains(&other), "the token is in the log");
+    assert!(
+        !log.contains(&server.root_token),
+        "the root token is in the log"
+    );
 }

@@ -220,6 +220,33 @@ async fn list_read_and_the_capabilities_of_a_restricted_token() {
     assert!(!q.other_token);
     assert_eq!(a.capabilities, vec!["root"]);
     assert!(screen(&app).explain(a).root);
+
+    // The restricted token may not list policies: a readable 403, and the console goes on.
+    let mut app = app_for(&dev.addr, &reader, false);
+    let (handle, mut rx) = worker_for(&app);
+    let cmds = app.run_command("policies");
+    pump(&mut app, &handle, &mut rx, cmds, policies_reply).await;
+    let Load::Failed(e) = &screen(&app).load else {
+        panic!("not failed: {:?}", screen(&app).load);
+    };
+    assert_eq!(e.status(), Some(403));
+    assert_eq!(e.to_string(), "permission denied");
+    // Its own capabilities still work from here.
+    app.update(key(KeyCode::Char('c')));
+    keys(&mut app, "secret/data/apps/db");
+    app.update(key(KeyCode::Enter));
+    let cmds = app.update(key(KeyCode::Enter));
+    pump(&mut app, &handle, &mut rx, cmds, policies_reply).await;
+    let Pane::Capabilities(q) = &screen(&app).pane else {
+        panic!("no capabilities pane");
+    };
+    let CapState::Ready(a) = &q.state else {
+        panic!("no answer: {:?}", q.state);
+    };
+    assert_eq!(a.capabilities, vec!["list", "read"]);
+    // Its policies are known (lookup-self), their rules are not (not readable here).
+    let x = screen(&app).explain(a);
+    assert_eq!(x.unknown, vec!["apps-reader", "default"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -306,7 +306,7 @@ fn explanation_lines(
             t.status_warn,
         ));
     }
-    if x.explanation.matches.is_empty() && !x.root && a.policies.is_ok() {
+    if x.explanation.matches.is_empty() && !x.root && a.policies.is_ok() && x.unknown.is_empty() {
         lines.push(Line::styled(
             "no rule of these policies matches the path: denied by default",
             t.status_danger,
@@ -343,7 +343,7 @@ fn explanation_lines(
     if !x.unknown.is_empty() {
         lines.push(Line::styled(
             format!(
-                "not loaded here (rules not shown): {}",
+                "not readable here, so their rules are not shown: {}",
                 sanitize(&x.unknown.join(", "))
             ),
             t.status_warn,
