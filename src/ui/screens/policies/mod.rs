@@ -279,7 +279,7 @@ impl PoliciesScreen {
         self.entries.iter().any(|e| e.policy.version.is_some())
     }
 
-    fn clamp(&mut self) {
+    pub(super) fn clamp(&mut self) {
         let n = self.rows().len();
         self.selected = self.selected.min(n.saturating_sub(1));
     }

@@ -81,7 +81,7 @@ impl PoliciesScreen {
             if outcome.failed() == 0 {
                 self.pane = Pane::List;
                 self.entries.retain(|e| e.name() != name);
-                self.clamp_selection();
+                self.clamp();
                 return vec![
                     Effect::Toast(outcome.message(), ToastLevel::Info),
                     self.fetch(ALL, PoliciesRequest::All { addr }),
@@ -121,11 +121,6 @@ impl PoliciesScreen {
             what: what.into(),
             request: Request::Policies(request),
         }
-    }
-
-    fn clamp_selection(&mut self) {
-        let n = self.rows().len();
-        self.selected = self.selected.min(n.saturating_sub(1));
     }
 
     /// Which rules of the answer's token policies match its path.

@@ -43,11 +43,16 @@ fn code_lines(text: &str, scroll: usize, t: &Theme) -> Vec<Line<'static>> {
         .skip(scroll)
         .map(|(i, pieces)| {
             let mut spans = vec![Span::styled(format!("{:>w$} ", i + 1), t.muted)];
-            spans.extend(
-                pieces
-                    .into_iter()
-                    .map(|(c, s)| Span::styled(sanitize(&s).into_owned(), class_style(c, t))),
-            );
+            let last = pieces.len().saturating_sub(1);
+            // A CRLF text: the carriage return at the end of a line is not drawn.
+            spans.extend(pieces.into_iter().enumerate().map(|(j, (c, s))| {
+                let s = if j == last {
+                    s.trim_end_matches('\r')
+                } else {
+                    &s
+                };
+                Span::styled(sanitize(s).into_owned(), class_style(c, t))
+            }));
             Line::from(spans)
         })
         .collect()
@@ -189,7 +194,7 @@ pub fn diff(e: &EditState, t: &Theme, area: Rect, buf: &mut Buffer) {
     );
     let mut lines = vec![Line::styled(
         if e.saving {
-            "saving…".to_string()
+            "saving (confirm in the dialog)…".to_string()
         } else {
             "enter or ctrl-s saves (confirmed at the gate) · esc goes back to the text".to_string()
         },
