@@ -129,6 +129,9 @@ actions! {
     RemovePeer => "remove_peer", "raft: remove the selected peer from the raft configuration (typed confirmation)";
     PromotePeer => "promote_peer", "raft: promote the selected peer to a voter (autopilot applies it)";
     DemotePeer => "demote_peer", "raft: demote the selected peer to a non-voter (autopilot applies it)";
+    Capabilities => "capabilities", "policies: why can't I read this? the capabilities on a path (own or a given token) and the rules that decide";
+    NewPolicy => "new_policy", "policies: create a policy (edited in memory, diff before saving)";
+    DeletePolicy => "delete_policy", "policies: delete the selected policy (typed confirmation; not root or default)";
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub enum ScreenKind {
     Init,
     Rekey,
     Raft,
+    Policies,
 }
 
 /// Who asked: the reply goes back there.
@@ -85,6 +86,7 @@ pub enum Request {
     Kv(KvRequest),
     OwnToken(crate::vault::own_token::OwnTokenRequest),
     Unseal(crate::vault::unseal::UnsealRequest),
+    Policies(crate::vault::policies::PoliciesRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,7 @@ pub mod input;
 pub mod jobs;
 pub mod keymap;
 pub mod logging;
+pub mod policy;
 pub mod radar;
 pub mod remote;
 pub mod reply;

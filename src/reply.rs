@@ -17,6 +17,7 @@ pub enum Reply {
     Rekey(crate::vault::rekey::RekeyReply),
     OwnToken(crate::vault::own_token::OwnTokenReply),
     Unseal(crate::vault::unseal::UnsealReply),
+    Policies(crate::vault::policies::PoliciesReply),
 }
 
 /// What a successful write did.

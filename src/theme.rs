@@ -37,6 +37,14 @@ pub struct Theme {
     pub warning_banner: Style,
     pub command_line: Style,
     pub dialog: Style,
+    /// Policy text (HCL): keywords such as `path` and `capabilities`.
+    pub syntax_keyword: Style,
+    /// Policy text: quoted strings (path patterns).
+    pub syntax_string: Style,
+    /// Policy text: capability names in a `capabilities` list.
+    pub syntax_capability: Style,
+    /// Policy text: comments.
+    pub syntax_comment: Style,
 }
 
 macro_rules! slots {
@@ -81,6 +89,10 @@ slots!(
     warning_banner,
     command_line,
     dialog,
+    syntax_keyword,
+    syntax_string,
+    syntax_capability,
+    syntax_comment,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -57,6 +57,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "raft peers (remove, promote, demote) and snapshots (save to a file, restore)",
     ),
     (
+        "policies",
+        "ACL policies: highlighted HCL, least-privilege findings, capabilities on a path (why can't I read this?), edit with a diff",
+    ),
+    (
         "unseal",
         "the unseal ceremony: every node's seal, shares (hidden) to one or every sealed node (also :ceremony)",
     ),
@@ -284,6 +288,9 @@ impl App {
                 self.open_screen(crate::ui::screens::Screen::GenerateRoot(Box::default()))
             }
             "raft" => self.open_screen(crate::ui::screens::Screen::Raft(Box::default())),
+            "policies" | "policy" => {
+                self.open_screen(crate::ui::screens::Screen::Policies(Box::default()))
+            }
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

@@ -22,6 +22,7 @@ pub mod mounts;
 pub mod own_token;
 pub mod pki;
 pub mod pki_pem;
+pub mod policies;
 pub mod radar;
 pub mod raft;
 pub mod raft_writes;

@@ -154,6 +154,7 @@ impl Worker {
             Mutation::Init(i) => self.init_write_one(i).await,
             Mutation::Rekey(r) => self.rekey_write_one(r).await,
             Mutation::Raft(r) => self.raft_write_one(r).await,
+            Mutation::Policy(p) => self.policy_write_one(p).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),
@@ -374,5 +375,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Kv(r) => Reply::Kv(worker.kv(r).await),
         Request::OwnToken(r) => Reply::OwnToken(worker.own_token(r).await),
         Request::Unseal(r) => Reply::Unseal(worker.unseal_area(r).await),
+        Request::Policies(r) => Reply::Policies(worker.policies(r).await),
     }
 }

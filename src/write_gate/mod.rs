@@ -8,6 +8,7 @@ pub mod copy;
 pub mod generate_root;
 pub mod kv;
 pub mod lease;
+pub mod policy;
 pub mod raft;
 pub mod rekey;
 pub mod token;
@@ -66,6 +67,8 @@ pub enum Mutation {
     Rekey(rekey::RekeyMutation),
     /// A cluster-wide write: seal the cluster, raft peers, snapshot restore.
     Raft(raft::RaftMutation),
+    /// An ACL policy write (`sys/policies/acl/*`).
+    Policy(policy::PolicyMutation),
 }
 
 /// How much confirmation a write needs.
@@ -169,6 +172,7 @@ impl Mutation {
             Mutation::Init(i) => i.spec(),
             Mutation::Rekey(r) => r.spec(),
             Mutation::Raft(r) => r.spec(),
+            Mutation::Policy(p) => p.spec(),
         }
     }
 

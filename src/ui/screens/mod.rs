@@ -10,6 +10,7 @@ pub mod health;
 pub mod init;
 pub mod leases;
 pub mod mounts;
+pub mod policies;
 pub mod radar;
 pub mod raft;
 pub mod rekey;
@@ -128,6 +129,8 @@ pub enum Screen {
     Rekey(Box<rekey::RekeyScreen>),
     /// Raft peers and snapshots.
     Raft(Box<raft::RaftScreen>),
+    /// `:policies`.
+    Policies(Box<policies::PoliciesScreen>),
 }
 
 impl Screen {
@@ -151,6 +154,7 @@ impl Screen {
             Screen::Init(_) => ScreenKind::Init,
             Screen::Rekey(_) => ScreenKind::Rekey,
             Screen::Raft(_) => ScreenKind::Raft,
+            Screen::Policies(_) => ScreenKind::Policies,
         }
     }
 
@@ -176,6 +180,7 @@ impl Screen {
             Screen::Init(_) => "Initialise",
             Screen::Rekey(_) => "Rekey",
             Screen::Raft(_) => "Raft screen",
+            Screen::Policies(_) => "Policies",
         }
     }
 
@@ -196,6 +201,8 @@ impl Screen {
             Screen::Init(_) => KeyContext::Init,
             Screen::Rekey(_) => KeyContext::Rekey,
             Screen::Raft(_) => KeyContext::Raft,
+            Screen::Policies(s) if s.editing() => KeyContext::Editor,
+            Screen::Policies(_) => KeyContext::Policies,
         }
     }
 
@@ -220,6 +227,7 @@ impl Screen {
             Screen::Init(s) => init::hints(s),
             Screen::Rekey(s) => rekey::hints(s),
             Screen::Raft(_) => raft::HINTS,
+            Screen::Policies(s) => policies::hints(s),
         }
     }
 
@@ -244,6 +252,7 @@ impl Screen {
             Screen::Init(s) => s.on_action(a, ctx),
             Screen::Rekey(s) => s.on_action(a, ctx),
             Screen::Raft(s) => s.on_action(a, ctx),
+            Screen::Policies(s) => s.on_action(a, ctx),
         }
     }
 
@@ -283,6 +292,7 @@ impl Screen {
             Screen::Init(s) => s.on_open(ctx),
             Screen::Rekey(s) => s.on_open(ctx),
             Screen::Raft(s) => s.on_open(ctx),
+            Screen::Policies(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -307,7 +317,8 @@ impl Screen {
             | Screen::Unseal(_)
             | Screen::GenerateRoot(_)
             | Screen::Init(_)
-            | Screen::Rekey(_) => Vec::new(),
+            | Screen::Rekey(_)
+            | Screen::Policies(_) => Vec::new(),
         }
     }
 
@@ -324,6 +335,7 @@ impl Screen {
             Screen::Unseal(s) => s.on_reply(reply, ctx),
             Screen::GenerateRoot(s) => s.on_reply(reply),
             Screen::Rekey(s) => s.on_reply(reply),
+            Screen::Policies(s) => s.on_reply(reply, ctx),
             Screen::Init(_)
             | Screen::Raft(_)
             | Screen::Health(_)
@@ -352,6 +364,7 @@ impl Screen {
             Screen::Init(s) => s.on_write_done(&outcome),
             Screen::Rekey(s) => s.on_write_done(&outcome),
             Screen::Raft(s) => s.on_write(outcome, ctx),
+            Screen::Policies(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -387,7 +400,7 @@ impl Screen {
             | Screen::GenerateRoot(_)
             | Screen::Init(_)
             | Screen::Rekey(_) => false,
-            Screen::Raft(_) => false,
+            Screen::Raft(_) | Screen::Policies(_) => false,
         }
     }
 
@@ -465,6 +478,12 @@ impl Screen {
                 screen: s,
                 cluster: ctx.cluster,
                 theme,
+            }
+            .render(area, buf),
+            Screen::Policies(s) => policies::PoliciesView {
+                screen: s,
+                theme,
+                now: ctx.now,
             }
             .render(area, buf),
         }

@@ -19,6 +19,7 @@ impl Screen {
             Screen::Init(s) => s.on_text_key(key),
             Screen::Rekey(s) => s.on_text_key(key),
             Screen::Raft(s) => s.on_text_key(key),
+            Screen::Policies(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -63,6 +64,7 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Policies(s) => s.on_paste(text),
             _ => false,
         }
     }
@@ -83,6 +85,7 @@ impl Screen {
             Screen::Leases(s) => s.filter(),
             Screen::Unseal(_) => "",
             Screen::Raft(_) => "",
+            Screen::Policies(s) => s.filter(),
         }
     }
 
@@ -102,6 +105,7 @@ impl Screen {
             Screen::Unseal(_) => {}
             Screen::GenerateRoot(_) | Screen::Init(_) | Screen::Rekey(_) => {}
             Screen::Raft(_) => {}
+            Screen::Policies(s) => s.set_filter(f),
         }
     }
 
@@ -117,6 +121,7 @@ impl Screen {
             Screen::Init(s) => s.takes_text(),
             Screen::Rekey(s) => s.takes_text(),
             Screen::Raft(s) => s.takes_text(),
+            Screen::Policies(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -139,6 +144,7 @@ impl Screen {
             Screen::Init(s) => s.secrets.mask(),
             Screen::Rekey(s) => s.secrets.mask(),
             Screen::Tokens(s) => s.by_value = None,
+            Screen::Policies(s) => s.on_cover(),
             _ => {}
         }
     }
@@ -155,6 +161,7 @@ impl Screen {
             Screen::Init(s) => s.write_abandoned(),
             Screen::Rekey(s) => s.write_abandoned(),
             Screen::Raft(s) => s.write_abandoned(),
+            Screen::Policies(s) => s.write_abandoned(),
             _ => {}
         }
     }

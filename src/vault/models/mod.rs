@@ -9,6 +9,7 @@ pub mod kv_secret;
 pub mod leases;
 pub mod metrics;
 pub mod mounts;
+pub mod policies;
 pub mod raft;
 pub mod sys;
 pub mod tokens;
