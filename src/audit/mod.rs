@@ -9,8 +9,11 @@
 //! Nothing here holds a whole file: scans stream, and only matching records are kept (bounded).
 //! Every string is sanitised before it is drawn (by the views), printed or written in a report.
 
+pub mod anomaly;
+mod anomaly_finish;
 pub mod entry;
 pub mod entry_ref;
+pub mod evidence;
 pub mod filter;
 pub mod job;
 pub mod record;
