@@ -177,7 +177,12 @@ impl AnomalyAgg {
     fn note_off_hours(&mut self, e: &EntryRef<'_>, who: &str) {
         if let Some(t) = e.time
             && off_hours(&self.cfg, t)
-            && let Some(ev) = slot(&mut self.off_hours, who, &mut self.groups, &mut self.overflow)
+            && let Some(ev) = slot(
+                &mut self.off_hours,
+                who,
+                &mut self.groups,
+                &mut self.overflow,
+            )
         {
             ev.push(Hit::of(e));
         }

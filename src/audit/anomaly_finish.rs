@@ -67,7 +67,11 @@ pub(super) fn signals(agg: AnomalyAgg) -> Vec<Signal> {
                 continue;
             }
             for (path, ev) in seen.reads {
-                let who = if id.display.is_empty() { "(unnamed)" } else { &id.display };
+                let who = if id.display.is_empty() {
+                    "(unnamed)"
+                } else {
+                    &id.display
+                };
                 let summary = format!(
                     "{who} read {path} from {addr} (first seen from {base}) — {} read(s)",
                     ev.total
@@ -179,7 +183,11 @@ fn long_ttl(mut created: Vec<Created>, threshold: i64) -> Vec<Signal> {
     ttls.sort_unstable();
     let median = ttls.get(ttls.len() / 2).copied().unwrap_or(0);
     // 3× the median only means something with a few tokens to compare with.
-    let relative = if ttls.len() >= 3 { median.saturating_mul(3) } else { i64::MAX };
+    let relative = if ttls.len() >= 3 {
+        median.saturating_mul(3)
+    } else {
+        i64::MAX
+    };
     created.sort_by_key(|c| c.hit.time);
     created
         .into_iter()

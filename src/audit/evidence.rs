@@ -90,7 +90,8 @@ impl Evidence {
 
     /// Hits oldest first.
     pub fn sorted(mut self) -> Vec<Hit> {
-        self.hits.sort_by_key(|h| (h.time.unwrap_or(i64::MIN), h.source.file, h.source.offset));
+        self.hits
+            .sort_by_key(|h| (h.time.unwrap_or(i64::MIN), h.source.file, h.source.offset));
         self.hits
     }
 }
@@ -127,7 +128,14 @@ pub fn fmt_time(t: Option<i64>) -> String {
 /// Is this display name one of a human auth method (`userpass-alice`, `ldap-bob`, `oidc-…`)?
 pub fn is_human_display_name(name: &str) -> bool {
     const HUMAN: [&str; 8] = [
-        "userpass-", "ldap-", "oidc-", "github-", "radius-", "okta-", "cert-", "jwt-",
+        "userpass-",
+        "ldap-",
+        "oidc-",
+        "github-",
+        "radius-",
+        "okta-",
+        "cert-",
+        "jwt-",
     ];
     HUMAN.iter().any(|p| name.starts_with(p))
 }
