@@ -289,3 +289,7 @@ pub fn off_hours(cfg: &AnomalyConfig, t_ns: i64) -> bool {
     };
     !(working_day && in_hours)
 }
+
+#[cfg(test)]
+#[path = "anomaly_tests.rs"]
+mod tests;

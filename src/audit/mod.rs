@@ -25,6 +25,8 @@ mod report_model;
 pub mod report_read;
 pub mod report_when;
 pub mod signal;
+#[cfg(test)]
+mod test_entries;
 
 pub use entry::{AuditEntry, EntryKind, EntrySource, LineError};
 pub use entry_ref::{EntryRef, PoliciesRef};
