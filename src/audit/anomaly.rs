@@ -161,7 +161,8 @@ impl AnomalyAgg {
                 }
             }
         }
-        if e.time.is_some() && !e.path.is_empty() && !e.path.starts_with("sys/") {
+        // Volume: every request but housekeeping (`sys/`) and denials (their own signal).
+        if e.time.is_some() && !e.path.is_empty() && !e.path.starts_with("sys/") && !e.is_denied() {
             if self.timed_len >= MAX_TIMED {
                 *overflow += 1;
             } else if let Some(v) = slot(&mut self.timed, &e.path, groups, overflow) {

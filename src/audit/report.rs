@@ -305,3 +305,7 @@ fn push_capped(list: &mut Vec<RawEvent>, e: &EntryRef<'_>, dropped: &mut u64) {
         *dropped += 1;
     }
 }
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;
