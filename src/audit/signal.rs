@@ -110,7 +110,7 @@ impl Default for AnomalyConfig {
             failed_login_window_secs: 600,
             long_ttl_secs: 7 * 24 * 3600,
             volume_window_ms: 0,
-            volume_min_count: 5,
+            volume_min_count: 10,
         }
     }
 }
