@@ -11,7 +11,7 @@
 #![allow(clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod common;
 
 use std::time::Instant;

@@ -208,13 +208,15 @@ impl AnomalyAgg {
             {
                 ev.push(Hit::of(e));
             }
-        } else if login && e.is_error() && !e.remote_address.is_empty() {
-            if let Some(v) = slot(&mut self.failed_logins, &e.remote_address, groups, overflow) {
-                if v.len() < MAX_PER_ADDRESS {
-                    v.push(Hit::of(e));
-                } else {
-                    *overflow += 1;
-                }
+        } else if login
+            && e.is_error()
+            && !e.remote_address.is_empty()
+            && let Some(v) = slot(&mut self.failed_logins, &e.remote_address, groups, overflow)
+        {
+            if v.len() < MAX_PER_ADDRESS {
+                v.push(Hit::of(e));
+            } else {
+                *overflow += 1;
             }
         }
         if let Some(ttl) = e.created_token_ttl.filter(|t| *t > 0) {

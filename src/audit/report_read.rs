@@ -141,7 +141,7 @@ pub fn read_entries(
                 Err(_) => counts.bad += 1,
             }
             n += 1;
-            if n % 4096 == 0 {
+            if n.is_multiple_of(4096) {
                 counts.bytes_read = base + stored.as_ref().map_or(offset, |c| c.get());
                 progress(&counts);
                 if !keep_going() {
