@@ -335,6 +335,16 @@ fn gzip_bad_lines_the_report_job_and_bad_arguments() {
         "{text}"
     );
     assert!(!text.contains(audit_traffic::PAYMENTS_VALUE));
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["audit.log", "audit.log.1.gz", "report.md"],
+        "no temporary file left"
+    );
     // A missing file: exit 1 naming it; a bad --since: exit 1 naming the flag.
     let missing = common::strongroom_command(home.path())
         .args(["audit", "report", "/nonexistent/audit.log"])
