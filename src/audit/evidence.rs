@@ -55,6 +55,8 @@ pub struct Evidence {
     pub total: u64,
     pub first: Option<i64>,
     pub last: Option<i64>,
+    /// The newest time among `hits` (a later hit past the cap is skipped without a scan).
+    newest_kept: Option<i64>,
 }
 
 impl Evidence {
@@ -65,12 +67,15 @@ impl Evidence {
         self.first = min_opt(self.first, h.time);
         self.last = max_opt(self.last, h.time);
         if self.hits.len() < Self::CAP {
+            self.newest_kept = max_opt(self.newest_kept, h.time);
             self.hits.push(h);
-        } else if let (Some(t), Some(pos)) = (h.time, self.newest_index()) {
+        } else if let Some(t) = h.time
+            && self.newest_kept.is_some_and(|n| t < n)
+            && let Some(pos) = self.newest_index()
+        {
             // Keep the oldest CAP hits even when halves of a file arrive out of order.
-            if self.hits[pos].time.is_some_and(|n| t < n) {
-                self.hits[pos] = h;
-            }
+            self.hits[pos] = h;
+            self.newest_kept = self.hits.iter().filter_map(|h| h.time).max();
         }
     }
 
