@@ -9,16 +9,30 @@
 //! Nothing here holds a whole file: scans stream, and only matching records are kept (bounded).
 //! Every string is sanitised before it is drawn (by the views), printed or written in a report.
 
+pub mod anomaly;
+mod anomaly_finish;
 pub mod entry;
 pub mod entry_ref;
+pub mod evidence;
 pub mod filter;
 pub mod job;
 pub mod record;
+pub mod report;
+pub mod report_csv;
+pub mod report_job;
+pub mod report_md;
+mod report_model;
+pub mod report_read;
+pub mod report_when;
 pub mod signal;
+#[cfg(test)]
+mod test_entries;
 
 pub use entry::{AuditEntry, EntryKind, EntrySource, LineError};
 pub use entry_ref::{EntryRef, PoliciesRef};
 pub use filter::AuditFilter;
 pub use job::{AuditBatch, NodeLog, ScanProgress, ScanSpec};
 pub use record::AuditRecord;
+pub use report::{Report, ReportAgg, ReportOptions};
+pub use report_job::{render as render_report, write_report};
 pub use signal::{AnomalyConfig, Severity, Signal, SignalKind};

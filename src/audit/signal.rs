@@ -63,10 +63,15 @@ pub struct Signal {
 }
 
 /// The anomaly signals of a loaded window of records (most severe first). Built by
-/// `crate::audit::anomaly` (placeholder until it lands).
+/// `crate::audit::anomaly`: every line of the records goes through its aggregator.
 pub fn detect(records: &[AuditRecord], cfg: &AnomalyConfig) -> Vec<Signal> {
-    let _ = (records, cfg);
-    Vec::new()
+    let mut agg = super::anomaly::AnomalyAgg::new(cfg.clone());
+    for r in records {
+        for line in r.lines() {
+            agg.visit(&line.as_entry_ref());
+        }
+    }
+    agg.finish()
 }
 
 /// Thresholds of the signals (the `[audit]` table of the config file).
@@ -86,6 +91,11 @@ pub struct AnomalyConfig {
     pub failed_login_window_secs: u32,
     /// A created token's TTL above this signals (seconds).
     pub long_ttl_secs: i64,
+    /// The volume signal's bucket width in ms (0: automatic, a twentieth of the window between
+    /// 1 ms and 1 min).
+    pub volume_window_ms: u64,
+    /// A path's peak must hold at least this many requests to signal (noise).
+    pub volume_min_count: u32,
 }
 
 impl Default for AnomalyConfig {
@@ -99,6 +109,8 @@ impl Default for AnomalyConfig {
             failed_logins: 3,
             failed_login_window_secs: 600,
             long_ttl_secs: 7 * 24 * 3600,
+            volume_window_ms: 0,
+            volume_min_count: 10,
         }
     }
 }

@@ -30,6 +30,11 @@ pub struct ConfigFile {
     /// The KV rotation ages of this file (the built-in default without `[rotation]`).
     #[serde(skip)]
     pub rotation_policy: crate::radar::RotationPolicy,
+    /// `[audit]`: checked by [`parse_config`] into `anomaly`.
+    pub audit: Option<super::audit::AuditConfig>,
+    /// The anomaly signals' thresholds of this file (defaults without `[audit]`).
+    #[serde(skip)]
+    pub anomaly: crate::audit::AnomalyConfig,
     /// Bad values that were replaced by their defaults, each naming file, line and value.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -122,6 +127,9 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, ConfigError> {
     }
     check_clipboard(&mut parsed, text, file);
     check_rotation(&mut parsed, text, file)?;
+    if let Some(a) = &parsed.audit {
+        parsed.anomaly = super::audit::check(a, text, file)?;
+    }
     Ok(parsed)
 }
 

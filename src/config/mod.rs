@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::secret::Token;
 
+mod audit;
 mod env;
 mod file;
 mod resolve;

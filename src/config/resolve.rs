@@ -31,6 +31,8 @@ pub struct Settings {
     pub clipboard: crate::clipboard::ClipboardSettings,
     /// `[rotation]` of the config file: the KV rotation ages of the expiry radar.
     pub rotation: crate::radar::RotationPolicy,
+    /// `[audit]` of the config file: the anomaly signals' thresholds.
+    pub audit: crate::audit::AnomalyConfig,
 }
 
 /// Read the config file (a missing default file means defaults; a missing `--config` file is an
@@ -303,6 +305,7 @@ pub fn resolve(
         warnings,
         clipboard,
         rotation: file.rotation_policy.clone(),
+        audit: file.anomaly.clone(),
     })
 }
 

@@ -47,6 +47,9 @@ pub enum VaultError {
         "{addr} was discovered, not configured: the token is only sent to configured addresses (add it with --addr)"
     )]
     NotConfigured { addr: String },
+    /// The compliance report job could not read a log or write its file (no server involved).
+    #[error("audit report: {0}")]
+    AuditReport(String),
 }
 
 /// The server's messages after the lead text, each said once: a message that only repeats the

@@ -121,9 +121,16 @@ pub async fn run(
         JobSpec::AuditScan(_) => JobEvent::Failed(crate::vault::VaultError::Decode(
             "audit scan: not built yet".into(),
         )),
-        JobSpec::AuditReport { .. } => JobEvent::Failed(crate::vault::VaultError::Decode(
-            "audit report: not built yet".into(),
-        )),
+        JobSpec::AuditReport {
+            scan,
+            path,
+            format,
+            unused_days,
+            rotation_days,
+        } => {
+            let (u, r) = (unused_days, rotation_days);
+            crate::audit::report_job::run_job(scan, path, format, u, r, cancel, emit).await
+        }
     }
 }
 
