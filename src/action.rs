@@ -129,6 +129,13 @@ actions! {
     RemovePeer => "remove_peer", "raft: remove the selected peer from the raft configuration (typed confirmation)";
     PromotePeer => "promote_peer", "raft: promote the selected peer to a voter (autopilot applies it)";
     DemotePeer => "demote_peer", "raft: demote the selected peer to a non-voter (autopilot applies it)";
+    ToggleFollow => "toggle_follow", "audit: follow the live logs (new entries appear as they are written), on or off";
+    AuditFilters => "audit_filters", "audit: the filter form (time window, path, operations, identity, address) for a new scan";
+    DeniedOnly => "denied_only", "audit: only denied requests, on or off (a new scan)";
+    ErrorsOnly => "errors_only", "audit: only requests with an error, on or off (a new scan)";
+    AuditHash => "audit_hash", "audit: find a plain value (token, accessor, secret) by its HMAC; never shown";
+    AnomalySignals => "anomaly_signals", "audit: the anomaly signals of the loaded rows (enter shows a signal's evidence)";
+    AuditReport => "audit_report", "audit: write a compliance report (md, csv or json) over the current filters";
 }
 
 #[cfg(test)]

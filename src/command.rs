@@ -31,6 +31,8 @@ pub enum ScreenKind {
     Init,
     Rekey,
     Raft,
+    /// Access history (`:audit`).
+    Audit,
 }
 
 /// Who asked: the reply goes back there.
@@ -85,6 +87,7 @@ pub enum Request {
     Kv(KvRequest),
     OwnToken(crate::vault::own_token::OwnTokenRequest),
     Unseal(crate::vault::unseal::UnsealRequest),
+    Audit(crate::vault::audit_area::AuditRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

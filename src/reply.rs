@@ -17,6 +17,7 @@ pub enum Reply {
     Rekey(crate::vault::rekey::RekeyReply),
     OwnToken(crate::vault::own_token::OwnTokenReply),
     Unseal(crate::vault::unseal::UnsealReply),
+    Audit(crate::vault::audit_area::AuditReply),
 }
 
 /// What a successful write did.

@@ -49,10 +49,12 @@ pub enum KeyContext {
     Rekey,
     /// The raft screen (peers, snapshots).
     Raft,
+    /// The access-history screen (audit logs).
+    Audit,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 20] = [
+    pub const ALL: [KeyContext; 21] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -73,6 +75,7 @@ impl KeyContext {
         KeyContext::Init,
         KeyContext::Rekey,
         KeyContext::Raft,
+        KeyContext::Audit,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -104,6 +107,7 @@ impl KeyContext {
             KeyContext::Init => "init",
             KeyContext::Rekey => "rekey",
             KeyContext::Raft => "raft",
+            KeyContext::Audit => "audit",
         }
     }
 
@@ -113,7 +117,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 14] = [
+const SCREENS: [KeyContext; 15] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -128,6 +132,7 @@ const SCREENS: [KeyContext; 14] = [
     KeyContext::Init,
     KeyContext::Rekey,
     KeyContext::Raft,
+    KeyContext::Audit,
 ];
 
 mod chord;

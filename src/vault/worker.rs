@@ -374,5 +374,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Kv(r) => Reply::Kv(worker.kv(r).await),
         Request::OwnToken(r) => Reply::OwnToken(worker.own_token(r).await),
         Request::Unseal(r) => Reply::Unseal(worker.unseal_area(r).await),
+        Request::Audit(r) => Reply::Audit(worker.audit_area(r).await),
     }
 }

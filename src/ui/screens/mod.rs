@@ -3,6 +3,7 @@
 //! [`Effect`]s that `App` turns into commands. `App` keeps them on a navigation stack, so `esc`
 //! comes back to a screen with its cursor and filter as they were.
 
+pub mod audit;
 pub mod copy;
 pub mod editor;
 pub mod generate_root;
@@ -128,6 +129,8 @@ pub enum Screen {
     Rekey(Box<rekey::RekeyScreen>),
     /// Raft peers and snapshots.
     Raft(Box<raft::RaftScreen>),
+    /// Access history (`:audit`).
+    Audit(Box<audit::AuditScreen>),
 }
 
 impl Screen {
@@ -151,6 +154,7 @@ impl Screen {
             Screen::Init(_) => ScreenKind::Init,
             Screen::Rekey(_) => ScreenKind::Rekey,
             Screen::Raft(_) => ScreenKind::Raft,
+            Screen::Audit(_) => ScreenKind::Audit,
         }
     }
 
@@ -176,6 +180,7 @@ impl Screen {
             Screen::Init(_) => "Initialise",
             Screen::Rekey(_) => "Rekey",
             Screen::Raft(_) => "Raft screen",
+            Screen::Audit(_) => "Access history",
         }
     }
 
@@ -196,6 +201,7 @@ impl Screen {
             Screen::Init(_) => KeyContext::Init,
             Screen::Rekey(_) => KeyContext::Rekey,
             Screen::Raft(_) => KeyContext::Raft,
+            Screen::Audit(_) => KeyContext::Audit,
         }
     }
 
@@ -220,6 +226,7 @@ impl Screen {
             Screen::Init(s) => init::hints(s),
             Screen::Rekey(s) => rekey::hints(s),
             Screen::Raft(_) => raft::HINTS,
+            Screen::Audit(_) => audit::HINTS,
         }
     }
 
@@ -244,6 +251,7 @@ impl Screen {
             Screen::Init(s) => s.on_action(a, ctx),
             Screen::Rekey(s) => s.on_action(a, ctx),
             Screen::Raft(s) => s.on_action(a, ctx),
+            Screen::Audit(s) => s.on_action(a, ctx),
         }
     }
 
@@ -283,6 +291,7 @@ impl Screen {
             Screen::Init(s) => s.on_open(ctx),
             Screen::Rekey(s) => s.on_open(ctx),
             Screen::Raft(s) => s.on_open(ctx),
+            Screen::Audit(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -297,6 +306,7 @@ impl Screen {
             Screen::Radar(s) => s.on_job(what, event, ctx),
             Screen::Leases(s) => s.on_job(what, event, ctx),
             Screen::Raft(s) => s.on_job(what, event, ctx),
+            Screen::Audit(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -324,6 +334,7 @@ impl Screen {
             Screen::Unseal(s) => s.on_reply(reply, ctx),
             Screen::GenerateRoot(s) => s.on_reply(reply),
             Screen::Rekey(s) => s.on_reply(reply),
+            Screen::Audit(s) => s.on_reply(reply, ctx),
             Screen::Init(_)
             | Screen::Raft(_)
             | Screen::Health(_)
@@ -361,7 +372,8 @@ impl Screen {
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
             | Screen::Search(_)
-            | Screen::Radar(_) => {
+            | Screen::Radar(_)
+            | Screen::Audit(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
@@ -388,6 +400,7 @@ impl Screen {
             | Screen::Init(_)
             | Screen::Rekey(_) => false,
             Screen::Raft(_) => false,
+            Screen::Audit(_) => false,
         }
     }
 
@@ -465,6 +478,12 @@ impl Screen {
                 screen: s,
                 cluster: ctx.cluster,
                 theme,
+            }
+            .render(area, buf),
+            Screen::Audit(s) => audit::AuditView {
+                screen: s,
+                theme,
+                now: ctx.now,
             }
             .render(area, buf),
         }

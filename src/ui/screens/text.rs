@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::{Effect, Screen, versions};
+use super::{Effect, Screen, audit, versions};
 
 impl Screen {
     /// A key for a screen that takes typed text (the editor; the tools screen's input).
@@ -19,6 +19,7 @@ impl Screen {
             Screen::Init(s) => s.on_text_key(key),
             Screen::Rekey(s) => s.on_text_key(key),
             Screen::Raft(s) => s.on_text_key(key),
+            Screen::Audit(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -63,6 +64,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Audit(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -83,6 +88,7 @@ impl Screen {
             Screen::Leases(s) => s.filter(),
             Screen::Unseal(_) => "",
             Screen::Raft(_) => "",
+            Screen::Audit(s) => s.filter_text(),
         }
     }
 
@@ -102,6 +108,7 @@ impl Screen {
             Screen::Unseal(_) => {}
             Screen::GenerateRoot(_) | Screen::Init(_) | Screen::Rekey(_) => {}
             Screen::Raft(_) => {}
+            Screen::Audit(s) => s.set_filter(f),
         }
     }
 
@@ -117,6 +124,7 @@ impl Screen {
             Screen::Init(s) => s.takes_text(),
             Screen::Rekey(s) => s.takes_text(),
             Screen::Raft(s) => s.takes_text(),
+            Screen::Audit(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -139,6 +147,12 @@ impl Screen {
             Screen::Init(s) => s.secrets.mask(),
             Screen::Rekey(s) => s.secrets.mask(),
             Screen::Tokens(s) => s.by_value = None,
+            Screen::Audit(s) => {
+                if let audit::Overlay::Hash(h) = &mut s.overlay {
+                    h.input.0.clear();
+                    s.overlay = audit::Overlay::None;
+                }
+            }
             _ => {}
         }
     }
