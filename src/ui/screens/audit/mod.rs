@@ -10,6 +10,7 @@ mod actions;
 mod drill;
 mod form;
 mod overlay;
+mod replies;
 mod signals;
 mod view;
 
