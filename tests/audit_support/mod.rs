@@ -181,3 +181,8 @@ pub fn signals() -> Vec<Signal> {
         },
     ]
 }
+
+/// The fixed clock in unix ns.
+pub fn now_ns() -> i64 {
+    ago(0)
+}

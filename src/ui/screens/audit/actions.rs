@@ -14,15 +14,15 @@ use super::{AuditScreen, DrillState, NodeDevices, Overlay, Phase, ReportRun, Sig
 /// The footer's offer on this screen.
 pub const HINTS: &[Action] = &[
     Action::Help,
-    Action::Filter,
     Action::Select,
     Action::AuditFilters,
     Action::DeniedOnly,
-    Action::ErrorsOnly,
-    Action::ToggleFollow,
     Action::AuditHash,
     Action::AnomalySignals,
+    Action::ToggleFollow,
+    Action::ErrorsOnly,
     Action::AuditReport,
+    Action::Filter,
     Action::Back,
 ];
 

@@ -30,6 +30,20 @@ pub struct FormText {
     pub denied: bool,
 }
 
+/// A filled form (snapshots, help examples).
+pub fn form_text_example() -> FormText {
+    FormText {
+        since: "24h".into(),
+        until: String::new(),
+        path: "secret/data/apps/".into(),
+        operations: "read, list".into(),
+        identity: "alice".into(),
+        remote: "127.0.0.".into(),
+        errors: false,
+        denied: false,
+    }
+}
+
 const LABELS: [&str; 8] = [
     "since",
     "until",

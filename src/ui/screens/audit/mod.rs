@@ -16,7 +16,7 @@ mod view;
 
 pub use actions::{HINTS, JOB, REPORT_JOB};
 pub use drill::DrillState;
-pub use form::{FilterForm, parse_when};
+pub use form::{FilterForm, FormText, form_text_example, parse_when};
 pub use overlay::{HashPrompt, ReportPrompt};
 pub use signals::SignalsState;
 pub use view::AuditView;

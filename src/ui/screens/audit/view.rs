@@ -26,14 +26,16 @@ const COLS: [Col; 10] = [
     Col::new("TIME", 19, 0),
     Col::new("TYPE", 4, 3),
     Col::new("OP", 6, 0),
-    Col::new("PATH", 22, 0),
+    Col::new("PATH", 28, 0),
     Col::new("MOUNT", 10, 4),
-    Col::new("IDENTITY", 14, 1),
-    Col::new("REMOTE", 13, 3),
+    Col::new("IDENTITY", 15, 1),
+    Col::new("REMOTE", 11, 2),
     Col::new("POLICIES", 14, 5),
-    Col::new("STATUS", 10, 1),
-    Col::new("NODE", 10, 2),
+    Col::new("STATUS", 8, 1),
+    Col::new("NODE", 7, 1),
 ];
+/// The node column's index (only when several nodes' logs are merged).
+const NODE_COL: usize = 9;
 
 /// `2026-12-06 06:20:43` (UTC), or `-`.
 pub fn time_text(ns: Option<i64>) -> String {
@@ -270,8 +272,8 @@ impl AuditView<'_> {
         let (s, t) = (self.screen, self.theme);
         let mut cols = COLS;
         if s.logs.len() < 2 {
-            cols[9].priority = u8::MAX;
-            cols[9].width = u16::MAX / 2;
+            // One node: no node column (wider than the table, it never fits).
+            cols[NODE_COL].width = area.width;
         }
         let keep = table::fit_columns(&cols, area.width.saturating_sub(2));
         let (header, widths) = table::kept_layout(&cols, &keep);
