@@ -3,7 +3,7 @@
 //! applies it (a new scan: the filter runs in the scanner), `esc` leaves it as it was.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -165,7 +165,7 @@ impl FilterForm {
                 self.inputs[i].handle_key(key);
             }
             i => {
-                if matches!(key.code, KeyCode::Char(' ' | 'x' | 'y' | 'n')) {
+                if crate::input::is_toggle(&key) {
                     let v = if i == TEXT_FIELDS {
                         &mut self.errors
                     } else {
