@@ -36,7 +36,7 @@ fn screen(app: &strongroom::app::App) -> &AuditScreen {
 async fn devices_hash_files_and_lines_through_the_worker() {
     let t = AuditTraffic::start();
     let addr = t.server.addr.clone();
-    let profile = common::profile_for(&[addr.clone()], Some(&t.server.root_token));
+    let profile = common::profile_for(std::slice::from_ref(&addr), Some(&t.server.root_token));
     let worker = Worker::new(&profile).expect("worker");
 
     let AuditReply::Devices { result, .. } = worker

@@ -53,14 +53,10 @@ fn size(b: u64) -> String {
 
 /// "45% of 27.0 MB · 50000 entries · 120 matched · 3 bad · 1 blank".
 pub fn progress_text(p: &ScanProgress) -> String {
-    let mut s = if p.bytes_total > 0 {
-        format!(
-            "{}% of {}",
-            (p.bytes_read.min(p.bytes_total) * 100) / p.bytes_total,
-            size(p.bytes_total)
-        )
-    } else {
-        size(p.bytes_read)
+    let pct = (p.bytes_read.min(p.bytes_total).saturating_mul(100)).checked_div(p.bytes_total);
+    let mut s = match pct {
+        Some(pct) => format!("{pct}% of {}", size(p.bytes_total)),
+        None => size(p.bytes_read),
     };
     s += &format!(" · {} entries · {} matched", p.entries, p.matched);
     if p.bad > 0 {
