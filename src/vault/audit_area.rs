@@ -151,14 +151,17 @@ fn locate_devices(addr: &str, devices: Vec<AuditDevice>) -> Result<Vec<LocatedDe
 
 /// The sandbox's link to the audit log of the node at `addr`, when this is a sandbox node.
 fn sandbox_audit_log(addr: &str) -> Option<PathBuf> {
-    let dir = crate::sandbox::state::state_dir().ok()?;
-    let state = crate::sandbox::state::SandboxState::load(&dir).ok()??;
+    sandbox_audit_log_in(&crate::sandbox::state::state_dir().ok()?, addr)
+}
+
+fn sandbox_audit_log_in(dir: &Path, addr: &str) -> Option<PathBuf> {
+    let state = crate::sandbox::state::SandboxState::load(dir).ok()??;
     let want = crate::cluster::normalize_addr(addr);
     let node = state
         .nodes
         .iter()
         .find(|n| crate::cluster::normalize_addr(&n.api_addr) == want)?;
-    let link = crate::sandbox::hcl::NodePaths::new(&dir, node.id).audit_log;
+    let link = crate::sandbox::hcl::NodePaths::new(dir, node.id).audit_log;
     link.exists().then_some(link)
 }
 
@@ -269,6 +272,42 @@ pub fn read_line(files: &[PathBuf], source: EntrySource) -> Result<String, ReadL
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sandbox_nodes_log_is_its_link_in_the_sandbox_dir() {
+        use crate::sandbox::state::{NodeRecord, SandboxState};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let nodes = (1..=2)
+            .map(|id| NodeRecord {
+                id,
+                api_addr: format!("http://127.0.0.1:{}", 8200 + id),
+                api_port: 8200 + id as u16,
+                cluster_port: 8300 + id as u16,
+                pid: None,
+            })
+            .collect();
+        let state = SandboxState {
+            cluster_name: "sb".into(),
+            created: "2026-12-06T00:00:00Z".into(),
+            nodes,
+        };
+        state.save(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let link = dir.path().join("node2-audit.log");
+        std::fs::write(&link, "").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            sandbox_audit_log_in(dir.path(), "http://127.0.0.1:8202/"),
+            Some(link)
+        );
+        assert_eq!(
+            sandbox_audit_log_in(dir.path(), "http://127.0.0.1:8201"),
+            None,
+            "no link"
+        );
+        assert_eq!(
+            sandbox_audit_log_in(dir.path(), "http://127.0.0.1:9999"),
+            None
+        );
+    }
 
     #[test]
     fn globs_and_lines() {

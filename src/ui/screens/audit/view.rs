@@ -235,6 +235,14 @@ impl AuditView<'_> {
         let mut tag = |text: String| out.push(Span::styled(format!("· {text} "), t.key_hint));
         if s.following() {
             tag("following".into());
+        } else if s.loading() {
+            let p = &s.progress;
+            let pct =
+                (p.bytes_read.min(p.bytes_total).saturating_mul(100)).checked_div(p.bytes_total);
+            tag(match pct {
+                Some(pct) => format!("scanning {pct}%"),
+                None => "scanning".into(),
+            });
         }
         if let Some(h) = &s.hash_label {
             tag(format!("matching a value ({h})"));
