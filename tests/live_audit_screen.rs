@@ -83,7 +83,10 @@ async fn devices_hash_files_and_lines_through_the_worker() {
         panic!("not a hash reply")
     };
     let err = result.expect_err("an unknown device is refused");
-    assert!(!err.to_string().is_empty());
+    assert!(
+        matches!(err, strongroom::vault::VaultError::Http { status: 400, .. }),
+        "{err:?}"
+    );
 
     let log = t.log_path();
     let pattern = format!("{}/*.log", t.server.dir().display());
