@@ -132,6 +132,13 @@ actions! {
     Capabilities => "capabilities", "policies: why can't I read this? the capabilities on a path (own or a given token) and the rules that decide";
     NewPolicy => "new_policy", "policies: create a policy (edited in memory, diff before saving)";
     DeletePolicy => "delete_policy", "policies: delete the selected policy (typed confirmation; not root or default)";
+    ToggleFollow => "toggle_follow", "audit: follow the live logs (new entries appear as they are written), on or off";
+    AuditFilters => "audit_filters", "audit: the filter form (time window, path, operations, identity, address) for a new scan";
+    DeniedOnly => "denied_only", "audit: only denied requests, on or off (a new scan)";
+    ErrorsOnly => "errors_only", "audit: only requests with an error, on or off (a new scan)";
+    AuditHash => "audit_hash", "audit: find a plain value (token, accessor, secret) by its HMAC; never shown";
+    AnomalySignals => "anomaly_signals", "audit: the anomaly signals of the loaded rows (enter shows a signal's evidence)";
+    AuditReport => "audit_report", "audit: write a compliance report (md, csv or json) over the current filters";
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ pub enum ScreenKind {
     Rekey,
     Raft,
     Policies,
+    /// Access history (`:audit`).
+    Audit,
 }
 
 /// Who asked: the reply goes back there.
@@ -87,6 +89,7 @@ pub enum Request {
     OwnToken(crate::vault::own_token::OwnTokenRequest),
     Unseal(crate::vault::unseal::UnsealRequest),
     Policies(crate::vault::policies::PoliciesRequest),
+    Audit(crate::vault::audit_area::AuditRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -137,6 +137,13 @@ pub fn yes_no(key: KeyEvent) -> InputOutcome {
     }
 }
 
+/// A key that flips a checkbox of a form: space or `x` (no modifiers but shift).
+pub fn is_toggle(key: &KeyEvent) -> bool {
+    !key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && matches!(key.code, KeyCode::Char(' ' | 'x'))
+}
+
 /// Keys a text input takes: printable characters (no ctrl/alt) and its editing keys.
 pub fn is_text_key(key: &KeyEvent) -> bool {
     let plain = !key

@@ -18,6 +18,7 @@ pub enum Reply {
     OwnToken(crate::vault::own_token::OwnTokenReply),
     Unseal(crate::vault::unseal::UnsealReply),
     Policies(crate::vault::policies::PoliciesReply),
+    Audit(crate::vault::audit_area::AuditReply),
 }
 
 /// What a successful write did.

@@ -53,6 +53,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "the lease tree: :leases [PREFIX] (e.g. :leases auth/approle/), renew and revoke",
     ),
     (
+        "audit",
+        "access history: :audit [FILE…] (globs too; no file: the audit devices' logs), filters, HMAC match, signals, report",
+    ),
+    (
         "raft",
         "raft peers (remove, promote, demote) and snapshots (save to a file, restore)",
     ),
@@ -291,6 +295,9 @@ impl App {
             "policies" | "policy" => {
                 self.open_screen(crate::ui::screens::Screen::Policies(Box::default()))
             }
+            "audit" => self.open_screen(crate::ui::screens::Screen::Audit(Box::new(
+                crate::ui::screens::audit::AuditScreen::new(arg),
+            ))),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

@@ -51,10 +51,12 @@ pub enum KeyContext {
     Raft,
     /// The policies screen (list, viewer, capabilities, diff before saving).
     Policies,
+    /// The access-history screen (audit logs).
+    Audit,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 21] = [
+    pub const ALL: [KeyContext; 22] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -76,6 +78,7 @@ impl KeyContext {
         KeyContext::Rekey,
         KeyContext::Raft,
         KeyContext::Policies,
+        KeyContext::Audit,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -108,6 +111,7 @@ impl KeyContext {
             KeyContext::Rekey => "rekey",
             KeyContext::Raft => "raft",
             KeyContext::Policies => "policies",
+            KeyContext::Audit => "audit",
         }
     }
 
@@ -117,7 +121,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 15] = [
+const SCREENS: [KeyContext; 16] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -133,6 +137,7 @@ const SCREENS: [KeyContext; 15] = [
     KeyContext::Rekey,
     KeyContext::Raft,
     KeyContext::Policies,
+    KeyContext::Audit,
 ];
 
 mod chord;

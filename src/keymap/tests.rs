@@ -71,7 +71,7 @@ fn user_entries_override_and_bad_ones_warn() {
     let f = dir.path().join("keymap.toml");
     std::fs::write(
         &f,
-        "[global]\n\"x\" = \"quit\"\n\"y\" = \"fly\"\n\"ctrl-\" = \"help\"\n[health]\n\"S\" = \"step_down\"\n",
+        "[global]\n\"z\" = \"quit\"\n\"y\" = \"fly\"\n\"ctrl-\" = \"help\"\n[health]\n\"S\" = \"step_down\"\n",
     )
     .expect("write");
     let (km, w) = Keymap::load(Some(&f));
@@ -85,7 +85,7 @@ fn user_entries_override_and_bad_ones_warn() {
         "{w:?}"
     );
     let mut p = Vec::new();
-    let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
+    let x = ev(KeyCode::Char('z'), KeyModifiers::NONE);
     assert_eq!(
         km.feed(KeyContext::Health, &mut p, x),
         KeyResult::Action(Action::Quit)
@@ -153,7 +153,7 @@ fn a_screen_binding_shadowing_a_global_one_warns_and_hints_follow_the_effective_
     let f = dir.path().join("keymap.toml");
     std::fs::write(
         &f,
-        "[health]\n\"q\" = \"refresh\"\n\"S\" = \"seal_node\"\n[global]\n\"D\" = \"refresh\"\n\"x\" = \"quit\"\n",
+        "[health]\n\"q\" = \"refresh\"\n\"S\" = \"seal_node\"\n[global]\n\"D\" = \"refresh\"\n\"z\" = \"quit\"\n",
     )
     .expect("write");
     let (km, w) = Keymap::load(Some(&f));
@@ -183,7 +183,7 @@ fn a_screen_binding_shadowing_a_global_one_warns_and_hints_follow_the_effective_
     // Hints name the key that really triggers the action in that context.
     assert_eq!(
         km.hint(KeyContext::Health, Action::Quit).as_deref(),
-        Some("x")
+        Some("z")
     );
     assert_eq!(
         km.hint(KeyContext::Global, Action::Quit).as_deref(),

@@ -1,6 +1,7 @@
 //! The Vault/OpenBao client: a thin typed layer over reqwest, one file per API area.
 
 pub mod audit;
+pub mod audit_area;
 pub mod ceremony;
 pub mod client;
 pub mod cluster;

@@ -376,5 +376,6 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::OwnToken(r) => Reply::OwnToken(worker.own_token(r).await),
         Request::Unseal(r) => Reply::Unseal(worker.unseal_area(r).await),
         Request::Policies(r) => Reply::Policies(worker.policies(r).await),
+        Request::Audit(r) => Reply::Audit(worker.audit_area(r).await),
     }
 }

@@ -3,6 +3,7 @@
 //! [`Effect`]s that `App` turns into commands. `App` keeps them on a navigation stack, so `esc`
 //! comes back to a screen with its cursor and filter as they were.
 
+pub mod audit;
 pub mod copy;
 pub mod editor;
 pub mod generate_root;
@@ -131,6 +132,8 @@ pub enum Screen {
     Raft(Box<raft::RaftScreen>),
     /// `:policies`.
     Policies(Box<policies::PoliciesScreen>),
+    /// Access history (`:audit`).
+    Audit(Box<audit::AuditScreen>),
 }
 
 impl Screen {
@@ -155,6 +158,7 @@ impl Screen {
             Screen::Rekey(_) => ScreenKind::Rekey,
             Screen::Raft(_) => ScreenKind::Raft,
             Screen::Policies(_) => ScreenKind::Policies,
+            Screen::Audit(_) => ScreenKind::Audit,
         }
     }
 
@@ -181,6 +185,7 @@ impl Screen {
             Screen::Rekey(_) => "Rekey",
             Screen::Raft(_) => "Raft screen",
             Screen::Policies(_) => "Policies",
+            Screen::Audit(_) => "Access history",
         }
     }
 
@@ -203,6 +208,7 @@ impl Screen {
             Screen::Raft(_) => KeyContext::Raft,
             Screen::Policies(s) if s.editing() => KeyContext::Editor,
             Screen::Policies(_) => KeyContext::Policies,
+            Screen::Audit(_) => KeyContext::Audit,
         }
     }
 
@@ -228,6 +234,7 @@ impl Screen {
             Screen::Rekey(s) => rekey::hints(s),
             Screen::Raft(_) => raft::HINTS,
             Screen::Policies(s) => policies::hints(s),
+            Screen::Audit(_) => audit::HINTS,
         }
     }
 
@@ -253,6 +260,7 @@ impl Screen {
             Screen::Rekey(s) => s.on_action(a, ctx),
             Screen::Raft(s) => s.on_action(a, ctx),
             Screen::Policies(s) => s.on_action(a, ctx),
+            Screen::Audit(s) => s.on_action(a, ctx),
         }
     }
 
@@ -293,6 +301,7 @@ impl Screen {
             Screen::Rekey(s) => s.on_open(ctx),
             Screen::Raft(s) => s.on_open(ctx),
             Screen::Policies(s) => s.on_open(ctx),
+            Screen::Audit(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -307,6 +316,7 @@ impl Screen {
             Screen::Radar(s) => s.on_job(what, event, ctx),
             Screen::Leases(s) => s.on_job(what, event, ctx),
             Screen::Raft(s) => s.on_job(what, event, ctx),
+            Screen::Audit(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -336,6 +346,7 @@ impl Screen {
             Screen::GenerateRoot(s) => s.on_reply(reply),
             Screen::Rekey(s) => s.on_reply(reply),
             Screen::Policies(s) => s.on_reply(reply, ctx),
+            Screen::Audit(s) => s.on_reply(reply, ctx),
             Screen::Init(_)
             | Screen::Raft(_)
             | Screen::Health(_)
@@ -374,7 +385,8 @@ impl Screen {
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
             | Screen::Search(_)
-            | Screen::Radar(_) => {
+            | Screen::Radar(_)
+            | Screen::Audit(_) => {
                 tracing::debug!(summary = %outcome.summary, "write outcome for a screen that does not follow it");
                 Vec::new()
             }
@@ -400,7 +412,7 @@ impl Screen {
             | Screen::GenerateRoot(_)
             | Screen::Init(_)
             | Screen::Rekey(_) => false,
-            Screen::Raft(_) | Screen::Policies(_) => false,
+            Screen::Raft(_) | Screen::Policies(_) | Screen::Audit(_) => false,
         }
     }
 
@@ -481,6 +493,12 @@ impl Screen {
             }
             .render(area, buf),
             Screen::Policies(s) => policies::PoliciesView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
+            Screen::Audit(s) => audit::AuditView {
                 screen: s,
                 theme,
                 now: ctx.now,

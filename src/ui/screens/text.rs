@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::{Effect, Screen, versions};
+use super::{Effect, Screen, audit, versions};
 
 impl Screen {
     /// A key for a screen that takes typed text (the editor; the tools screen's input).
@@ -20,6 +20,7 @@ impl Screen {
             Screen::Rekey(s) => s.on_text_key(key),
             Screen::Raft(s) => s.on_text_key(key),
             Screen::Policies(s) => s.on_text_key(key),
+            Screen::Audit(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -65,6 +66,10 @@ impl Screen {
                 true
             }
             Screen::Policies(s) => s.on_paste(text),
+            Screen::Audit(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -86,6 +91,7 @@ impl Screen {
             Screen::Unseal(_) => "",
             Screen::Raft(_) => "",
             Screen::Policies(s) => s.filter(),
+            Screen::Audit(s) => s.filter_text(),
         }
     }
 
@@ -106,6 +112,7 @@ impl Screen {
             Screen::GenerateRoot(_) | Screen::Init(_) | Screen::Rekey(_) => {}
             Screen::Raft(_) => {}
             Screen::Policies(s) => s.set_filter(f),
+            Screen::Audit(s) => s.set_filter(f),
         }
     }
 
@@ -122,6 +129,7 @@ impl Screen {
             Screen::Rekey(s) => s.takes_text(),
             Screen::Raft(s) => s.takes_text(),
             Screen::Policies(s) => s.takes_text(),
+            Screen::Audit(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -145,6 +153,12 @@ impl Screen {
             Screen::Rekey(s) => s.secrets.mask(),
             Screen::Tokens(s) => s.by_value = None,
             Screen::Policies(s) => s.on_cover(),
+            Screen::Audit(s) => {
+                if let audit::Overlay::Hash(h) = &mut s.overlay {
+                    h.input.0.clear();
+                    s.overlay = audit::Overlay::None;
+                }
+            }
             _ => {}
         }
     }
