@@ -15,6 +15,7 @@ pub mod policies;
 pub mod radar;
 pub mod raft;
 pub mod rekey;
+mod render;
 pub mod search;
 pub mod secrets;
 mod text;
@@ -25,7 +26,6 @@ pub mod versions;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::MouseEvent;
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::action::Action;
@@ -36,7 +36,6 @@ use crate::jobs::{JobEvent, JobSpec};
 use crate::keymap::KeyContext;
 use crate::reply::{Reply, WriteOutcome};
 use crate::secret::CopyText;
-use crate::theme::Theme;
 use crate::write_gate::Write;
 
 use copy::{CopyScreen, CopyView};
@@ -413,97 +412,6 @@ impl Screen {
             | Screen::Init(_)
             | Screen::Rekey(_) => false,
             Screen::Raft(_) | Screen::Policies(_) | Screen::Audit(_) => false,
-        }
-    }
-
-    pub fn render(&self, ctx: &ScreenCtx, theme: &Theme, area: Rect, buf: &mut Buffer) {
-        use ratatui::widgets::Widget;
-        match self {
-            Screen::Health(s) => health::HealthView {
-                cluster: ctx.cluster,
-                screen: s,
-                theme,
-                now: ctx.now,
-            }
-            .render(area, buf),
-            Screen::Mounts(s) => MountsView {
-                screen: s,
-                theme,
-                now: ctx.now,
-            }
-            .render(area, buf),
-            Screen::MountDetail(s) => s.render(theme, area, buf),
-            Screen::Search(s) => SearchView { screen: s, theme }.render(area, buf),
-            Screen::Copy(s) => CopyView { screen: s, theme }.render(area, buf),
-            Screen::Secrets(s) => BrowserView {
-                screen: s,
-                theme,
-                namespace: ctx.namespace,
-            }
-            .render(area, buf),
-            Screen::Secret(s) => SecretViewWidget {
-                view: s,
-                theme,
-                now: ctx.now,
-                namespace: ctx.namespace,
-            }
-            .render(area, buf),
-            Screen::Editor(s) => s.render(theme, area, buf),
-            Screen::Tools(s) => tools::ToolsView { screen: s, theme }.render(area, buf),
-            Screen::Versions(s) => versions::VersionsView {
-                screen: s,
-                theme,
-                now: ctx.now,
-                namespace: ctx.namespace,
-            }
-            .render(area, buf),
-            Screen::Tokens(s) => tokens::TokensView {
-                screen: s,
-                theme,
-                now: ctx.now,
-            }
-            .render(area, buf),
-            Screen::Radar(s) => radar::RadarView {
-                screen: s,
-                theme,
-                now: ctx.now,
-            }
-            .render(area, buf),
-            Screen::Leases(s) => leases::LeasesView {
-                screen: s,
-                theme,
-                now: ctx.now,
-            }
-            .render(area, buf),
-            Screen::Unseal(s) => unseal::UnsealView {
-                screen: s,
-                cluster: ctx.cluster,
-                theme,
-            }
-            .render(area, buf),
-            Screen::GenerateRoot(s) => {
-                generate_root::GenerateRootView { screen: s, theme }.render(area, buf)
-            }
-            Screen::Init(s) => init::InitView { screen: s, theme }.render(area, buf),
-            Screen::Rekey(s) => rekey::RekeyView { screen: s, theme }.render(area, buf),
-            Screen::Raft(s) => raft::RaftView {
-                screen: s,
-                cluster: ctx.cluster,
-                theme,
-            }
-            .render(area, buf),
-            Screen::Policies(s) => policies::PoliciesView {
-                screen: s,
-                theme,
-                now: ctx.now,
-            }
-            .render(area, buf),
-            Screen::Audit(s) => audit::AuditView {
-                screen: s,
-                theme,
-                now: ctx.now,
-            }
-            .render(area, buf),
         }
     }
 }
