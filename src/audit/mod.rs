@@ -11,8 +11,10 @@
 
 pub mod entry;
 pub mod entry_ref;
+pub mod fast;
 pub mod filter;
 pub mod job;
+pub mod json_lex;
 pub mod record;
 pub mod signal;
 
