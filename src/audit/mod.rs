@@ -15,7 +15,15 @@ pub mod fast;
 pub mod filter;
 pub mod job;
 pub mod json_lex;
+pub mod line_filter;
+pub mod pair;
+pub mod pipeline;
+pub mod reader;
+pub mod reader_group;
+pub mod reader_tail;
 pub mod record;
+pub mod scan;
+pub mod scan_visit;
 pub mod signal;
 
 pub use entry::{AuditEntry, EntryKind, EntrySource, LineError};
