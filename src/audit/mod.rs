@@ -23,8 +23,10 @@ pub mod reader_group;
 pub mod reader_tail;
 pub mod record;
 pub mod scan;
+pub mod scan_job;
 pub mod scan_visit;
 pub mod signal;
+pub mod when;
 
 pub use entry::{AuditEntry, EntryKind, EntrySource, LineError};
 pub use entry_ref::{EntryRef, PoliciesRef};
