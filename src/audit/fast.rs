@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use super::entry::{EntryKind, EntrySource, LineError, parse_time};
 use super::entry_ref::{EntryRef, PoliciesRef};
-use super::json_lex::{JResult, JsonError, Lex};
+use super::json_lex::{JResult, JsonError, Lex, unescape};
 
 /// Parse one line (without its newline). `policies` is scratch space for the rare policy list
 /// that holds escapes or commas (left untouched otherwise): pass a fresh `Vec::new()`, it does
@@ -127,9 +127,23 @@ fn parse_struct<'a>(lex: &mut Lex<'a>, fields: &[&str], on: Field<'a, '_>) -> JR
                 if lex.ws() != Some(b'"') {
                     return lex.err();
                 }
-                let key = lex.str_val()?;
+                lex.i += 1;
+                let (ks, ke, esc) = lex.raw_str()?;
+                let raw = &lex.b[ks..ke];
+                let found = if esc {
+                    let k = unescape(raw)
+                        .and_then(|k| String::from_utf8(k).ok())
+                        .ok_or(JsonError(ks))?;
+                    fields.iter().position(|f| f.as_bytes() == k.as_bytes())
+                } else {
+                    match fields.iter().position(|f| f.as_bytes() == raw) {
+                        Some(i) => Some(i),
+                        None if raw.is_ascii() || std::str::from_utf8(raw).is_ok() => None,
+                        None => return Err(JsonError(ks)),
+                    }
+                };
                 lex.expect(b':')?;
-                match fields.iter().position(|f| *f == key) {
+                match found {
                     Some(idx) => {
                         if seen & (1 << idx) != 0 {
                             return lex.err();

@@ -142,9 +142,7 @@ impl<'a> Lex<'a> {
         let (s, e, esc) = self.raw_str()?;
         let raw = &self.b[s..e];
         if !esc {
-            return std::str::from_utf8(raw)
-                .map(Cow::Borrowed)
-                .map_err(|_| JsonError(s));
+            return utf8(raw).map(Cow::Borrowed).ok_or(JsonError(s));
         }
         let out = unescape(raw).ok_or(JsonError(s))?;
         String::from_utf8(out)
@@ -356,6 +354,12 @@ impl<'a> Lex<'a> {
         self.raw_str()?;
         self.expect(b':')
     }
+}
+
+/// `raw` as text when it is valid UTF-8.
+#[inline]
+pub fn utf8(raw: &[u8]) -> Option<&str> {
+    std::str::from_utf8(raw).ok()
 }
 
 /// Decode the escapes of a string's raw bytes (serde_json's strict rules); `None`: invalid.
