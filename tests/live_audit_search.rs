@@ -16,12 +16,21 @@ use common::audit_traffic::{
 use common::dev::http_request;
 use common::strongroom_command;
 
+#[derive(Debug)]
 struct Run {
     code: i32,
     stdout: String,
+    stderr: String,
 }
 
-fn search(home: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+impl Run {
+    fn code(&self) -> i32 {
+        eprintln!("{}", self.stderr);
+        self.code
+    }
+}
+
+fn search<S: AsRef<std::ffi::OsStr>>(home: &Path, args: &[S], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
     let mut cmd = strongroom_command(home);
     cmd.args(["audit", "search"]).args(args);
     for (k, v) in env {
@@ -53,6 +62,7 @@ fn search(home: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>)
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout,
+        stderr,
     }
 }
 
@@ -71,10 +81,10 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     let h = home.path();
     let log = t.log_path();
     let log_s = log.display().to_string();
-    let f = |extra: &[&str]| {
-        let mut v = vec![log_s.as_str()];
-        v.extend_from_slice(extra);
-        v
+    let f = |extra: &[&str]| -> Vec<String> {
+        std::iter::once(log_s.clone())
+            .chain(extra.iter().map(|s| s.to_string()))
+            .collect()
     };
 
     // Denied: the default-only token and the bad token on the payments secret.
@@ -113,10 +123,10 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     assert!(other.iter().all(|c| c[5] == "127.0.0.2"));
 
     // Time window: everything in the last hour, nothing in the future or before 2000.
-    assert_eq!(search(h, &f(&["--since", "1h"]), &[], None).code, 0);
-    assert_eq!(search(h, &f(&["--until", "2000-01-01"]), &[], None).code, 3);
-    assert_eq!(search(h, &f(&["--since", "2999-01-01T00:00:00Z"]), &[], None).code, 3);
-    assert_eq!(search(h, &f(&["--since", "whenever"]), &[], None).code, 1);
+    assert_eq!(search(h, &f(&["--since", "1h"]), &[], None).code(), 0);
+    assert_eq!(search(h, &f(&["--until", "2000-01-01"]), &[], None).code(), 3);
+    assert_eq!(search(h, &f(&["--since", "2200-01-01T00:00:00Z"]), &[], None).code(), 3);
+    assert_eq!(search(h, &f(&["--since", "whenever"]), &[], None).code(), 1);
 
     // Text search, case-insensitive.
     let r = search(h, &f(&["--grep", "PAYMENTS", "--op", "read"]), &[], None);
@@ -183,7 +193,7 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     let n2 = node2.display().to_string();
     let both = search(
         h,
-        &[&log_s, &n2, "--path", "secret/data/apps/burst", "--op", "read", "--format", "json"],
+        &[log_s.as_str(), n2.as_str(), "--path", "secret/data/apps/burst", "--op", "read", "--format", "json"],
         &[],
         None,
     );
@@ -200,6 +210,6 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     assert_eq!(labels.len(), 2, "{labels:?}");
 
     // Nothing matched: exit 3; a missing file: exit 1.
-    assert_eq!(search(h, &f(&["--path", "no/such/"]), &[], None).code, 3);
-    assert_eq!(search(h, &["/nonexistent/audit.log"], &[], None).code, 1);
+    assert_eq!(search(h, &f(&["--path", "no/such/"]), &[], None).code(), 3);
+    assert_eq!(search(h, &["/nonexistent/audit.log"], &[], None).code(), 1);
 }
