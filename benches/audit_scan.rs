@@ -65,10 +65,23 @@ fn main() {
     let ours_gbps = gb / ours_s;
     println!();
     println!("query: --path {PREFIX} --since {since} --until {until} --denied");
-    println!("  ours  {ours_gbps:>7.2} GB/s  ({ours_s:.2} s, {ours_n} records, peak {rss_mb:.1} MB)");
-    println!("  jq    {:>7.3} GB/s  ({jq_s:.1} s, {jq_n} lines; ours/jq = {:.0}×)", gb / jq_s, jq_s / ours_s);
-    println!("  grep -cF {:>4.2} GB/s  ({grep_s:.2} s; ours/grep = {:.2})", gb / grep_s, grep_s / ours_s);
-    println!("  visitor pass (every entry, counting aggregator): {:.2} GB/s ({visit_s:.2} s)", gb / visit_s);
+    println!(
+        "  ours  {ours_gbps:>7.2} GB/s  ({ours_s:.2} s, {ours_n} records, peak {rss_mb:.1} MB)"
+    );
+    println!(
+        "  jq    {:>7.3} GB/s  ({jq_s:.1} s, {jq_n} lines; ours/jq = {:.0}×)",
+        gb / jq_s,
+        jq_s / ours_s
+    );
+    println!(
+        "  grep -cF {:>4.2} GB/s  ({grep_s:.2} s; ours/grep = {:.2})",
+        gb / grep_s,
+        grep_s / ours_s
+    );
+    println!(
+        "  visitor pass (every entry, counting aggregator): {:.2} GB/s ({visit_s:.2} s)",
+        gb / visit_s
+    );
     println!(
         "targets: query ≥ {TARGET_GBPS} GB/s: {}; peak < {TARGET_MB} MB: {}; visitor ≥ {TARGET_GBPS} GB/s: {}",
         verdict(ours_gbps >= TARGET_GBPS),
@@ -92,7 +105,8 @@ fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> String 
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
         return String::new();
     };
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     let tok = if token.is_empty() {
         String::new()
     } else {
@@ -120,13 +134,20 @@ fn record_real_log(dir: &Path) -> PathBuf {
     let cfg = dir.join("audit.hcl");
     std::fs::write(
         &cfg,
-        format!("audit \"file\" \"file\" {{\n  options {{\n    file_path = \"{}\"\n  }}\n}}\n", log.display()),
+        format!(
+            "audit \"file\" \"file\" {{\n  options {{\n    file_path = \"{}\"\n  }}\n}}\n",
+            log.display()
+        ),
     )
     .expect("config");
     let token = format!("benchroot-{port}");
     let out = std::fs::File::create(dir.join("bao.out")).expect("out");
     let mut child = Command::new(bao)
-        .args(["server", "-dev", &format!("-dev-listen-address=127.0.0.1:{port}")])
+        .args([
+            "server",
+            "-dev",
+            &format!("-dev-listen-address=127.0.0.1:{port}"),
+        ])
         .arg(format!("-dev-root-token-id={token}"))
         .arg(format!("-config={}", cfg.display()))
         .env("HOME", dir)
@@ -141,20 +162,56 @@ fn record_real_log(dir: &Path) -> PathBuf {
         std::thread::sleep(Duration::from_millis(50));
     }
     let t = token.as_str();
-    http(port, "POST", "sys/auth/userpass", t, r#"{"type":"userpass"}"#);
-    http(port, "POST", "auth/userpass/users/alice", t, r#"{"password":"pw","token_policies":"default"}"#);
+    http(
+        port,
+        "POST",
+        "sys/auth/userpass",
+        t,
+        r#"{"type":"userpass"}"#,
+    );
+    http(
+        port,
+        "POST",
+        "auth/userpass/users/alice",
+        t,
+        r#"{"password":"pw","token_policies":"default"}"#,
+    );
     for i in 0..60 {
         let p = format!("secret/data/apps/svc{}/prod", i % 12);
-        http(port, "POST", &p, t, &format!(r#"{{"data":{{"k":"v{i}","n":"{i}"}}}}"#));
+        http(
+            port,
+            "POST",
+            &p,
+            t,
+            &format!(r#"{{"data":{{"k":"v{i}","n":"{i}"}}}}"#),
+        );
         http(port, "GET", &p, t, "");
         http(port, "GET", &p, "s.notavalidtoken000000000", "");
         if i % 4 == 0 {
             http(port, "LIST", "secret/metadata/apps/", t, "");
-            http(port, "POST", "auth/userpass/login/alice", "", r#"{"password":"wrong"}"#);
+            http(
+                port,
+                "POST",
+                "auth/userpass/login/alice",
+                "",
+                r#"{"password":"wrong"}"#,
+            );
         }
         if i % 10 == 0 {
-            http(port, "POST", "auth/userpass/login/alice", "", r#"{"password":"pw"}"#);
-            http(port, "POST", "auth/token/create", t, r#"{"policies":["default"],"ttl":"1h"}"#);
+            http(
+                port,
+                "POST",
+                "auth/userpass/login/alice",
+                "",
+                r#"{"password":"pw"}"#,
+            );
+            http(
+                port,
+                "POST",
+                "auth/token/create",
+                t,
+                r#"{"policies":["default"],"ttl":"1h"}"#,
+            );
         }
     }
     let _ = child.kill();
@@ -184,7 +241,10 @@ fn grow(lines: &[String], path: &Path, target: u64) -> (i64, i64) {
             }
             let team = format!("secret/data/team{}/", (round + written / 1500) % 40);
             s = s.replace("secret/data/apps/", &team);
-            s = s.replace("\"127.0.0.1\"", &format!("\"10.0.{}.{}\"", round % 256, (written / 1500) % 250 + 1));
+            s = s.replace(
+                "\"127.0.0.1\"",
+                &format!("\"10.0.{}.{}\"", round % 256, (written / 1500) % 250 + 1),
+            );
             if let Some(end) = s.find("\",\"type\"") {
                 t += 50_000;
                 s = format!("{{\"time\":\"{}{}", fmt(t), &s[end..]);
@@ -209,7 +269,9 @@ fn ours(file: &Path, since: &str, until: &str) -> (f64, usize, f64) {
         .arg(env!("CARGO_BIN_EXE_strongroom"))
         .args(["audit", "search"])
         .arg(file)
-        .args(["--path", PREFIX, "--since", since, "--until", until, "--denied"])
+        .args([
+            "--path", PREFIX, "--since", since, "--until", until, "--denied",
+        ])
         .output()
         .expect("strongroom audit search");
     let secs = t.elapsed().as_secs_f64();
@@ -217,7 +279,10 @@ fn ours(file: &Path, since: &str, until: &str) -> (f64, usize, f64) {
     let err = String::from_utf8_lossy(&out.stderr);
     let kb: f64 = err
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(f64::NAN);
     (secs, n, kb / 1024.0)

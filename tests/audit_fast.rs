@@ -84,8 +84,11 @@ fn number() -> impl Strategy<Value = String> {
 
 fn time() -> impl Strategy<Value = String> {
     prop_oneof![
-        (0u32..28, 0u32..24, 0u32..1_000_000_000)
-            .prop_map(|(d, h, n)| format!("\"2026-12-{:02}T{:02}:20:43.{n:09}Z\"", d + 1, h)),
+        (0u32..28, 0u32..24, 0u32..1_000_000_000).prop_map(|(d, h, n)| format!(
+            "\"2026-12-{:02}T{:02}:20:43.{n:09}Z\"",
+            d + 1,
+            h
+        )),
         Just("\"2026-12-06T06:20:43+01:00\"".to_string()),
         Just("\"yesterday\"".to_string()),
         json_str(),
@@ -139,7 +142,11 @@ fn object(fields: Vec<(&'static str, BoxedStrategy<String>)>) -> BoxedStrategy<S
                 .boxed()
         })
         .collect();
-    (parts, prop::collection::vec(any_value(), 0..2), prop::bool::weighted(0.03))
+    (
+        parts,
+        prop::collection::vec(any_value(), 0..2),
+        prop::bool::weighted(0.03),
+    )
         .prop_flat_map(|(p, extra, dup)| {
             let mut kv: Vec<String> = p.into_iter().flatten().collect();
             for (i, x) in extra.into_iter().enumerate() {
@@ -214,13 +221,7 @@ fn line() -> impl Strategy<Value = String> {
         ("request", typed(request())),
         (
             "response",
-            typed(
-                object(vec![
-                    ("auth", typed(auth())),
-                    ("data", any_value().boxed()),
-                ])
-                .boxed(),
-            ),
+            typed(object(vec![("auth", typed(auth())), ("data", any_value().boxed())]).boxed()),
         ),
         ("error", typed(json_str().boxed())),
     ])

@@ -50,7 +50,10 @@ fn gz(path: &Path, text: &str) {
 }
 
 fn age(path: &Path, secs_ago: u64) {
-    let f = std::fs::File::options().write(true).open(path).expect("open");
+    let f = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open");
     f.set_modified(SystemTime::now() - Duration::from_secs(secs_ago))
         .expect("mtime");
 }
@@ -238,7 +241,10 @@ fn tail_mode_picks_up_appended_lines_and_a_rotation() {
     let live = dir.path().join("audit.log");
     std::fs::write(
         &live,
-        format!("{}\n", line(0, "request", &id(1), "secret/data/first", false)),
+        format!(
+            "{}\n",
+            line(0, "request", &id(1), "secret/data/first", false)
+        ),
     )
     .unwrap();
     let spec = ScanSpec {
@@ -262,20 +268,33 @@ fn tail_mode_picks_up_appended_lines_and_a_rotation() {
     let wait_for = |what: &str| {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !seen.lock().unwrap().iter().any(|s| s == what) {
-            assert!(Instant::now() < deadline, "{what} not seen: {:?}", seen.lock().unwrap());
+            assert!(
+                Instant::now() < deadline,
+                "{what} not seen: {:?}",
+                seen.lock().unwrap()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     };
     // The response of the first request, written in two parts (a partial line waits).
     let resp = line(1, "response", &id(1), "secret/data/first", false);
     let (head, tail) = resp.split_at(40);
-    let mut f = std::fs::OpenOptions::new().append(true).open(&live).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&live)
+        .unwrap();
     f.write_all(head.as_bytes()).unwrap();
     f.flush().unwrap();
     std::thread::sleep(Duration::from_millis(400));
     f.write_all(format!("{tail}\n").as_bytes()).unwrap();
-    f.write_all(format!("{}\n", line(2, "request", &id(2), "secret/data/appended", false)).as_bytes())
-        .unwrap();
+    f.write_all(
+        format!(
+            "{}\n",
+            line(2, "request", &id(2), "secret/data/appended", false)
+        )
+        .as_bytes(),
+    )
+    .unwrap();
     drop(f);
     wait_for("secret/data/first+");
     // Rotation: the live file renamed, a new one started.
@@ -307,33 +326,44 @@ struct Gen {
 }
 
 fn gen_line() -> impl Strategy<Value = Gen> {
-    (0u8..5, 0u32..6, 0u8..3, any::<bool>(), prop::bool::weighted(0.05)).prop_map(
-        |(kind, id, path, denied, blank)| Gen {
+    (
+        0u8..5,
+        0u32..6,
+        0u8..3,
+        any::<bool>(),
+        prop::bool::weighted(0.05),
+    )
+        .prop_map(|(kind, id, path, denied, blank)| Gen {
             kind,
             id,
             path,
             denied,
             blank,
-        },
-    )
+        })
 }
 
 fn gen_filter() -> impl Strategy<Value = AuditFilter> {
     (
         prop::option::of(0i64..40),
-        prop::option::of(prop_oneof![Just("secret/data/p1"), Just("secret/*/p2"), Just("sec")]),
+        prop::option::of(prop_oneof![
+            Just("secret/data/p1"),
+            Just("secret/*/p2"),
+            Just("sec")
+        ]),
         any::<bool>(),
         any::<bool>(),
         prop::option::of(Just("P0")),
     )
-        .prop_map(|(since, path, denied_only, errors_only, text)| AuditFilter {
-            since: since.map(|s| T0 + s * 1_000_000_000),
-            path: path.map(PathMatch::parse),
-            denied_only,
-            errors_only,
-            text: text.map(str::to_string),
-            ..AuditFilter::default()
-        })
+        .prop_map(
+            |(since, path, denied_only, errors_only, text)| AuditFilter {
+                since: since.map(|s| T0 + s * 1_000_000_000),
+                path: path.map(PathMatch::parse),
+                denied_only,
+                errors_only,
+                text: text.map(str::to_string),
+                ..AuditFilter::default()
+            },
+        )
 }
 
 proptest! {

@@ -24,13 +24,18 @@ struct Run {
 }
 
 impl Run {
-    fn code(&self) -> i32 {
-        eprintln!("{}", self.stderr);
-        self.code
+    /// The exit code, with stderr when it is not `want`.
+    fn expect_code(&self, want: i32) {
+        assert_eq!(self.code, want, "{}", self.stderr);
     }
 }
 
-fn search<S: AsRef<std::ffi::OsStr>>(home: &Path, args: &[S], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+fn search<S: AsRef<std::ffi::OsStr>>(
+    home: &Path,
+    args: &[S],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> Run {
     let mut cmd = strongroom_command(home);
     cmd.args(["audit", "search"]).args(args);
     for (k, v) in env {
@@ -95,22 +100,47 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     assert!(denied.iter().filter(|c| c[3] == PAYMENTS_PATH).count() >= 2);
 
     // Errors: the failed logins are there (from 127.0.0.2).
-    let r = search(h, &f(&["--errors", "--path", "auth/userpass/login/"]), &[], None);
+    let r = search(
+        h,
+        &f(&["--errors", "--path", "auth/userpass/login/"]),
+        &[],
+        None,
+    );
     let errs = rows(&r);
     assert_eq!(errs.len(), FAILED_LOGINS, "{errs:?}");
-    assert!(errs.iter().all(|c| c[5] == "127.0.0.2" && c[6].starts_with("error")));
+    assert!(
+        errs.iter()
+            .all(|c| c[5] == "127.0.0.2" && c[6].starts_with("error"))
+    );
 
     // Path + operation: the burst.
-    let r = search(h, &f(&["--path", "secret/data/apps/burst", "--op", "read"]), &[], None);
+    let r = search(
+        h,
+        &f(&["--path", "secret/data/apps/burst", "--op", "read"]),
+        &[],
+        None,
+    );
     assert_eq!(rows(&r).len(), BURST_READS);
     // A pattern.
-    let r = search(h, &f(&["--path", "secret/data/*/burst", "--op", "read"]), &[], None);
+    let r = search(
+        h,
+        &f(&["--path", "secret/data/*/burst", "--op", "read"]),
+        &[],
+        None,
+    );
     assert_eq!(rows(&r).len(), BURST_READS);
 
     // Identity: the reader's reads of the payments secret (3 from 127.0.0.1, 1 from 127.0.0.2).
     let r = search(
         h,
-        &f(&["--identity", "reader", "--path", PAYMENTS_PATH, "--op", "read"]),
+        &f(&[
+            "--identity",
+            "reader",
+            "--path",
+            PAYMENTS_PATH,
+            "--op",
+            "read",
+        ]),
         &[],
         None,
     );
@@ -123,10 +153,10 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     assert!(other.iter().all(|c| c[5] == "127.0.0.2"));
 
     // Time window: everything in the last hour, nothing in the future or before 2000.
-    assert_eq!(search(h, &f(&["--since", "1h"]), &[], None).code(), 0);
-    assert_eq!(search(h, &f(&["--until", "2000-01-01"]), &[], None).code(), 3);
-    assert_eq!(search(h, &f(&["--since", "2200-01-01T00:00:00Z"]), &[], None).code(), 3);
-    assert_eq!(search(h, &f(&["--since", "whenever"]), &[], None).code(), 1);
+    search(h, &f(&["--since", "1h"]), &[], None).expect_code(0);
+    search(h, &f(&["--until", "2000-01-01"]), &[], None).expect_code(3);
+    search(h, &f(&["--since", "2200-01-01T00:00:00Z"]), &[], None).expect_code(3);
+    search(h, &f(&["--since", "whenever"]), &[], None).expect_code(1);
 
     // Text search, case-insensitive.
     let r = search(h, &f(&["--grep", "PAYMENTS", "--op", "read"]), &[], None);
@@ -144,7 +174,10 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     .expect("audit-hash");
     assert_eq!(code, 200, "{answer}");
     let v: serde_json::Value = serde_json::from_str(&answer).expect("json");
-    let hmac = v["data"]["hash"].as_str().or(v["hash"].as_str()).expect("hash");
+    let hmac = v["data"]["hash"]
+        .as_str()
+        .or(v["hash"].as_str())
+        .expect("hash");
     let by_accessor = rows(&search(h, &f(&["--hmac", hmac]), &[], None));
     assert!(
         by_accessor.len() > READER_READS + BURST_READS,
@@ -156,7 +189,12 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
         ("BAO_ADDR", t.server.addr.as_str()),
         ("BAO_TOKEN", t.server.root_token.as_str()),
     ];
-    let r = search(h, &f(&["--value-stdin"]), &env, Some(&format!("{}\n", t.reader_token)));
+    let r = search(
+        h,
+        &f(&["--value-stdin"]),
+        &env,
+        Some(&format!("{}\n", t.reader_token)),
+    );
     assert_eq!(r.code, 0);
     assert!(!r.stdout.contains(&t.reader_token));
     let by_token = rows(&r);
@@ -193,7 +231,16 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     let n2 = node2.display().to_string();
     let both = search(
         h,
-        &[log_s.as_str(), n2.as_str(), "--path", "secret/data/apps/burst", "--op", "read", "--format", "json"],
+        &[
+            log_s.as_str(),
+            n2.as_str(),
+            "--path",
+            "secret/data/apps/burst",
+            "--op",
+            "read",
+            "--format",
+            "json",
+        ],
         &[],
         None,
     );
@@ -210,6 +257,6 @@ fn the_filters_the_hash_match_pairing_and_merging_on_real_traffic() {
     assert_eq!(labels.len(), 2, "{labels:?}");
 
     // Nothing matched: exit 3; a missing file: exit 1.
-    assert_eq!(search(h, &f(&["--path", "no/such/"]), &[], None).code(), 3);
-    assert_eq!(search(h, &["/nonexistent/audit.log"], &[], None).code(), 1);
+    search(h, &f(&["--path", "no/such/"]), &[], None).expect_code(3);
+    search(h, &["/nonexistent/audit.log"], &[], None).expect_code(1);
 }

@@ -24,11 +24,12 @@ pub fn parse_entry_ref<'a>(
     }
     let mut lex = Lex::new(line);
     let mut top = Top::default();
-    let parsed = parse_struct(&mut lex, LINE_FIELDS, &mut |lex, f| top.field(lex, f))
-        .and_then(|()| match lex.ws() {
+    let parsed = parse_struct(&mut lex, LINE_FIELDS, &mut |lex, f| top.field(lex, f)).and_then(
+        |()| match lex.ws() {
             None => Ok(()),
             Some(_) => lex.err(),
-        });
+        },
+    );
     if let Err(JsonError(at)) = parsed {
         return Err(LineError::NotJson(format!("invalid JSON at byte {at}")));
     }

@@ -210,7 +210,10 @@ impl<'a> Lex<'a> {
             }
             Some(b'1'..=b'9') => {
                 while let Some(&c @ b'0'..=b'9') = self.b.get(self.i) {
-                    match mag.checked_mul(10).and_then(|m| m.checked_add(u64::from(c - b'0'))) {
+                    match mag
+                        .checked_mul(10)
+                        .and_then(|m| m.checked_add(u64::from(c - b'0')))
+                    {
                         Some(m) => mag = m,
                         None => overflow = true,
                     }
@@ -475,7 +478,16 @@ mod tests {
             assert!(serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok());
         }
         for s in [
-            "[1,]", "{,}", "01", "1.", "[1 2]", "{\"a\" 1}", "\"\u{1}\"", "tru", "[}", "\"\\x\"",
+            "[1,]",
+            "{,}",
+            "01",
+            "1.",
+            "[1 2]",
+            "{\"a\" 1}",
+            "\"\u{1}\"",
+            "tru",
+            "[}",
+            "\"\\x\"",
         ] {
             assert!(!skip(s), "{s}");
         }

@@ -132,7 +132,8 @@ fn text_matches(e: &EntryRef<'_>, needle: &str) -> bool {
         &*e.remote_address,
         e.error.as_deref().unwrap_or(""),
     ];
-    fields.iter().any(|f| contains_lower(f, needle)) || e.policies.iter().any(|p| contains_lower(p, needle))
+    fields.iter().any(|f| contains_lower(f, needle))
+        || e.policies.iter().any(|p| contains_lower(p, needle))
 }
 
 fn contains_lower(hay: &str, needle: &str) -> bool {

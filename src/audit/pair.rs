@@ -133,7 +133,13 @@ impl Pairer {
     }
 
     /// Take one chunk's items (in order); matching records complete so far go to `out`.
-    pub fn feed(&mut self, items: &[LineItem], buf: &[u8], lf: &LineFilter, out: &mut Vec<AuditRecord>) {
+    pub fn feed(
+        &mut self,
+        items: &[LineItem],
+        buf: &[u8],
+        lf: &LineFilter,
+        out: &mut Vec<AuditRecord>,
+    ) {
         for it in items {
             let idx = self.next;
             self.next += 1;
@@ -174,7 +180,7 @@ impl Pairer {
                 (kind, _) => self.alone(idx, it, kind == Some(EntryKind::Response), lf),
             }
             self.pop_ready(buf, lf, out);
-            if idx % self.window == 0 {
+            if idx.is_multiple_of(self.window) {
                 let (next, w) = (self.next, self.window);
                 self.map.retain(|_, (j, _)| next - *j <= w);
             }
@@ -234,7 +240,9 @@ impl Pairer {
 
 fn materialize(s: &mut Side, buf: &[u8]) {
     if s.entry.is_none() {
-        let line = buf.get(s.item_at..s.item_at + s.item_len).unwrap_or_default();
+        let line = buf
+            .get(s.item_at..s.item_at + s.item_len)
+            .unwrap_or_default();
         s.entry = super::fast::parse_entry(line, s.source).ok();
     }
 }

@@ -1,6 +1,6 @@
 //! The parallel read of one node's log: a producer thread reads (and decompresses) the files as
 //! line-aligned chunks into a small pool of buffers, worker threads parse the chunks, and the
-//! caller takes the results back in file order ([`Pipe::next`]) and returns each buffer to the
+//! caller takes the results back in file order ([`Pipe::next_chunk`]) and returns each buffer to the
 //! pool ([`Pipe::recycle`]). Buffers are taken from the pool in chunk order, so the chunk the
 //! caller waits for always has one: no deadlock, and memory stays at pool × chunk size.
 
@@ -61,7 +61,7 @@ pub struct Pipe<O> {
 
 impl<O> Pipe<O> {
     /// The next chunk in file order; `None` after the last.
-    pub fn next(&mut self) -> Option<Result<(Work, O), ScanError>> {
+    pub fn next_chunk(&mut self) -> Option<Result<(Work, O), ScanError>> {
         loop {
             if let Some(x) = self.held.remove(&self.next) {
                 self.next += 1;
@@ -76,7 +76,11 @@ impl<O> Pipe<O> {
                 Ok(Msg::Done(w, o)) => {
                     self.held.insert(w.seq, (w, o));
                 }
-                Ok(Msg::End { chunks, resume, bad }) => self.end = Some((chunks, resume, bad)),
+                Ok(Msg::End {
+                    chunks,
+                    resume,
+                    bad,
+                }) => self.end = Some((chunks, resume, bad)),
                 Ok(Msg::Failed(e)) => return Some(Err(e)),
                 Err(_) => return None,
             }

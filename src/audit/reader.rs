@@ -79,7 +79,10 @@ impl ChunkReader {
             count: Arc::clone(&stored),
         };
         let reader: Box<dyn Read + Send> = if gzip {
-            Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(1 << 16, file)))
+            Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
+                1 << 16,
+                file,
+            )))
         } else {
             Box::new(file)
         };
@@ -108,7 +111,11 @@ impl ChunkReader {
     /// Fill `buf` with whole lines (its length is its capacity; it may grow for a long line).
     /// `None` at the end. At the end, a last line without its newline is handed out unless
     /// `keep_partial` (a live file being followed: it waits for its newline).
-    pub fn next_chunk(&mut self, buf: &mut Vec<u8>, keep_partial: bool) -> io::Result<Option<ChunkData>> {
+    pub fn next_chunk(
+        &mut self,
+        buf: &mut Vec<u8>,
+        keep_partial: bool,
+    ) -> io::Result<Option<ChunkData>> {
         if buf.len() < CHUNK {
             buf.resize(CHUNK, 0);
         }
@@ -208,7 +215,8 @@ pub fn read_line(files: &[PathBuf], source: EntrySource) -> Result<String, ReadL
     let mut line = vec![0u8; source.len as usize];
     let got = if is_gzip(path).map_err(io_err)? {
         let mut r = MultiGzDecoder::new(io::BufReader::new(File::open(path).map_err(io_err)?));
-        let skipped = io::copy(&mut (&mut r).take(source.offset), &mut io::sink()).map_err(io_err)?;
+        let skipped =
+            io::copy(&mut (&mut r).take(source.offset), &mut io::sink()).map_err(io_err)?;
         if skipped < source.offset {
             0
         } else {

@@ -14,8 +14,10 @@ use super::job::NodeLog;
 
 fn lumberjack() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^(.*)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?(\.[^.]*)?$").ok())
-        .as_ref()
+    RE.get_or_init(|| {
+        Regex::new(r"^(.*)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?(\.[^.]*)?$").ok()
+    })
+    .as_ref()
 }
 
 fn dateext() -> Option<&'static Regex> {

@@ -57,7 +57,9 @@ impl Tail {
         };
         let now = std::fs::metadata(&self.path).ok();
         let replaced = now.as_ref().is_some_and(|m| m.ino() != self.ino);
-        let shrunk = now.as_ref().is_some_and(|m| !replaced && m.len() < self.pos);
+        let shrunk = now
+            .as_ref()
+            .is_some_and(|m| !replaced && m.len() < self.pos);
         if !replaced && !shrunk {
             self.read_more(&mut out.bytes)?;
             return Ok(out);

@@ -226,7 +226,9 @@ pub fn scan_records(
             }
             let mut batch = Vec::new();
             for (i, (t, n)) in tails.iter_mut().zip(nodes.iter_mut()).enumerate() {
-                let Some((tail, file, last_data)) = t else { continue };
+                let Some((tail, file, last_data)) = t else {
+                    continue;
+                };
                 let read = match tail.poll() {
                     Ok(r) => r,
                     Err(e) => {
@@ -283,7 +285,7 @@ impl Node {
         prog: &mut ScanProgress,
     ) -> Result<(), ScanError> {
         let mut out = Vec::new();
-        match self.pipe.next() {
+        match self.pipe.next_chunk() {
             Some(Ok((w, items))) => {
                 add_counts(prog, &items);
                 self.stored = w.stored;

@@ -142,7 +142,7 @@ pub fn for_each_entry(
             let (base, file) = (c.base, c.file as u32);
             visit_lines(&c.buf[s..e], base + s as u64, file, &lf, &mut prog, f);
             lines = lines.wrapping_add(1);
-            if lines % 4096 == 0 && cancel() {
+            if lines.is_multiple_of(4096) && cancel() {
                 break;
             }
         }
@@ -166,7 +166,7 @@ pub fn for_each_entry(
         visit_lines(&c.buf[s..e], base + s as u64, file, &lf, &mut prog, f);
         heads[i] = head(c, &mut prog)?;
         n = n.wrapping_add(1);
-        if n % 4096 == 0 && cancel() {
+        if n.is_multiple_of(4096) && cancel() {
             break;
         }
     }
@@ -175,7 +175,10 @@ pub fn for_each_entry(
 }
 
 /// The next line of a cursor with its time (skipping blank and bad lines, counted).
-fn head(c: &mut Cursor<'_>, prog: &mut ScanProgress) -> Result<Option<(i64, usize, usize)>, ScanError> {
+fn head(
+    c: &mut Cursor<'_>,
+    prog: &mut ScanProgress,
+) -> Result<Option<(i64, usize, usize)>, ScanError> {
     while let Some((s, e)) = c.next_line(prog)? {
         let mut scratch = Vec::new();
         match super::fast::parse_entry_ref(&c.buf[s..e], EntrySource::default(), &mut scratch) {
@@ -198,7 +201,9 @@ impl<A: Send, V: Fn(&mut A, &EntryRef<'_>) + Sync> ChunkWorker for VisitWorker<'
     fn chunk(&mut self, w: &Work) -> ScanProgress {
         let mut p = ScanProgress::default();
         let (agg, visit) = (&mut self.agg, self.visit);
-        visit_lines(w.data(), w.base, w.file, self.lf, &mut p, &mut |e| visit(agg, e));
+        visit_lines(w.data(), w.base, w.file, self.lf, &mut p, &mut |e| {
+            visit(agg, e)
+        });
         p
     }
 }
@@ -236,7 +241,7 @@ where
                 .collect();
             let (mut pipe, handles) = pipeline::start(scope, log.files.clone(), false, workers);
             let before = prog.bytes_read;
-            while let Some(next) = pipe.next() {
+            while let Some(next) = pipe.next_chunk() {
                 let (w, p) = next?;
                 prog.entries += p.entries;
                 prog.matched += p.matched;

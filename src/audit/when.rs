@@ -4,7 +4,9 @@
 
 /// A time that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a time: give RFC 3339 (2026-12-01T10:00:00Z), a date (2026-12-01) or an age (7d, 1h)")]
+#[error(
+    "{0:?} is not a time: give RFC 3339 (2026-12-01T10:00:00Z), a date (2026-12-01) or an age (7d, 1h)"
+)]
 pub struct WhenError(pub String);
 
 /// Unix nanoseconds of `s`, ages counted back from `now` (unix ns).
