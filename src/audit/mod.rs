@@ -15,6 +15,7 @@ pub mod fast;
 pub mod filter;
 pub mod job;
 pub mod json_lex;
+pub mod json_unescape;
 pub mod line_filter;
 pub mod pair;
 pub mod pipeline;
