@@ -228,22 +228,25 @@ fn grow(lines: &[String], path: &Path, target: u64) -> (i64, i64) {
     let mut round = 0u64;
     while written < target {
         for l in lines {
-            // Request and response lines of one request share the round's id suffix.
+            // Request and response lines of one request share the round's id suffix, and
+            // (as the audit device writes them) the same path and address.
             let mut s = l.clone();
+            let mut key = round;
             if let Some(at) = s.find("\"id\":\"") {
                 let id_at = at + 6;
                 let id_len = s[id_at..].find('"').unwrap_or(0);
                 if id_len == 36 {
                     let id = s[id_at..id_at + 36].to_string();
+                    key = round * 31 + id.bytes().map(u64::from).sum::<u64>();
                     let new = format!("{}{:012x}", &id[..24], round);
                     s = s.replace(&id, &new);
                 }
             }
-            let team = format!("secret/data/team{}/", (round + written / 1500) % 40);
+            let team = format!("secret/data/team{}/", key % 40);
             s = s.replace("secret/data/apps/", &team);
             s = s.replace(
                 "\"127.0.0.1\"",
-                &format!("\"10.0.{}.{}\"", round % 256, (written / 1500) % 250 + 1),
+                &format!("\"10.0.{}.{}\"", round % 256, key % 250 + 1),
             );
             if let Some(end) = s.find("\",\"type\"") {
                 t += 50_000;

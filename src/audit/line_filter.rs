@@ -11,7 +11,7 @@
 use memchr::memmem;
 
 use super::entry_ref::EntryRef;
-use super::filter::AuditFilter;
+use super::filter::{AuditFilter, PathMatch};
 
 pub const MAIN_OK: u8 = 1;
 pub const DENIED: u8 = 2;
@@ -24,6 +24,8 @@ pub struct LineFilter {
     filter: AuditFilter,
     text: Option<String>,
     hmacs: Vec<memmem::Finder<'static>>,
+    /// The literal start of the path filter, searched in the raw line ([`LineFilter::skip_raw`]).
+    path_needle: Option<memmem::Finder<'static>>,
 }
 
 impl LineFilter {
@@ -36,7 +38,23 @@ impl LineFilter {
                 .iter()
                 .map(|h| memmem::Finder::new(h.as_bytes()).into_owned())
                 .collect(),
+            path_needle: path_needle(filter),
         }
+    }
+
+    /// Can this raw line be left unparsed? Only when it cannot be the main line of a matching
+    /// record: a path filter is set and the line does not hold the path's literal start (and has
+    /// no escape, so its path could not be spelled otherwise). The audit device writes the same
+    /// `request` object (path included) in a request line and its response line, so both lines
+    /// of a non-matching pair are skipped alike. Skipped lines count as entries.
+    pub fn skip_raw(&self, line: &[u8]) -> bool {
+        let Some(f) = &self.path_needle else {
+            return false;
+        };
+        line.first() == Some(&b'{')
+            && line.last() == Some(&b'}')
+            && f.find(line).is_none()
+            && memchr::memchr(b'\\', line).is_none()
     }
 
     pub fn filter(&self) -> &AuditFilter {
@@ -143,4 +161,17 @@ fn contains_lower(hay: &str, needle: &str) -> bool {
     } else {
         hay.to_lowercase().contains(needle)
     }
+}
+
+/// The literal start of a path filter (a prefix, or a pattern up to its first wildcard), when
+/// it is long enough to be worth a search and holds nothing JSON would escape.
+fn path_needle(f: &AuditFilter) -> Option<memmem::Finder<'static>> {
+    let lit = match f.path.as_ref()? {
+        PathMatch::Prefix(p) => p.as_str(),
+        PathMatch::Pattern(p) => p.split(['*', '?']).next().unwrap_or(""),
+    };
+    let plain = lit.chars().all(|c| {
+        !c.is_control() && !matches!(c, '"' | '\\' | '<' | '>' | '&' | '\u{2028}' | '\u{2029}')
+    });
+    (lit.len() >= 3 && plain).then(|| memmem::Finder::new(lit.as_bytes()).into_owned())
 }

@@ -73,6 +73,21 @@ pub fn scan_lines(data: &[u8], base: u64, file: u32, lf: &LineFilter, out: &mut 
             offset: base + start as u64,
             len: u32::try_from(line.len()).unwrap_or(u32::MAX),
         };
+        if lf.skip_raw(line) {
+            // Not parsed; a placeholder keeps the pairing window's count of entries.
+            out.entries += 1;
+            out.items.push(LineItem {
+                kind: None,
+                id: IdKey::None,
+                flags: 0,
+                time: None,
+                at: start,
+                len: line.len(),
+                source,
+            });
+            start = end + 1;
+            continue;
+        }
         let mut scratch = Vec::new();
         match super::fast::parse_entry_ref(line, source, &mut scratch) {
             Ok(e) => {
