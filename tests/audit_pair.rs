@@ -33,13 +33,13 @@ proptest! {
 
     #[test]
     fn small_windows_agree_with_the_reference(
-        gen in prop::collection::vec((0u8..5, 0u32..4, 0u8..2, any::<bool>()), 0..60),
+        lines_gen in prop::collection::vec((0u8..5, 0u32..4, 0u8..2, any::<bool>()), 0..60),
         window in 1u64..5,
         split in 1usize..8,
         filtered in any::<bool>(),
     ) {
         let mut text = String::new();
-        for (i, (k, id, path, denied)) in gen.iter().enumerate() {
+        for (i, (k, id, path, denied)) in lines_gen.iter().enumerate() {
             let kind = match k { 0 | 1 => "request", 2 | 3 => "response", _ => "other" };
             // As the audit device writes them: both lines of a request hold its path.
             let path = if *id == 0 { *path } else { (*id % 2) as u8 };
