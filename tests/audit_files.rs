@@ -411,3 +411,40 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_job_reports_batches_then_done_and_respects_the_limit() {
+    use strongroom::jobs::{JobEvent, JobReport};
+    let dir = tempfile::tempdir().expect("dir");
+    let logs = group_logs(&rotated_node(dir.path()));
+    let spec = ScanSpec {
+        logs,
+        limit: 2,
+        ..ScanSpec::default()
+    };
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut events = Vec::new();
+    let last =
+        strongroom::audit::scan_job::run_scan_job(spec, &cancel, &mut |e| events.push(e)).await;
+    let mut records = Vec::new();
+    let mut progress = None;
+    for e in events {
+        if let JobEvent::Report(r) = e
+            && let JobReport::Audit(b) = *r
+        {
+            assert!(b.records.len() <= 2);
+            records.extend(b.records);
+            progress = Some(b.progress);
+        }
+    }
+    let p = progress.expect("a batch");
+    assert_eq!((p.entries, p.matched, p.dropped), (8, 5, 3));
+    let newest: Vec<&str> = records
+        .iter()
+        .rev()
+        .take(2)
+        .map(|r| r.main().unwrap().path.as_str())
+        .collect();
+    assert_eq!(newest, ["secret/data/d", "secret/data/old"]);
+    assert!(matches!(last, JobEvent::Done(d) if d.done == 5));
+}
