@@ -28,6 +28,7 @@
 pub mod audit;
 pub mod audit_report;
 pub mod audit_search;
+pub mod audit_search_fmt;
 pub mod expiring;
 pub mod kv_find;
 pub mod leases_ls;

@@ -117,10 +117,7 @@ pub async fn run(
             Ok(client) => save_snapshot_job(&client, &path, cancel, emit).await,
             Err(e) => JobEvent::Failed(e),
         },
-        // Filled in by the audit scanner and the report (issue 17).
-        JobSpec::AuditScan(_) => JobEvent::Failed(crate::vault::VaultError::Decode(
-            "audit scan: not built yet".into(),
-        )),
+        JobSpec::AuditScan(spec) => crate::audit::scan_job::run_scan_job(spec, cancel, emit).await,
         JobSpec::AuditReport {
             scan,
             path,
