@@ -137,6 +137,8 @@ pub struct App {
     pub copy_countdown: Option<CopyCountdown>,
     /// The KV rotation ages of the expiry radar (`[rotation]` of the config file).
     pub rotation: crate::radar::RotationPolicy,
+    /// The anomaly signals' thresholds and working hours (`[audit]` of the config file).
+    pub anomaly: crate::audit::AnomalyConfig,
     /// The console's own token: TTL, renewal, refused.
     pub own_token: own_token::OwnToken,
     /// The re-login dialog, while open.
@@ -176,6 +178,7 @@ impl App {
             clipboard: crate::clipboard::ClipboardSettings::default(),
             copy_countdown: None,
             rotation: crate::radar::RotationPolicy::default(),
+            anomaly: crate::audit::AnomalyConfig::default(),
             own_token: own_token::OwnToken::default(),
             login: None,
         };

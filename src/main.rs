@@ -178,6 +178,7 @@ fn console(
         init,
         settings.clipboard,
         settings.rotation.clone(),
+        settings.audit.clone(),
     )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal error: {e}")),

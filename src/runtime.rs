@@ -39,15 +39,18 @@ pub async fn run_console_with(
         init,
         clipboard_settings,
         crate::radar::RotationPolicy::default(),
+        crate::audit::AnomalyConfig::default(),
     )
     .await
 }
 
-/// Run the interactive console until the user quits, with the radar's KV rotation ages.
+/// Run the interactive console until the user quits, with the radar's KV rotation ages and
+/// the anomaly signals' settings.
 pub async fn run_console_rotation(
     init: AppInit,
     clipboard_settings: ClipboardSettings,
     rotation: crate::radar::RotationPolicy,
+    anomaly: crate::audit::AnomalyConfig,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let cancel = CancellationToken::new();
@@ -55,6 +58,7 @@ pub async fn run_console_rotation(
     let mut app = App::new(init);
     app.clipboard = clipboard_settings;
     app.rotation = rotation;
+    app.anomaly = anomaly;
     // Owned here: copies and clears are written between draws, never inside a frame.
     let mut clipboard = Clipboard::new(clipboard_settings);
     // Before the terminal changes: from here on a signal restores it and ends the process.

@@ -295,9 +295,11 @@ impl App {
             "policies" | "policy" => {
                 self.open_screen(crate::ui::screens::Screen::Policies(Box::default()))
             }
-            "audit" => self.open_screen(crate::ui::screens::Screen::Audit(Box::new(
-                crate::ui::screens::audit::AuditScreen::new(arg),
-            ))),
+            "audit" => {
+                let mut s = crate::ui::screens::audit::AuditScreen::new(arg);
+                s.anomaly = self.anomaly.clone();
+                self.open_screen(crate::ui::screens::Screen::Audit(Box::new(s)))
+            }
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

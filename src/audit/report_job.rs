@@ -1,4 +1,4 @@
-//! The compliance report end to end: read the logs ([`read_entries`]), aggregate, render
+//! The compliance report end to end: read the logs (the scanner's parallel visitor), aggregate, render
 //! ([`render`]) and write a file with mode 0600 under a temporary name, renamed when complete
 //! ([`write_report`]). Used by `strongroom audit report` and by the `AuditReport` job the audit
 //! screen starts ([`run_job`]).
@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::job::ScanSpec;
 use super::report::{Report, ReportAgg, ReportOptions};
-use super::report_read::{ReadCounts, ReportError, read_entries};
+use super::report_read::{ReadCounts, ReportError};
 use crate::cli::ReportFormat;
 use crate::jobs::{JobEvent, JobProgress, JobReport};
 
@@ -28,16 +28,55 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
     }
 }
 
-/// Read `files` (the filter applied per entry) and build the report.
+/// Read `files` (the filter applied per line) with the scanner's parallel visitor (one report
+/// aggregator per thread, merged) and build the report. `cancelled` is asked per chunk;
+/// `progress` gets the counters after each file.
 pub fn build_report(
     files: &[PathBuf],
     filter: &super::AuditFilter,
     opts: &ReportOptions,
-    keep_going: &mut dyn FnMut() -> bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
     progress: &mut dyn FnMut(&ReadCounts),
 ) -> Result<Report, ReportError> {
     let mut agg = ReportAgg::new();
-    let counts = read_entries(files, filter, keep_going, progress, &mut |e| agg.visit(e))?;
+    let mut counts = ReadCounts {
+        bytes_total: files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum(),
+        ..ReadCounts::default()
+    };
+    for file in files {
+        if cancelled() {
+            return Err(ReportError::Cancelled);
+        }
+        let logs = [super::NodeLog {
+            label: String::new(),
+            files: vec![file.clone()],
+        }];
+        let (part, p) = super::scan::scan_parallel(
+            &logs,
+            filter,
+            cancelled,
+            ReportAgg::new,
+            |a: &mut ReportAgg, e| a.visit(e),
+            |a, b| a.merge(b),
+        )
+        .map_err(|e| ReportError::Read {
+            file: shown(file),
+            message: e.to_string(),
+        })?;
+        if cancelled() {
+            return Err(ReportError::Cancelled);
+        }
+        agg.merge(part);
+        counts.bytes_read += p.bytes_read;
+        counts.entries += p.entries;
+        counts.blank += p.blank;
+        counts.bad += p.bad;
+        progress(&counts);
+    }
     agg.add_bad_lines(counts.blank, counts.bad);
     Ok(agg.finish(opts))
 }
@@ -120,8 +159,8 @@ pub fn run_blocking(
             ))));
         }
     };
-    let mut keep_going = || !cancel.is_cancelled();
-    let built = build_report(&files, &scan.filter, opts, &mut keep_going, &mut progress);
+    let cancelled = || cancel.is_cancelled();
+    let built = build_report(&files, &scan.filter, opts, &cancelled, &mut progress);
     let done = progress_of(&last);
     match built.and_then(|r| write_report(path, format, &r)) {
         Ok(()) => {

@@ -1,7 +1,6 @@
-//! The report's own reader, until the fast scanner (`crate::audit::scan`) feeds it: files line
-//! by line with `BufRead` and the reference parser, gzip (by its magic bytes) through
-//! `MultiGzDecoder`. Everything that reads files for the report goes through [`read_entries`],
-//! the one function to swap for the scanner's visitor.
+//! The report's error and counter types, and a plain reference reader (files line by line with
+//! `BufRead` and the reference parser, gzip by its magic bytes through `MultiGzDecoder`) that
+//! tests use to cross-check the report built by the scanner's parallel visitor.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

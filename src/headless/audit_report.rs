@@ -49,7 +49,7 @@ pub fn run(action: AuditAction) -> i32 {
         rotation_days,
         files: file_names(files.iter()),
     };
-    match build_report(&files, &filter, &opts, &mut || true, &mut |_| {}) {
+    match build_report(&files, &filter, &opts, &|| false, &mut |_| {}) {
         Ok(report) => {
             let text = render(&report, format);
             let mut out = std::io::stdout().lock();

@@ -9,14 +9,13 @@ use super::error::VaultError;
 use super::models::audit::AuditDevice;
 use super::models::wrapping::SecretText;
 use super::worker::Worker;
+use crate::audit::reader::{group_logs, read_line};
 use crate::audit::{EntrySource, NodeLog};
 
 /// At most this many files from one `:audit` command.
 const MAX_FILES: usize = 4096;
 /// At most this many directory entries looked at for one glob.
 const MAX_DIR_ENTRIES: usize = 100_000;
-/// A full line is at most this long (a real one is about 1.5 KB).
-const MAX_LINE: u32 = 16 * 1024 * 1024;
 
 /// A read of the access-history screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,60 +214,6 @@ fn expand_one(pattern: &str) -> Vec<PathBuf> {
     out
 }
 
-/// One file = one node's log, labelled by its file name.
-// replaced by crate::audit::reader at merge
-pub fn group_logs(files: &[PathBuf]) -> Vec<NodeLog> {
-    files
-        .iter()
-        .map(|f| NodeLog {
-            label: f.file_name().map_or_else(
-                || f.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
-            files: vec![f.clone()],
-        })
-        .collect()
-}
-
-/// Why a line could not be read again.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReadLineError {
-    #[error("no file {0} in the scan")]
-    NoFile(u32),
-    #[error("{file}: {message}")]
-    Io { file: String, message: String },
-    #[error("the line is too long ({0} bytes)")]
-    TooLong(u32),
-}
-
-/// The line at `source` (an offset in the decompressed stream for `.gz` files).
-// replaced by crate::audit::reader at merge
-pub fn read_line(files: &[PathBuf], source: EntrySource) -> Result<String, ReadLineError> {
-    use std::io::{Read, Seek, SeekFrom};
-    let path = files
-        .get(source.file as usize)
-        .ok_or(ReadLineError::NoFile(source.file))?;
-    if source.len > MAX_LINE {
-        return Err(ReadLineError::TooLong(source.len));
-    }
-    let io = |e: std::io::Error| ReadLineError::Io {
-        file: crate::sanitize::sanitize(&path.display().to_string()).into_owned(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut buf = vec![0u8; source.len as usize];
-    if path.extension().is_some_and(|e| e == "gz") {
-        let mut gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
-        std::io::copy(&mut (&mut gz).take(source.offset), &mut std::io::sink()).map_err(io)?;
-        gz.read_exact(&mut buf).map_err(io)?;
-    } else {
-        let mut file = file;
-        file.seek(SeekFrom::Start(source.offset)).map_err(io)?;
-        file.read_exact(&mut buf).map_err(io)?;
-    }
-    Ok(String::from_utf8_lossy(&buf).trim_end().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +272,6 @@ mod tests {
                 len: 8,
             },
         );
-        assert_eq!(line, Ok("{\"y\":2}".to_string()));
+        assert_eq!(line.ok(), Some("{\"y\":2}".to_string()));
     }
 }

@@ -220,13 +220,16 @@ impl AuditScreen {
         let sources: Vec<_> = r.lines().map(|l| l.source).collect();
         let kinds: Vec<_> = r.lines().map(|l| l.kind).collect();
         let title = DrillState::title_of(r);
+        // A line's `source.file` indexes the files of its own node's log.
+        let files = self
+            .logs
+            .get(r.node as usize)
+            .map(|l| l.files.clone())
+            .unwrap_or_default();
         self.overlay = Overlay::Drill(Box::new(DrillState::loading(title, sources.clone(), kinds)));
         vec![Effect::Fetch {
             what: LINES.into(),
-            request: Request::Audit(AuditRequest::Lines {
-                files: self.files(),
-                sources,
-            }),
+            request: Request::Audit(AuditRequest::Lines { files, sources }),
         }]
     }
 
