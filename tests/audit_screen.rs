@@ -9,6 +9,10 @@
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 
+#[path = "common/render_app.rs"]
+#[allow(dead_code)]
+mod render_app;
+
 mod audit_support;
 
 use std::path::PathBuf;

@@ -3,38 +3,16 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use strongroom::app::{App, AppInit};
+use strongroom::app::App;
 use strongroom::audit::{AuditEntry, AuditRecord, EntryKind, EntrySource, NodeLog, Signal};
 use strongroom::audit::{Severity, SignalKind};
-use strongroom::config::{ConnectionProfile, TokenSource};
-use strongroom::keymap::Keymap;
-use strongroom::theme::ThemeRegistry;
 
 use super::health_fixtures;
 
+/// The app of the render snapshots (healthy fixture cluster, fixed clock) on the health screen.
 pub fn app() -> App {
-    let cluster = health_fixtures::healthy_cluster();
-    let profile = ConnectionProfile {
-        token_source: TokenSource::Sandbox,
-        ..ConnectionProfile::new("sandbox", cluster.node_addrs())
-    };
-    let mut app = App::new(AppInit {
-        profile: profile.clone(),
-        contexts: vec![profile],
-        theme: "default".into(),
-        themes: ThemeRegistry::load(None, false),
-        keymap: Keymap::load(None).0,
-        poll_interval: Duration::from_secs(2),
-        force_read_only: false,
-        warnings: vec![],
-        now: health_fixtures::now(),
-    });
-    let _ = app.start();
-    app.cluster = cluster;
-    app.toasts.clear();
-    app
+    super::render_app::base_app()
 }
 
 /// Unix ns `secs` seconds before the fixed clock.

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::dev::{DevServer, http_request};
+use super::dev::{DevServer, http_exchange, http_request};
 
 /// The secret the traffic writes and reads (at `secret/data/apps/payments`).
 pub const PAYMENTS_PATH: &str = "secret/data/apps/payments";
@@ -66,7 +66,6 @@ pub fn http_request_from(
     token: Option<&str>,
     body: &str,
 ) -> Option<(u16, String)> {
-    use std::io::{Read, Write};
     let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).ok()?;
     sock.bind(&SocketAddrV4::new(from, 0).into()).ok()?;
     sock.connect_timeout(
@@ -74,25 +73,7 @@ pub fn http_request_from(
         Duration::from_secs(5),
     )
     .ok()?;
-    let mut s: std::net::TcpStream = sock.into();
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let auth = token
-        .map(|t| format!("X-Vault-Token: {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        s,
-        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut buf = String::new();
-    s.read_to_string(&mut buf).ok()?;
-    let code = buf.split_whitespace().nth(1)?.parse().ok()?;
-    let body = buf
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Some((code, body))
+    http_exchange(sock.into(), method, path, token, body)
 }
 
 fn field(body: &str, path: &[&str]) -> String {

@@ -220,8 +220,19 @@ pub fn http_request(
     token: Option<&str>,
     body: &str,
 ) -> Option<(u16, String)> {
+    let s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    http_exchange(s, method, path, token, body)
+}
+
+/// One HTTP/1.0 request and its answer over a connected stream.
+pub fn http_exchange(
+    mut s: std::net::TcpStream,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Option<(u16, String)> {
     use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let auth = token
         .map(|t| format!("X-Vault-Token: {t}\r\n"))

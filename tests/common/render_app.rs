@@ -13,6 +13,13 @@ use strongroom::ui::screens::Screen;
 use super::health_fixtures;
 
 pub fn app_with(screen: Screen) -> App {
+    let mut app = base_app();
+    app.push_screen(screen);
+    app
+}
+
+/// The same app on the health screen (nothing pushed).
+pub fn base_app() -> App {
     let cluster = health_fixtures::healthy_cluster();
     let profile = ConnectionProfile {
         token_source: TokenSource::Sandbox,
@@ -32,6 +39,5 @@ pub fn app_with(screen: Screen) -> App {
     let _ = app.start();
     app.cluster = cluster;
     app.toasts.clear();
-    app.push_screen(screen);
     app
 }
