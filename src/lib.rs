@@ -20,6 +20,7 @@ pub mod policy;
 pub mod radar;
 pub mod remote;
 pub mod reply;
+pub mod runbook;
 pub mod runtime;
 pub mod sandbox;
 pub mod sanitize;

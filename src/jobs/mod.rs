@@ -79,6 +79,10 @@ pub enum JobSpec {
         unused_days: u32,
         rotation_days: u32,
     },
+    /// Prepare a runbook's `vault` step: look up what it needs and answer
+    /// `JobReport::RunbookPlan` (a read-only operation such as `audit.search` is performed
+    /// here and its plan carries the result). See `crate::runbook::action`.
+    RunbookPrepare(Box<crate::runbook::PrepareSpec>),
 }
 
 impl JobSpec {
@@ -149,6 +153,8 @@ pub enum JobReport {
     Snapshot(crate::vault::snapshot::SnapshotSaved),
     /// Matching audit records (maybe none: progress only) and the scan's counters.
     Audit(crate::audit::AuditBatch),
+    /// The plan of a runbook's `vault` step.
+    RunbookPlan(crate::runbook::ActionPlan),
 }
 
 /// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the

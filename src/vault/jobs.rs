@@ -128,6 +128,9 @@ pub async fn run(
             let (u, r) = (unused_days, rotation_days);
             crate::audit::report_job::run_job(scan, path, format, u, r, cancel, emit).await
         }
+        JobSpec::RunbookPrepare(spec) => {
+            super::runbook_ops::prepare(worker, *spec, cancel, emit).await
+        }
     }
 }
 

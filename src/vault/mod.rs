@@ -28,6 +28,7 @@ pub mod radar;
 pub mod raft;
 pub mod raft_writes;
 pub mod rekey;
+pub mod runbook_ops;
 pub mod snapshot;
 pub mod sys;
 pub mod token_filter;
