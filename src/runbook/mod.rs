@@ -6,6 +6,8 @@
 
 pub mod action;
 pub mod journal;
+pub mod library;
+pub mod loader;
 pub mod model;
 pub mod runner;
 
