@@ -9,6 +9,7 @@ pub mod journal;
 pub mod library;
 pub mod loader;
 pub mod model;
+pub mod report;
 pub mod runner;
 
 pub use action::{ActionPlan, ActionResult, ArgValue, PlannedAction, PrepareSpec, ResolvedOp};
