@@ -91,7 +91,16 @@ const OTHER: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 impl AuditTraffic {
     /// Start the server and make the traffic (a few seconds).
     pub fn start() -> AuditTraffic {
-        let server = DevServer::start_with_audit();
+        Self::start_on(DevServer::start_with_audit())
+    }
+
+    /// The same traffic on a server whose audit device names its file by an absolute path
+    /// (found on this machine through `sys/audit`, as `:audit` and runbooks do).
+    pub fn start_abs() -> AuditTraffic {
+        Self::start_on(DevServer::start_with_abs_audit())
+    }
+
+    fn start_on(server: DevServer) -> AuditTraffic {
         let root = server.root_token.clone();
         let r = Some(root.as_str());
         // Writes by root.

@@ -42,11 +42,28 @@ impl DevServer {
     /// audit devices created through the API): every request and answer lands in
     /// [`DevServer::audit_log`].
     pub fn start_with_audit() -> DevServer {
-        Self::launch(200, |port, dir| {
+        Self::start_with_audit_file(false)
+    }
+
+    /// As [`DevServer::start_with_audit`], the device naming its file by its ABSOLUTE path (as
+    /// real deployments do): the console finds the log on this machine from `sys/audit`.
+    pub fn start_with_abs_audit() -> DevServer {
+        Self::start_with_audit_file(true)
+    }
+
+    fn start_with_audit_file(absolute: bool) -> DevServer {
+        Self::launch(200, move |port, dir| {
             let config = dir.join("audit.hcl");
+            let file = if absolute {
+                dir.join("audit.log").display().to_string()
+            } else {
+                "audit.log".to_string()
+            };
             std::fs::write(
                 &config,
-                "audit \"file\" \"file\" {\n  options {\n    file_path = \"audit.log\"\n  }\n}\n",
+                format!(
+                    "audit \"file\" \"file\" {{\n  options {{\n    file_path = \"{file}\"\n  }}\n}}\n"
+                ),
             )
             .expect("write the audit config");
             let token = format!("devroot-{port}-{}", std::process::id());
