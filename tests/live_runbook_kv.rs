@@ -60,8 +60,10 @@ fn answers() -> BTreeMap<&'static str, &'static str> {
 fn setup() -> (AuditTraffic, Worker) {
     let t = AuditTraffic::start_abs();
     more_versions(&t);
-    let profile =
-        common::profile_for(std::slice::from_ref(&t.server.addr), Some(&t.server.root_token));
+    let profile = common::profile_for(
+        std::slice::from_ref(&t.server.addr),
+        Some(&t.server.root_token),
+    );
     let worker = Worker::new(&profile).expect("worker");
     (t, worker)
 }
@@ -128,7 +130,10 @@ async fn the_leaked_kv_secret_runbook_contains_the_leak_on_a_real_server() {
     )
     .expect("lookup");
     assert_eq!(c, 200, "an uninvolved token was revoked: {b}");
-    assert_eq!(status(port, "GET", "/v1/auth/token/lookup-self", &root).0, 200);
+    assert_eq!(
+        status(port, "GET", "/v1/auth/token/lookup-self", &root).0,
+        200
+    );
     // Leases below the prefix revoked: alice's login token is gone.
     let (c, _) = status(port, "GET", "/v1/auth/token/lookup-self", &t.alice_token);
     assert_eq!(c, 403, "alice's login lease was not revoked");
@@ -174,7 +179,10 @@ async fn a_read_only_rehearsal_changes_nothing() {
     let (c, b) = status(port, "GET", "/v1/secret/metadata/apps/payments", &root);
     assert_eq!(c, 200, "{b}");
     let m: serde_json::Value = serde_json::from_str(&b).expect("json");
-    assert_eq!(m["data"]["current_version"], 3, "a version was written: {b}");
+    assert_eq!(
+        m["data"]["current_version"], 3,
+        "a version was written: {b}"
+    );
     for n in ["1", "2", "3"] {
         assert_eq!(m["data"]["versions"][n]["destroyed"], false, "v{n}: {b}");
     }

@@ -38,7 +38,12 @@ pub fn now() -> DateTime<Utc> {
 }
 
 impl Driver {
-    pub fn start(runbook: Arc<Runbook>, addr: &str, dir: &std::path::Path, read_only: bool) -> Self {
+    pub fn start(
+        runbook: Arc<Runbook>,
+        addr: &str,
+        dir: &std::path::Path,
+        read_only: bool,
+    ) -> Self {
         let start = RunStart {
             run_id: format!("{}-test", runbook.id),
             operator: "test-responder".into(),
@@ -84,7 +89,9 @@ impl Driver {
         match (end, plan) {
             (JobEvent::Done(_), Some(p)) => Ok(p),
             (JobEvent::Failed(e), _) => Err(e.to_string()),
-            (other, p) => Err(format!("the prepare job ended with {other:?} (plan: {p:?})")),
+            (other, p) => Err(format!(
+                "the prepare job ended with {other:?} (plan: {p:?})"
+            )),
         }
     }
 
