@@ -9,10 +9,10 @@ use zeroize::Zeroize;
 use super::client::{VaultClient, check};
 use super::error::VaultError;
 use super::models::kv::KvVersion;
-use super::models::wrapping::SecretText;
 use super::models::kv_secret::{
     KvMetadata, MetadataUpdate, SecretData, SecretFields, Subkeys, VersionMeta, fields_of, json_of,
 };
+use super::models::wrapping::SecretText;
 
 /// `secret/` + `data` + `apps/x` → `secret/data/apps/x` (v2); `kv1/apps/x` (v1).
 pub fn api_path(mount: &str, version: KvVersion, part: &str, path: &str) -> String {
@@ -189,7 +189,13 @@ impl VaultClient {
         let mut body = json!({ "data": Value::Object(data), "options": { "cas": cas } });
         let merge = reqwest::header::HeaderValue::from_static("application/merge-patch+json");
         let reply = self
-            .send_with_headers(Method::PATCH, &api, &[], Some(&body), &[("Content-Type", merge)])
+            .send_with_headers(
+                Method::PATCH,
+                &api,
+                &[],
+                Some(&body),
+                &[("Content-Type", merge)],
+            )
             .await;
         super::ceremony::wipe_strings(&mut body);
         let v = check(reply?.into_raw(&api)?)?;

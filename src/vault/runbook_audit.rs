@@ -52,7 +52,10 @@ pub struct Uses {
 impl Uses {
     pub fn add(&mut self, r: &AuditRecord) {
         self.requests += 1;
-        let accessor = r.lines().map(|e| e.accessor.as_str()).find(|a| !a.is_empty());
+        let accessor = r
+            .lines()
+            .map(|e| e.accessor.as_str())
+            .find(|a| !a.is_empty());
         let Some(a) = accessor else {
             self.other += 1;
             return;
@@ -86,7 +89,11 @@ impl Uses {
             .iter()
             .take(LISTED)
             .map(|(a, u)| {
-                let name = if u.name.is_empty() { "(no name)" } else { u.name.as_str() };
+                let name = if u.name.is_empty() {
+                    "(no name)"
+                } else {
+                    u.name.as_str()
+                };
                 format!(
                     "{} · {} · {} · first {} · last {}",
                     sanitize(name),
@@ -109,7 +116,11 @@ impl Uses {
         ActionResult {
             summary,
             details,
-            output: self.by_token.keys().map(|k| sanitize(k).into_owned()).collect(),
+            output: self
+                .by_token
+                .keys()
+                .map(|k| sanitize(k).into_owned())
+                .collect(),
         }
     }
 }
@@ -121,7 +132,11 @@ fn time_text(ns: i64) -> String {
 
 /// The data path of a KV v2 secret or folder: exact for a secret, a prefix for a folder.
 pub fn kv2_data_match(mount: &str, rest: &str) -> PathMatch {
-    let p = format!("{}/data/{}", mount.trim_end_matches('/'), rest.trim_start_matches('/'));
+    let p = format!(
+        "{}/data/{}",
+        mount.trim_end_matches('/'),
+        rest.trim_start_matches('/')
+    );
     if rest.is_empty() || rest.ends_with('/') {
         PathMatch::Prefix(p)
     } else {
@@ -144,9 +159,9 @@ async fn path_match(c: &super::client::VaultClient, path: &str) -> PathMatch {
     }
     if let Ok(m) = super::mounts::find_secret_mount(c, path).await
         && m.kv_version == Some(2)
-        && let Some(rest) = path.strip_prefix(m.path.as_str()).or_else(|| {
-            (path == m.path.trim_end_matches('/')).then_some("")
-        })
+        && let Some(rest) = path
+            .strip_prefix(m.path.as_str())
+            .or_else(|| (path == m.path.trim_end_matches('/')).then_some(""))
         && !rest.starts_with("data/")
     {
         return kv2_data_match(&m.path, rest);
@@ -168,7 +183,12 @@ async fn device_logs(worker: &Worker, spec: &PrepareSpec) -> Vec<NodeLog> {
         let reply = worker
             .audit_area(AuditRequest::Devices { addr: addr.clone() })
             .await;
-        let AuditReply::Devices { result: Ok(devs), .. } = reply else { continue };
+        let AuditReply::Devices {
+            result: Ok(devs), ..
+        } = reply
+        else {
+            continue;
+        };
         for d in devs {
             let Some(f) = d.local_file else { continue };
             if logs.iter().any(|l| l.files.contains(&f)) {
@@ -223,7 +243,11 @@ pub async fn search(
     let accessor = optional(spec, "accessor");
     let path = optional(spec, "path");
     let needs_server = accessor.is_some() || path.is_some();
-    let c = if needs_server { Some(client(worker, spec)?) } else { None };
+    let c = if needs_server {
+        Some(client(worker, spec)?)
+    } else {
+        None
+    };
     let mut filter = AuditFilter {
         since,
         ..AuditFilter::default()
@@ -241,7 +265,11 @@ pub async fn search(
             .audit_hash(&device, &SecretText::from(a.as_str()))
             .await
             .map_err(|e| failed(op, "hashing the accessor (sys/audit-hash)", e))?;
-        details.push(format!("accessor {} is {} in the log", sanitize(a), hmac_prefix(&h)));
+        details.push(format!(
+            "accessor {} is {} in the log",
+            sanitize(a),
+            hmac_prefix(&h)
+        ));
         cli.push(format!("--hmac {}", shell_word(&h)));
         filter.hmacs.push(h);
     }
@@ -317,11 +345,18 @@ mod tests {
         u.add(&rec("hmac-sha256:bb", "evil\u{1b}[2J", 3_000_000_000));
         u.add(&rec("", "", 4_000_000_000));
         let r = u.result(Some(0));
-        assert_eq!(r.summary, "4 requests by 2 tokens since 1970-01-01T00:00:00Z");
+        assert_eq!(
+            r.summary,
+            "4 requests by 2 tokens since 1970-01-01T00:00:00Z"
+        );
         assert_eq!(r.output, ["hmac-sha256:aa", "hmac-sha256:bb"]);
         assert!(r.details[0].starts_with("token-reader · hmac-sha256:aa · 2 requests · first 1970-01-01T00:00:01Z · last 1970-01-01T00:00:02Z"), "{:?}", r.details);
         assert!(r.details.iter().all(|d| !d.contains('\u{1b}')));
-        assert!(r.details.iter().any(|d| d.contains("1 request without a token")));
+        assert!(
+            r.details
+                .iter()
+                .any(|d| d.contains("1 request without a token"))
+        );
     }
 
     #[test]

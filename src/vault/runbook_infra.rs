@@ -64,7 +64,8 @@ async fn count_leases(
             n = running.next() => n,
         };
         let Some((p, r)) = next else { break };
-        let keys = r.map_err(|e| failed(op, &format!("listing the leases below {}", sanitize(&p)), e))?;
+        let keys =
+            r.map_err(|e| failed(op, &format!("listing the leases below {}", sanitize(&p)), e))?;
         for k in keys {
             if k.ends_with('/') {
                 queue.push(format!("{p}{k}"));
@@ -94,7 +95,10 @@ pub async fn revoke_prefix(
     let op = spec.op.op;
     let prefix = normalize_prefix(&required(spec, "prefix")?);
     if prefix.is_empty() {
-        return Err(bad(op, "an empty prefix would revoke every lease: name one"));
+        return Err(bad(
+            op,
+            "an empty prefix would revoke every lease: name one",
+        ));
     }
     let c = client(worker, spec)?;
     let n = count_leases(op, &c, &prefix, cancel).await?;
@@ -102,11 +106,20 @@ pub async fn revoke_prefix(
     let summary = format!("revoke {} below {p}", count(n as usize, "lease"));
     if n == 0 {
         let note = format!("no lease below {p}: nothing to revoke");
-        return Ok(plan(summary, vec![note.clone()], Vec::new(), PlannedAction::Nothing(note)));
+        return Ok(plan(
+            summary,
+            vec![note.clone()],
+            Vec::new(),
+            PlannedAction::Nothing(note),
+        ));
     }
     let details = vec![
-        format!("{} below {p} (counted now; new ones until the write are revoked too)", count(n as usize, "lease")),
-        "sync: the server answers once the secret engine revoked each credential at its source".into(),
+        format!(
+            "{} below {p} (counted now; new ones until the write are revoked too)",
+            count(n as usize, "lease")
+        ),
+        "sync: the server answers once the secret engine revoked each credential at its source"
+            .into(),
     ];
     let cli = vec![format!("bao lease revoke -prefix {}", shell_word(&prefix))];
     let write = Write::One(Mutation::Lease(LeaseMutation::RevokePrefix {
@@ -125,12 +138,20 @@ async fn read_config(
     what: &str,
     name: &str,
 ) -> Result<Option<Value>, VaultError> {
-    let path = format!("{}/{what}/{}", mount.trim_matches('/'), name.trim_matches('/'));
+    let path = format!(
+        "{}/{what}/{}",
+        mount.trim_matches('/'),
+        name.trim_matches('/')
+    );
     match c.request(Method::GET, &path, &[], None).await {
         Ok(mut v) => Ok(v.get_mut("data").map(Value::take).filter(|d| d.is_object())),
         Err(VaultError::NotFound { .. }) => Ok(None),
-        Err(VaultError::Http { status: 400, errors })
-            if errors.iter().any(|e| e.contains("no ") && e.contains("found")) =>
+        Err(VaultError::Http {
+            status: 400,
+            errors,
+        }) if errors
+            .iter()
+            .any(|e| e.contains("no ") && e.contains("found")) =>
         {
             Ok(None)
         }
@@ -151,8 +172,19 @@ pub async fn rotate_root(worker: &Worker, spec: &PrepareSpec) -> Result<ActionPl
     let c = client(worker, spec)?;
     let cfg = read_config(&c, &mount, "config", &connection)
         .await
-        .map_err(|e| failed(op, &format!("reading the connection {}", sanitize(&full)), e))?
-        .ok_or_else(|| bad(op, format!("there is no database connection {}", sanitize(&full))))?;
+        .map_err(|e| {
+            failed(
+                op,
+                &format!("reading the connection {}", sanitize(&full)),
+                e,
+            )
+        })?
+        .ok_or_else(|| {
+            bad(
+                op,
+                format!("there is no database connection {}", sanitize(&full)),
+            )
+        })?;
     let user = str_at(&cfg, "/connection_details/username");
     let details = vec![
         format!(
@@ -160,19 +192,31 @@ pub async fn rotate_root(worker: &Worker, spec: &PrepareSpec) -> Result<ActionPl
             str_at(&cfg, "/plugin_name"),
             if user.is_empty() { "(not shown)" } else { user }
         ),
-        format!("Vault sets a new password for that user: the old root password stops working for good"),
-        "only Vault knows the new password afterwards (dynamic and static roles keep working)".into(),
+        format!(
+            "Vault sets a new password for that user: the old root password stops working for good"
+        ),
+        "only Vault knows the new password afterwards (dynamic and static roles keep working)"
+            .into(),
     ];
     let cli = vec![format!(
         "bao write -f {}",
-        shell_word(&format!("{}/rotate-root/{}", mount_name(&mount), connection))
+        shell_word(&format!(
+            "{}/rotate-root/{}",
+            mount_name(&mount),
+            connection
+        ))
     )];
     let write = Write::One(Mutation::Database(DatabaseMutation::RotateRoot {
         addr: spec.addr.clone(),
         mount: mount.clone(),
         connection,
     }));
-    Ok(plan(format!("rotate root of {full}"), details, cli, PlannedAction::Write(write)))
+    Ok(plan(
+        format!("rotate root of {full}"),
+        details,
+        cli,
+        PlannedAction::Write(write),
+    ))
 }
 
 /// `database.rotate_role`.
@@ -184,7 +228,13 @@ pub async fn rotate_role(worker: &Worker, spec: &PrepareSpec) -> Result<ActionPl
     let c = client(worker, spec)?;
     let cfg = read_config(&c, &mount, "static-roles", &role)
         .await
-        .map_err(|e| failed(op, &format!("reading the static role {}", sanitize(&full)), e))?
+        .map_err(|e| {
+            failed(
+                op,
+                &format!("reading the static role {}", sanitize(&full)),
+                e,
+            )
+        })?
         .ok_or_else(|| bad(op, format!("there is no static role {}", sanitize(&full))))?;
     let last = str_at(&cfg, "/last_vault_rotation");
     let details = vec![
@@ -207,14 +257,16 @@ pub async fn rotate_role(worker: &Worker, spec: &PrepareSpec) -> Result<ActionPl
         mount: mount.clone(),
         role,
     }));
-    Ok(plan(format!("rotate static role {full}"), details, cli, PlannedAction::Write(write)))
+    Ok(plan(
+        format!("rotate static role {full}"),
+        details,
+        cli,
+        PlannedAction::Write(write),
+    ))
 }
 
 /// `transit.rotate_key`.
-pub async fn rotate_transit(
-    worker: &Worker,
-    spec: &PrepareSpec,
-) -> Result<ActionPlan, VaultError> {
+pub async fn rotate_transit(worker: &Worker, spec: &PrepareSpec) -> Result<ActionPlan, VaultError> {
     let op = spec.op.op;
     let mount = required(spec, "mount")?;
     let key = required(spec, "key")?;
@@ -223,7 +275,10 @@ pub async fn rotate_transit(
     let k = match c.transit_key(&mount, &key).await {
         Ok(k) => k,
         Err(VaultError::NotFound { .. }) => {
-            return Err(bad(op, format!("there is no transit key {}", sanitize(&full))));
+            return Err(bad(
+                op,
+                format!("there is no transit key {}", sanitize(&full)),
+            ));
         }
         Err(e) => return Err(failed(op, &format!("reading {}", sanitize(&full)), e)),
     };
@@ -238,7 +293,11 @@ pub async fn rotate_transit(
     ];
     let cli = vec![format!(
         "bao write -f {}",
-        shell_word(&format!("{}/keys/{}/rotate", mount_name(&mount), key.trim_matches('/')))
+        shell_word(&format!(
+            "{}/keys/{}/rotate",
+            mount_name(&mount),
+            key.trim_matches('/')
+        ))
     )];
     let write = Write::One(Mutation::Transit(TransitMutation::RotateKey {
         addr: spec.addr.clone(),
@@ -246,7 +305,12 @@ pub async fn rotate_transit(
         key,
         from_version: n,
     }));
-    Ok(plan(format!("rotate transit key {full}"), details, cli, PlannedAction::Write(write)))
+    Ok(plan(
+        format!("rotate transit key {full}"),
+        details,
+        cli,
+        PlannedAction::Write(write),
+    ))
 }
 
 /// `sys.seal`.
@@ -270,25 +334,35 @@ pub async fn seal(worker: &Worker, spec: &PrepareSpec) -> Result<ActionPlan, Vau
                 }
                 addrs.push(a);
             }
-            Ok(_) => details.push(format!("{}: sealed or not initialised already", sanitize(&a))),
+            Ok(_) => details.push(format!(
+                "{}: sealed or not initialised already",
+                sanitize(&a)
+            )),
             Err(e) => details.push(format!("{}: not reachable ({e}): left out", sanitize(&a))),
         }
     }
     if addrs.is_empty() {
         return Err(bad(op, "no configured node is unsealed: nothing to seal"));
     }
-    let name = if cluster.is_empty() { "this cluster".to_string() } else { cluster.clone() };
+    let name = if cluster.is_empty() {
+        "this cluster".to_string()
+    } else {
+        cluster.clone()
+    };
     details.insert(
         0,
         format!(
             "seal {} of cluster {name}: {}",
             count(addrs.len(), "node"),
-            addrs.iter().map(|a| sanitize(crate::addr::strip_scheme(a)).into_owned()).collect::<Vec<_>>().join(", ")
+            addrs
+                .iter()
+                .map(|a| sanitize(crate::addr::strip_scheme(a)).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     );
-    details.push(
-        "every request fails until key holders unseal each node again (last resort)".into(),
-    );
+    details
+        .push("every request fails until key holders unseal each node again (last resort)".into());
     let cli = addrs
         .iter()
         .map(|a| format!("BAO_ADDR={} bao operator seal", shell_word(a)))
@@ -297,7 +371,12 @@ pub async fn seal(worker: &Worker, spec: &PrepareSpec) -> Result<ActionPlan, Vau
         cluster: name.clone(),
         addrs,
     }));
-    Ok(plan(format!("seal cluster {name}"), details, cli, PlannedAction::Write(write)))
+    Ok(plan(
+        format!("seal cluster {name}"),
+        details,
+        cli,
+        PlannedAction::Write(write),
+    ))
 }
 
 impl Worker {

@@ -30,9 +30,8 @@ const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// 32 random URL-safe characters from the operating system's generator.
 pub fn generate_value() -> Result<SecretText, VaultError> {
     let mut bytes = [0u8; GENERATED_LEN];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        VaultError::Runbook(format!("cannot generate a random value: {e}"))
-    })?;
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| VaultError::Runbook(format!("cannot generate a random value: {e}")))?;
     let s: String = bytes
         .iter()
         .map(|b| char::from(URL_SAFE[usize::from(b % 64)]))
@@ -47,9 +46,13 @@ async fn secret_of(
     c: &super::client::VaultClient,
     path: &str,
 ) -> Result<Resolved, VaultError> {
-    let r = resolve(c, path, OpenAs::Versions)
-        .await
-        .map_err(|e| failed(op, &format!("finding the KV mount of {}", sanitize(path)), e))?;
+    let r = resolve(c, path, OpenAs::Versions).await.map_err(|e| {
+        failed(
+            op,
+            &format!("finding the KV mount of {}", sanitize(path)),
+            e,
+        )
+    })?;
     if r.path.is_empty() || r.path.ends_with('/') {
         return Err(bad(
             op,
@@ -70,7 +73,11 @@ async fn metadata_of(
         Ok(_) | Err(VaultError::NotFound { .. }) => {
             Err(bad(op, format!("there is no secret at {}", sanitize(path))))
         }
-        Err(e) => Err(failed(op, &format!("reading the metadata of {}", sanitize(path)), e)),
+        Err(e) => Err(failed(
+            op,
+            &format!("reading the metadata of {}", sanitize(path)),
+            e,
+        )),
     }
 }
 
@@ -122,13 +129,18 @@ pub async fn write_new_version(
         Some(ArgValue::Text(t)) if !t.trim().is_empty() => {
             (SecretText::from(t.as_str()), "the value given")
         }
-        _ => (generate_value()?, "generated: 32 random URL-safe characters"),
+        _ => (
+            generate_value()?,
+            "generated: 32 random URL-safe characters",
+        ),
     };
     let full = format!("{}{}", r.mount, r.path);
     let f = sanitize(&field).into_owned();
     let field_line = match existed {
         Some(true) => format!("field {f}: replaced; every other field stays as it is (never read)"),
-        Some(false) => format!("field {f}: added (not in v{current}); the other fields stay as they are"),
+        Some(false) => {
+            format!("field {f}: added (not in v{current}); the other fields stay as they are")
+        }
         None => format!("field {f}: set; the other fields stay as they are (never read)"),
     };
     let details = vec![
@@ -279,7 +291,11 @@ pub async fn destroy_versions(
     details.push(format!(
         "destroy {} for good: the data of {} is removed and cannot be brought back",
         label.join(", "),
-        if chosen.len() == 1 { "this version" } else { "these versions" }
+        if chosen.len() == 1 {
+            "this version"
+        } else {
+            "these versions"
+        }
     ));
     if matches!(arg, VersionsArg::AllButLatest) {
         details.push(format!("v{newest} (the newest) is kept"));
@@ -356,7 +372,11 @@ mod tests {
         assert_eq!(v, vec![3]);
         assert_eq!(notes.len(), 2);
         assert_eq!(versions_csv(&[1, 2]), "1,2");
-        assert!(versions_to_destroy(&meta(1, &[]), &VersionsArg::AllButLatest).0.is_empty());
+        assert!(
+            versions_to_destroy(&meta(1, &[]), &VersionsArg::AllButLatest)
+                .0
+                .is_empty()
+        );
     }
 
     #[test]

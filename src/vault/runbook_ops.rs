@@ -75,7 +75,12 @@ pub(crate) fn required(spec: &PrepareSpec, name: &str) -> Result<String, VaultEr
         .text(name)
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| bad(spec.op.op, format!("the argument \"{name}\" is missing or empty")))
+        .ok_or_else(|| {
+            bad(
+                spec.op.op,
+                format!("the argument \"{name}\" is missing or empty"),
+            )
+        })
 }
 
 /// An optional plain argument (trimmed; empty is absent).
@@ -116,10 +121,7 @@ pub(crate) fn plan(
 ) -> ActionPlan {
     ActionPlan {
         summary: sanitize(&summary).into_owned(),
-        details: details
-            .iter()
-            .map(|d| sanitize(d).into_owned())
-            .collect(),
+        details: details.iter().map(|d| sanitize(d).into_owned()).collect(),
         cli,
         action,
     }

@@ -117,9 +117,8 @@ pub fn revoke_plan(
                 .into(),
         );
     }
-    details.push(
-        "by accessor OpenBao revokes each token's whole tree (its child tokens too)".into(),
-    );
+    details
+        .push("by accessor OpenBao revokes each token's whole tree (its child tokens too)".into());
     let ms: Vec<Mutation> = tokens
         .iter()
         .map(|t| {
@@ -196,7 +195,10 @@ pub async fn revoke_accessors(
     if accessors.len() > MAX_TOKENS {
         return Err(bad(
             op,
-            format!("{} accessors given: at most {MAX_TOKENS} per step", accessors.len()),
+            format!(
+                "{} accessors given: at most {MAX_TOKENS} per step",
+                accessors.len()
+            ),
         ));
     }
     let c = client(worker, spec)?;
@@ -309,7 +311,10 @@ async fn by_hmacs(
             matched.insert(h, a);
         }
     }
-    let stale: Vec<&String> = wanted.iter().filter(|h| !matched.contains_key(*h)).collect();
+    let stale: Vec<&String> = wanted
+        .iter()
+        .filter(|h| !matched.contains_key(*h))
+        .collect();
     if !stale.is_empty() {
         details.push(format!(
             "{} matched no live token (expired or revoked already)",
@@ -321,7 +326,11 @@ async fn by_hmacs(
     }
     let own = own_accessor(&c).await;
     let (mut live, _gone) = look_up(op, &c, matched.into_values().collect(), Some(cancel)).await?;
-    live.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.accessor.cmp(&b.accessor)));
+    live.sort_by(|a, b| {
+        a.display_name
+            .cmp(&b.display_name)
+            .then(a.accessor.cmp(&b.accessor))
+    });
     Ok(revoke_plan(
         &spec.addr,
         &live,
@@ -362,8 +371,15 @@ async fn by_filter(
         return Err(failed(op, "looking up the tokens", e));
     }
     let now = chrono::Utc::now();
-    let mut matched: Vec<TokenInfo> = tokens.into_iter().filter(|t| filter.matches(t, now)).collect();
-    matched.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.accessor.cmp(&b.accessor)));
+    let mut matched: Vec<TokenInfo> = tokens
+        .into_iter()
+        .filter(|t| filter.matches(t, now))
+        .collect();
+    matched.sort_by(|a, b| {
+        a.display_name
+            .cmp(&b.display_name)
+            .then(a.accessor.cmp(&b.accessor))
+    });
     matched.truncate(MAX_TOKENS);
     let details = vec![format!(
         "filter {}: {} of {} live token(s) match",
@@ -375,7 +391,11 @@ async fn by_filter(
         &spec.addr,
         &matched,
         own.as_deref(),
-        format!("revoke {} matching {}", count(matched.len(), "token"), sanitize(text)),
+        format!(
+            "revoke {} matching {}",
+            count(matched.len(), "token"),
+            sanitize(text)
+        ),
         details,
     ))
 }
@@ -415,7 +435,12 @@ mod tests {
         let own: Vec<bool> = w
             .mutations()
             .iter()
-            .map(|m| matches!(m, Mutation::Token(TokenMutation::RevokeAccessor { own: true, .. })))
+            .map(|m| {
+                matches!(
+                    m,
+                    Mutation::Token(TokenMutation::RevokeAccessor { own: true, .. })
+                )
+            })
             .collect();
         assert_eq!(own, [false, true]);
         assert!(two.details.iter().any(|d| d.contains("OWN TOKEN")));
@@ -435,6 +460,9 @@ mod tests {
         let all = format!("{:?} {:?}", p.details, p.cli);
         assert!(!all.contains('\u{1b}'), "{all}");
         assert!(p.cli.iter().any(|l| l.ends_with("'a2;rm'")), "{:?}", p.cli);
-        assert_eq!(hmac_prefix("hmac-sha256:0123456789abcdef"), "hmac-sha256:0123456789…");
+        assert_eq!(
+            hmac_prefix("hmac-sha256:0123456789abcdef"),
+            "hmac-sha256:0123456789…"
+        );
     }
 }

@@ -29,7 +29,11 @@ pub struct TransitKey {
 }
 
 fn key_path(mount: &str, key: &str, rest: &str) -> String {
-    format!("{}/keys/{}{rest}", mount.trim_matches('/'), key.trim_matches('/'))
+    format!(
+        "{}/keys/{}{rest}",
+        mount.trim_matches('/'),
+        key.trim_matches('/')
+    )
 }
 
 impl VaultClient {

@@ -29,9 +29,8 @@ pub fn full_name(mount: &str, name: &str) -> String {
 impl DatabaseMutation {
     pub fn addr(&self) -> &str {
         match self {
-            DatabaseMutation::RotateRoot { addr, .. } | DatabaseMutation::RotateRole { addr, .. } => {
-                addr
-            }
+            DatabaseMutation::RotateRoot { addr, .. }
+            | DatabaseMutation::RotateRole { addr, .. } => addr,
         }
     }
 
