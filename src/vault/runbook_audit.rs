@@ -35,6 +35,8 @@ const LISTED: usize = 100;
 pub struct TokenUse {
     pub name: String,
     pub count: u64,
+    /// Of `count`, the requests the server denied (the token never got the data).
+    pub denied: u64,
     /// Unix ns.
     pub first: Option<i64>,
     pub last: Option<i64>,
@@ -66,6 +68,9 @@ impl Uses {
         }
         let u = self.by_token.entry(a.to_string()).or_default();
         u.count += 1;
+        if r.is_denied() {
+            u.denied += 1;
+        }
         if u.name.is_empty() {
             u.name = r.identity().to_string();
         }
@@ -75,7 +80,9 @@ impl Uses {
         }
     }
 
-    /// The step's result: summary, one line per token (most requests first), the accessors.
+    /// The step's result: summary, one line per token (most requests first), and as output the
+    /// accessors of the tokens with at least one request that was not denied (a token that was
+    /// only ever refused is listed, not output).
     pub fn result(&self, since: Option<i64>) -> ActionResult {
         let since = since.map_or(String::new(), |t| format!(" since {}", time_text(t)));
         let summary = format!(
@@ -94,8 +101,13 @@ impl Uses {
                 } else {
                     u.name.as_str()
                 };
+                let denied = match u.denied {
+                    0 => String::new(),
+                    d if d == u.count => " (all denied: not in the output)".to_string(),
+                    d => format!(" ({d} denied)"),
+                };
                 format!(
-                    "{} · {} · {} · first {} · last {}",
+                    "{} · {} · {}{denied} · first {} · last {}",
                     sanitize(name),
                     hmac_prefix(a),
                     count(u.count as usize, "request"),
