@@ -569,3 +569,205 @@ async fn sys_seal_seals_the_configured_nodes() {
     let e = failure_of(&w, spec(&dev.addr, Op::SysSeal, vec![])).await;
     assert!(e.contains("no configured node is unsealed"), "{e}");
 }
+
+fn audit_hmac(port: u16, root: &str, input: &str) -> String {
+    let body = format!("{{\"input\":\"{input}\"}}");
+    let (code, v) = call(port, "POST", "/v1/sys/audit-hash/file", root, &body);
+    assert_eq!(code, 200, "{v}");
+    v["data"]["hash"]
+        .as_str()
+        .or(v["hash"].as_str())
+        .expect("a hash")
+        .to_string()
+}
+
+fn accessor_of(port: u16, token: &str) -> String {
+    let (code, v) = call(port, "GET", "/v1/auth/token/lookup-self", token, "");
+    assert_eq!(code, 200, "{v}");
+    v["data"]["accessor"]
+        .as_str()
+        .expect("accessor")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_search_finds_the_readers_and_revoke_matching_revokes_them() {
+    use common::audit_traffic::{AuditTraffic, PAYMENTS_VALUE, READER_READS};
+    use runbook_ops_support::perform_write;
+    use strongroom::write_gate::Write;
+
+    let t = AuditTraffic::start();
+    let (port, root) = (t.server.port, t.server.root_token.clone());
+    let w = worker(&t.server.addr, &root);
+    let log = t.log_path().to_string_lossy().into_owned();
+    let files = || ("files", ArgValue::List(vec![log.clone()]));
+
+    // The dev server's device logs to a relative path: not found here, and the step says so.
+    let e = failure_of(
+        &w,
+        spec(
+            &t.server.addr,
+            Op::AuditSearch,
+            vec![("path", text("secret/apps/payments"))],
+        ),
+    )
+    .await;
+    assert!(e.starts_with("audit.search: no audit log file"), "{e}");
+
+    let s = spec(
+        &t.server.addr,
+        Op::AuditSearch,
+        vec![("path", text("secret/apps/payments")), files()],
+    );
+    let plan = plan_of(&w, s).await;
+    assert!(!format!("{plan:?}").contains(PAYMENTS_VALUE));
+    let PlannedAction::Result(found) = &plan.action else {
+        panic!("a result: {plan:?}");
+    };
+    let reader = audit_hmac(port, &root, &t.reader_accessor);
+    let alice = audit_hmac(port, &root, &accessor_of(port, &t.alice_token));
+    let own = audit_hmac(port, &root, &accessor_of(port, &root));
+    let denied = audit_hmac(port, &root, &t.denied_accessor);
+    let long_ttl = audit_hmac(port, &root, &t.long_ttl_accessor);
+    let mut want = vec![reader.clone(), alice.clone(), own.clone()];
+    want.sort();
+    assert_eq!(found.output, want, "{:?}", found.details);
+    assert!(!found.output.contains(&denied) && !found.output.contains(&long_ttl));
+    assert!(found.summary.contains("by 4 tokens"), "{}", found.summary);
+    assert!(
+        found
+            .details
+            .iter()
+            .any(|d| d.starts_with("token-reader · hmac-sha256:")),
+        "{:?}",
+        found.details
+    );
+    assert!(
+        found.details.iter().any(|d| d.contains("all denied")),
+        "{:?}",
+        found.details
+    );
+    assert!(
+        plan.cli[0].starts_with("strongroom audit search "),
+        "{:?}",
+        plan.cli
+    );
+    assert!(
+        plan.cli[0].contains("--path secret/data/apps/payments"),
+        "{:?}",
+        plan.cli
+    );
+
+    // By a real accessor: the reader's requests (at least its reads of the secret), and the
+    // request that created it (root's `auth/token/create`, whose answer holds the accessor).
+    let s = spec(
+        &t.server.addr,
+        Op::AuditSearch,
+        vec![("accessor", text(&t.reader_accessor)), files()],
+    );
+    let plan = plan_of(&w, s).await;
+    let PlannedAction::Result(by_reader) = &plan.action else {
+        panic!("a result");
+    };
+    assert!(
+        by_reader.output.contains(&reader),
+        "{:?}",
+        by_reader.details
+    );
+    assert!(by_reader.output.len() <= 2, "{:?}", by_reader.details);
+    let n: usize = by_reader
+        .summary
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!(n >= READER_READS, "{}", by_reader.summary);
+    // Since a time after the traffic: nothing.
+    let s = spec(
+        &t.server.addr,
+        Op::AuditSearch,
+        vec![("since", text("2200-01-01T00:00:00Z")), files()],
+    );
+    let plan = plan_of(&w, s).await;
+    let PlannedAction::Result(none) = &plan.action else {
+        panic!("a result");
+    };
+    assert!(
+        none.output.is_empty()
+            && none
+                .summary
+                .starts_with("0 requests by 0 tokens since 2200"),
+        "{}",
+        none.summary
+    );
+
+    // Revoke what the search found: the console's own token is flagged, the rest revoked.
+    let mut hmacs = found.output.clone();
+    hmacs.push(
+        "hmac-sha256:0000000000000000000000000000000000000000000000000000000000000000".into(),
+    );
+    let s = spec(
+        &t.server.addr,
+        Op::TokenRevokeMatching,
+        vec![("audit_accessors", ArgValue::List(hmacs))],
+    );
+    let plan = plan_of(&w, s).await;
+    assert_eq!(plan.summary, "revoke 3 tokens found in the audit log");
+    assert!(
+        plan.details
+            .iter()
+            .any(|d| d == "1 HMAC'd accessor matched no live token (expired or revoked already)"),
+        "{:?}",
+        plan.details
+    );
+    assert_eq!(risk_of(&plan), Risk::Typed("revoke 3 tokens".into()));
+    let ms = write_of(&plan).mutations();
+    let own_flags: Vec<bool> = ms
+        .iter()
+        .map(|m| {
+            matches!(
+                m,
+                Mutation::Token(TokenMutation::RevokeAccessor { own: true, .. })
+            )
+        })
+        .collect();
+    assert_eq!(own_flags.iter().filter(|o| **o).count(), 1, "{ms:?}");
+    let others: Vec<Mutation> = ms
+        .iter()
+        .filter(|m| {
+            !matches!(
+                m,
+                Mutation::Token(TokenMutation::RevokeAccessor { own: true, .. })
+            )
+        })
+        .cloned()
+        .collect();
+    perform_write(&w, &Write::Batch(others)).await;
+    assert!(
+        !alive(port, &root, &t.reader_accessor),
+        "the reader is revoked"
+    );
+    assert_eq!(
+        call(
+            port,
+            "GET",
+            "/v1/auth/token/lookup-self",
+            &t.alice_token,
+            ""
+        )
+        .0,
+        403
+    );
+    assert!(
+        alive(port, &root, &t.denied_accessor),
+        "a denied token stays"
+    );
+    assert!(
+        alive(port, &root, &t.long_ttl_accessor),
+        "a bystander stays"
+    );
+    assert_eq!(
+        call(port, "GET", "/v1/auth/token/lookup-self", &root, "").0,
+        200
+    );
+}

@@ -130,8 +130,9 @@ impl Uses {
             details,
             output: self
                 .by_token
-                .keys()
-                .map(|k| sanitize(k).into_owned())
+                .iter()
+                .filter(|(_, u)| u.denied < u.count)
+                .map(|(k, _)| sanitize(k).into_owned())
                 .collect(),
         }
     }
@@ -140,6 +141,19 @@ impl Uses {
 /// Unix ns as RFC 3339 (seconds).
 fn time_text(ns: i64) -> String {
     DateTime::<Utc>::from_timestamp_nanos(ns).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A `since` as a runbook's time input gives it: RFC 3339, a date, `now`, or an age back
+/// (`-30m`, `2h`).
+pub fn since_ns(s: &str, now: i64) -> Result<i64, crate::audit::when::WhenError> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("now") {
+        return Ok(now);
+    }
+    match s.strip_prefix('-') {
+        Some(age) if !age.starts_with('-') => parse_when(age, now),
+        _ => parse_when(s, now),
+    }
 }
 
 /// The data path of a KV v2 secret or folder: exact for a secret, a prefix for a folder.
@@ -250,7 +264,7 @@ pub async fn search(
     }
     let now = Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX);
     let since = optional(spec, "since")
-        .map(|s| parse_when(&s, now).map_err(|e| bad(op, format!("since: {e}"))))
+        .map(|s| since_ns(&s, now).map_err(|e| bad(op, format!("since: {e}"))))
         .transpose()?;
     let accessor = optional(spec, "accessor");
     let path = optional(spec, "path");
@@ -356,12 +370,22 @@ mod tests {
         u.add(&rec("hmac-sha256:aa", "token-reader", 1_000_000_000));
         u.add(&rec("hmac-sha256:bb", "evil\u{1b}[2J", 3_000_000_000));
         u.add(&rec("", "", 4_000_000_000));
+        let mut denied = rec("hmac-sha256:cc", "token-prober", 5_000_000_000);
+        if let Some(e) = denied.request.as_mut() {
+            e.allowed = Some(false);
+        }
+        u.add(&denied);
         let r = u.result(Some(0));
         assert_eq!(
             r.summary,
-            "4 requests by 2 tokens since 1970-01-01T00:00:00Z"
+            "5 requests by 3 tokens since 1970-01-01T00:00:00Z"
         );
         assert_eq!(r.output, ["hmac-sha256:aa", "hmac-sha256:bb"]);
+        assert!(
+            r.details
+                .iter()
+                .any(|d| d.contains("token-prober") && d.contains("all denied"))
+        );
         assert!(r.details[0].starts_with("token-reader · hmac-sha256:aa · 2 requests · first 1970-01-01T00:00:01Z · last 1970-01-01T00:00:02Z"), "{:?}", r.details);
         assert!(r.details.iter().all(|d| !d.contains('\u{1b}')));
         assert!(
@@ -369,6 +393,17 @@ mod tests {
                 .iter()
                 .any(|d| d.contains("1 request without a token"))
         );
+    }
+
+    #[test]
+    fn since_takes_the_runbook_time_forms() {
+        let now = 1_800_000_000_000_000_000;
+        assert_eq!(since_ns("now", now), Ok(now));
+        assert_eq!(since_ns("-30m", now), Ok(now - 1_800_000_000_000));
+        assert_eq!(since_ns("2h", now), Ok(now - 7_200_000_000_000));
+        assert!(since_ns("1970-01-01T00:00:01Z", now).is_ok());
+        assert!(since_ns("--1h", now).is_err());
+        assert!(since_ns("soon", now).is_err());
     }
 
     #[test]
