@@ -27,6 +27,8 @@ use crate::sanitize::sanitize;
 
 /// Distinct tokens kept at most (the rest are counted together).
 pub const MAX_TOKENS: usize = 10_000;
+/// Real accessors hashed at most for one search.
+const MAX_ACCESSORS: usize = 100;
 /// Detail lines listed before "and N more".
 const LISTED: usize = 100;
 
@@ -266,9 +268,15 @@ pub async fn search(
     let since = optional(spec, "since")
         .map(|s| since_ns(&s, now).map_err(|e| bad(op, format!("since: {e}"))))
         .transpose()?;
-    let accessor = optional(spec, "accessor");
+    // One accessor or several (a runbook's list input): each is hashed by the server.
+    let accessors: Vec<String> = spec
+        .op
+        .items("accessor")
+        .into_iter()
+        .take(MAX_ACCESSORS)
+        .collect();
     let path = optional(spec, "path");
-    let needs_server = accessor.is_some() || path.is_some();
+    let needs_server = !accessors.is_empty() || path.is_some();
     let c = if needs_server {
         Some(client(worker, spec)?)
     } else {
@@ -285,19 +293,21 @@ pub async fn search(
         details.push(format!("path: {}", match_text(&m)));
         filter.path = Some(m);
     }
-    if let (Some(c), Some(a)) = (&c, &accessor) {
+    if let Some(c) = c.as_ref().filter(|_| !accessors.is_empty()) {
         let device = hash_device(op, c).await?;
-        let h = c
-            .audit_hash(&device, &SecretText::from(a.as_str()))
-            .await
-            .map_err(|e| failed(op, "hashing the accessor (sys/audit-hash)", e))?;
-        details.push(format!(
-            "accessor {} is {} in the log",
-            sanitize(a),
-            hmac_prefix(&h)
-        ));
-        cli.push(format!("--hmac {}", shell_word(&h)));
-        filter.hmacs.push(h);
+        for a in &accessors {
+            let h = c
+                .audit_hash(&device, &SecretText::from(a.as_str()))
+                .await
+                .map_err(|e| failed(op, "hashing the accessor (sys/audit-hash)", e))?;
+            details.push(format!(
+                "accessor {} is {} in the log",
+                sanitize(a),
+                hmac_prefix(&h)
+            ));
+            cli.push(format!("--hmac {}", shell_word(&h)));
+            filter.hmacs.push(h);
+        }
     }
     if let Some(t) = since {
         cli.push(format!("--since {}", time_text(t)));

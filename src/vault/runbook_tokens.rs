@@ -3,8 +3,9 @@
 //! details and left out. `token.revoke_matching {audit_accessors | filter}`: the HMAC'd
 //! accessors an audit search found, matched against every live token's accessor through
 //! `sys/audit-hash/<device>` (the first file device), or the tokens screen's filter. Both end
-//! in one batch of revoke-accessor writes (typed "revoke N tokens"); the console's own token is
-//! flagged `own`, never revoked silently.
+//! in one batch of revoke-accessor writes (typed "revoke N tokens"). The console's own token is
+//! never revoked silently: named by accessor it is flagged `own` (its own typed phrase when
+//! alone); matched by `revoke_matching` it is left out and named in the details.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -173,6 +174,21 @@ async fn look_up(
     Ok((live, gone))
 }
 
+/// A matched set never takes the console's own token along: the run needs it for its next
+/// steps. It is left out and named in the details (revoke it by accessor, or log out, last).
+pub fn keep_own_out(tokens: &mut Vec<TokenInfo>, own: Option<&str>, details: &mut Vec<String>) {
+    let Some(own) = own else { return };
+    let before = tokens.len();
+    tokens.retain(|t| t.accessor != own);
+    if tokens.len() < before {
+        details.push(
+            "the console's own token matched too: left out so the run can go on; revoke it \
+             yourself once the run is over (token.revoke_accessor, or the tokens screen)"
+                .into(),
+        );
+    }
+}
+
 async fn own_accessor(c: &VaultClient) -> Option<String> {
     c.token_lookup_self().await.ok().map(|t| t.accessor)
 }
@@ -326,6 +342,7 @@ async fn by_hmacs(
     }
     let own = own_accessor(&c).await;
     let (mut live, _gone) = look_up(op, &c, matched.into_values().collect(), Some(cancel)).await?;
+    keep_own_out(&mut live, own.as_deref(), &mut details);
     live.sort_by(|a, b| {
         a.display_name
             .cmp(&b.display_name)
@@ -381,12 +398,15 @@ async fn by_filter(
             .then(a.accessor.cmp(&b.accessor))
     });
     matched.truncate(MAX_TOKENS);
-    let details = vec![format!(
+    let mut notes = Vec::new();
+    keep_own_out(&mut matched, own.as_deref(), &mut notes);
+    let mut details = vec![format!(
         "filter {}: {} of {} live token(s) match",
         sanitize(text),
-        matched.len(),
+        matched.len() + notes.len(),
         summary.progress.loaded
     )];
+    details.extend(notes);
     Ok(revoke_plan(
         &spec.addr,
         &matched,
