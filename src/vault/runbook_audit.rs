@@ -12,16 +12,17 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use tokio_util::sync::CancellationToken;
 
 use super::audit_area::{AuditReply, AuditRequest, expand};
+use super::client::VaultClient;
 use super::error::VaultError;
 use super::models::wrapping::SecretText;
 use super::runbook_ops::{bad, client, count, failed, optional, plan, shell_word};
-use super::runbook_tokens::{hash_device, hmac_prefix};
 use super::worker::Worker;
 use crate::audit::filter::PathMatch;
 use crate::audit::scan::scan_records;
 use crate::audit::when::parse_when;
 use crate::audit::{AuditFilter, AuditRecord, NodeLog, ScanSpec};
 use crate::runbook::action::ActionResult;
+use crate::runbook::model::Op;
 use crate::runbook::{ActionPlan, PlannedAction, PrepareSpec};
 use crate::sanitize::sanitize;
 
@@ -31,6 +32,32 @@ pub const MAX_TOKENS: usize = 10_000;
 const MAX_ACCESSORS: usize = 100;
 /// Detail lines listed before "and N more".
 const LISTED: usize = 100;
+
+/// The first `file` audit device (else the first device): whose HMACs the log holds.
+pub(crate) async fn hash_device(op: Op, c: &VaultClient) -> Result<String, VaultError> {
+    let devices = c
+        .audit_devices()
+        .await
+        .map_err(|e| failed(op, "reading the audit devices (sys/audit)", e))?;
+    devices
+        .iter()
+        .find(|d| d.kind == "file")
+        .or_else(|| devices.first())
+        .map(|d| d.path.clone())
+        .ok_or_else(|| bad(op, "no audit device is enabled: there is no HMAC to match"))
+}
+
+/// "hmac-sha256:0a1b2c3d4e…" (enough to tell them apart).
+pub fn hmac_prefix(h: &str) -> String {
+    let h = sanitize(h);
+    let n = "hmac-sha256:".len() + 10;
+    if h.chars().count() <= n {
+        return h.into_owned();
+    }
+    let mut s: String = h.chars().take(n).collect();
+    s.push('…');
+    s
+}
 
 /// What the search found of one token.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

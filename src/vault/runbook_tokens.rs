@@ -17,6 +17,7 @@ use super::error::VaultError;
 use super::inventory::{DEFAULT_CONCURRENCY, InventoryEvent};
 use super::models::tokens::TokenInfo;
 use super::models::wrapping::SecretText;
+use super::runbook_audit::{hash_device, hmac_prefix};
 use super::runbook_ops::{bad, client, count, failed, optional, plan, shell_word};
 use super::token_filter::TokenFilter;
 use super::worker::Worker;
@@ -32,32 +33,6 @@ pub const MAX_TOKENS: usize = 10_000;
 const CONCURRENCY: usize = 16;
 /// Detail and CLI lines listed before "and N more".
 const LISTED: usize = 50;
-
-/// The first `file` audit device (else the first device): whose HMACs the log holds.
-pub(crate) async fn hash_device(op: Op, c: &VaultClient) -> Result<String, VaultError> {
-    let devices = c
-        .audit_devices()
-        .await
-        .map_err(|e| failed(op, "reading the audit devices (sys/audit)", e))?;
-    devices
-        .iter()
-        .find(|d| d.kind == "file")
-        .or_else(|| devices.first())
-        .map(|d| d.path.clone())
-        .ok_or_else(|| bad(op, "no audit device is enabled: there is no HMAC to match"))
-}
-
-/// "hmac-sha256:0a1b2c3d4e…" (enough to tell them apart).
-pub fn hmac_prefix(h: &str) -> String {
-    let h = sanitize(h);
-    let n = "hmac-sha256:".len() + 10;
-    if h.chars().count() <= n {
-        return h.into_owned();
-    }
-    let mut s: String = h.chars().take(n).collect();
-    s.push('…');
-    s
-}
 
 /// One token in words: "ci-deployer · policies default, deploy · accessor AbC…".
 pub fn token_line(t: &TokenInfo, own: bool) -> String {
@@ -466,6 +441,17 @@ mod tests {
         assert!(two.details.iter().any(|d| d.contains("OWN TOKEN")));
         let none = revoke_plan(addr, &[], None, "s".into(), vec![]);
         assert!(matches!(none.action, PlannedAction::Nothing(_)));
+    }
+
+    #[test]
+    fn a_matched_set_leaves_the_own_token_out_and_says_so() {
+        let mut ts = vec![token("a1", "ci"), token("me", "root")];
+        let mut notes = Vec::new();
+        keep_own_out(&mut ts, Some("me"), &mut notes);
+        assert_eq!(ts.len(), 1);
+        assert_eq!(notes.len(), 1);
+        keep_own_out(&mut ts, Some("me"), &mut notes);
+        assert_eq!(notes.len(), 1, "nothing said when it was not there");
     }
 
     #[test]
