@@ -50,6 +50,10 @@ pub enum VaultError {
     /// The compliance report job could not read a log or write its file (no server involved).
     #[error("audit report: {0}")]
     AuditReport(String),
+    /// A runbook `vault` step that cannot be planned: a missing or invalid argument, a path
+    /// that is not what the operation needs (the message names the operation and says why).
+    #[error("{0}")]
+    Runbook(String),
 }
 
 /// The server's messages after the lead text, each said once: a message that only repeats the

@@ -252,6 +252,17 @@ pub async fn kv_write_with(c: &VaultClient, m: &KvMutation) -> Result<WriteResul
             let meta = c.kv_write(mount, *kv, path, fields, *cas).await?;
             Ok(meta.map_or(WriteResult::Done, |m| WriteResult::Version(m.version)))
         }
+        KvMutation::Patch {
+            mount,
+            path,
+            field,
+            value,
+            cas,
+            ..
+        } => {
+            let meta = c.kv_patch(mount, path, field, value, *cas).await?;
+            Ok(meta.map_or(WriteResult::Done, |m| WriteResult::Version(m.version)))
+        }
         KvMutation::Rollback {
             mount,
             path,

@@ -12,6 +12,7 @@ use super::models::kv::KvVersion;
 use super::models::kv_secret::{
     KvMetadata, MetadataUpdate, SecretData, SecretFields, Subkeys, VersionMeta, fields_of, json_of,
 };
+use super::models::wrapping::SecretText;
 
 /// `secret/` + `data` + `apps/x` → `secret/data/apps/x` (v2); `kv1/apps/x` (v1).
 pub fn api_path(mount: &str, version: KvVersion, part: &str, path: &str) -> String {
@@ -168,6 +169,36 @@ impl VaultClient {
             }
         };
         let v = self.request(Method::POST, &api, &[], Some(&body)).await?;
+        Ok(v.get("data").and_then(version_meta))
+    }
+
+    /// Set one field of a v2 secret in a new version (`PATCH <mount>/data/<path>`, JSON merge
+    /// patch, check-and-set `cas`): the other fields stay as they are and are never read here.
+    /// Returns the new version's metadata.
+    pub async fn kv_patch(
+        &self,
+        mount: &str,
+        path: &str,
+        field: &str,
+        value: &SecretText,
+        cas: u64,
+    ) -> Result<Option<VersionMeta>, VaultError> {
+        let api = api_path(mount, KvVersion::V2, "data", path);
+        let mut data = serde_json::Map::new();
+        data.insert(field.to_string(), Value::String(value.expose().to_string()));
+        let mut body = json!({ "data": Value::Object(data), "options": { "cas": cas } });
+        let merge = reqwest::header::HeaderValue::from_static("application/merge-patch+json");
+        let reply = self
+            .send_with_headers(
+                Method::PATCH,
+                &api,
+                &[],
+                Some(&body),
+                &[("Content-Type", merge)],
+            )
+            .await;
+        super::ceremony::wipe_strings(&mut body);
+        let v = check(reply?.into_raw(&api)?)?;
         Ok(v.get("data").and_then(version_meta))
     }
 

@@ -155,6 +155,8 @@ impl Worker {
             Mutation::Rekey(r) => self.rekey_write_one(r).await,
             Mutation::Raft(r) => self.raft_write_one(r).await,
             Mutation::Policy(p) => self.policy_write_one(p).await,
+            Mutation::Database(d) => self.database_write_one(d).await,
+            Mutation::Transit(t) => self.transit_write_one(t).await,
         };
         match &result {
             Ok(_) => tracing::info!(summary = %spec.summary, "write done"),

@@ -5,6 +5,7 @@
 use super::{MutationSpec, Risk, shown, typeable};
 use crate::vault::models::kv::KvVersion;
 use crate::vault::models::kv_secret::{MetadataUpdate, SecretFields};
+use crate::vault::models::wrapping::SecretText;
 
 /// A KV write, aimed at a configured node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,16 @@ pub enum KvMutation {
         path: String,
         fields: SecretFields,
         cas: Option<u64>,
+    },
+    /// Set one field of a v2 secret in a new version with HTTP PATCH (merge-patch), the other
+    /// fields unchanged: the console never reads them. Only if the newest is still `cas`.
+    Patch {
+        addr: String,
+        mount: String,
+        path: String,
+        field: String,
+        value: SecretText,
+        cas: u64,
     },
     /// Write version `to_version` again as the newest, if the newest is still `current`.
     Rollback {
@@ -90,6 +101,7 @@ impl KvMutation {
     pub fn addr(&self) -> &str {
         match self {
             KvMutation::Write { addr, .. }
+            | KvMutation::Patch { addr, .. }
             | KvMutation::Rollback { addr, .. }
             | KvMutation::Delete { addr, .. }
             | KvMutation::Undelete { addr, .. }
@@ -103,6 +115,7 @@ impl KvMutation {
     pub fn path(&self) -> String {
         match self {
             KvMutation::Write { mount, path, .. }
+            | KvMutation::Patch { mount, path, .. }
             | KvMutation::Rollback { mount, path, .. }
             | KvMutation::Delete { mount, path, .. }
             | KvMutation::Undelete { mount, path, .. }
@@ -136,6 +149,20 @@ impl KvMutation {
                     format!(
                         "Write {n} field{} to {item} as its newest version.{guard}",
                         if n == 1 { "" } else { "s" }
+                    ),
+                    "writing a secret",
+                    Risk::Confirm,
+                    "write",
+                )
+            }
+            KvMutation::Patch { field, cas, .. } => {
+                let f = crate::sanitize::sanitize(field);
+                spec(
+                    format!("write a new version of {item} (field {f})"),
+                    format!(
+                        "Write v{} of {item} with a new value for the field {f}; the other fields \
+                         stay as they are (only if v{cas} is still the newest).",
+                        cas.saturating_add(1)
                     ),
                     "writing a secret",
                     Risk::Confirm,

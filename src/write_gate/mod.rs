@@ -5,6 +5,7 @@
 
 pub mod ceremony_init;
 pub mod copy;
+pub mod database;
 pub mod generate_root;
 pub mod kv;
 pub mod lease;
@@ -12,6 +13,7 @@ pub mod policy;
 pub mod raft;
 pub mod rekey;
 pub mod token;
+pub mod transit;
 pub mod unseal;
 
 use crate::command::{Command, Ticket};
@@ -69,6 +71,10 @@ pub enum Mutation {
     Raft(raft::RaftMutation),
     /// An ACL policy write (`sys/policies/acl/*`).
     Policy(policy::PolicyMutation),
+    /// A database secrets engine write (rotate root, rotate a static role).
+    Database(database::DatabaseMutation),
+    /// A transit write (rotate a key).
+    Transit(transit::TransitMutation),
 }
 
 /// How much confirmation a write needs.
@@ -173,6 +179,8 @@ impl Mutation {
             Mutation::Rekey(r) => r.spec(),
             Mutation::Raft(r) => r.spec(),
             Mutation::Policy(p) => p.spec(),
+            Mutation::Database(d) => d.spec(),
+            Mutation::Transit(t) => t.spec(),
         }
     }
 
