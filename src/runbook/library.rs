@@ -10,10 +10,28 @@ use super::loader::parse_runbook;
 use super::model::{Runbook, RunbookSource};
 
 /// The built-in runbooks: (file name, text).
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "leaked-vault-token.toml",
-    include_str!("../../assets/runbooks/leaked-vault-token.toml"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "leaked-kv-secret.toml",
+        include_str!("../../assets/runbooks/leaked-kv-secret.toml"),
+    ),
+    (
+        "leaked-vault-token.toml",
+        include_str!("../../assets/runbooks/leaked-vault-token.toml"),
+    ),
+    (
+        "leaked-database-credential.toml",
+        include_str!("../../assets/runbooks/leaked-database-credential.toml"),
+    ),
+    (
+        "unseal-key-compromise.toml",
+        include_str!("../../assets/runbooks/unseal-key-compromise.toml"),
+    ),
+    (
+        "infrastructure-incident.toml",
+        include_str!("../../assets/runbooks/infrastructure-incident.toml"),
+    ),
+];
 
 /// User runbook files read at most.
 pub const MAX_USER_FILES: usize = 200;
