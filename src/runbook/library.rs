@@ -36,7 +36,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// User runbook files read at most.
 pub const MAX_USER_FILES: usize = 200;
 
-/// Every runbook, sorted by title, and the problems of files that did not load.
+/// Every runbook, sorted by title (ignoring case), and the problems of files that did not load.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Library {
     pub runbooks: Vec<Arc<Runbook>>,
@@ -102,7 +102,8 @@ pub fn load(user_dir: Option<&Path>) -> Library {
             }
         }
     }
-    lib.runbooks.sort_by(|a, b| a.title.cmp(&b.title));
+    lib.runbooks
+        .sort_by(|a, b| (a.title.to_lowercase(), &a.id).cmp(&(b.title.to_lowercase(), &b.id)));
     lib
 }
 
