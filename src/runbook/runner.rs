@@ -118,7 +118,15 @@ impl Run {
             if self.steps[i].status.settled() || self.condition_fails(i) {
                 continue;
             }
-            return Some(self.lost_secret_input(i).unwrap_or(i));
+            // An uncertain step is checked first; only a step to (re)plan needs its secret.
+            if matches!(
+                self.steps[i].status,
+                StepStatus::Pending | StepStatus::Failed(_)
+            ) && let Some(j) = self.lost_secret_input(i)
+            {
+                return Some(j);
+            }
+            return Some(i);
         }
         None
     }
@@ -205,7 +213,11 @@ impl Run {
                 self.push(out, now, Some(i), Event::Skipped { reason });
                 continue;
             }
-            if let Some(j) = self.lost_secret_input(i) {
+            if matches!(
+                self.steps[i].status,
+                StepStatus::Pending | StepStatus::Failed(_)
+            ) && let Some(j) = self.lost_secret_input(i)
+            {
                 let reason = "a secret is not kept across restarts: enter it again".to_string();
                 self.push(out, now, Some(j), Event::Reopened { reason });
                 continue;

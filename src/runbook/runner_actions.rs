@@ -237,6 +237,8 @@ impl Run {
         let mut out = Vec::new();
         let reason = "tried again by the responder".to_string();
         self.push(&mut out, now, Some(i), Event::Reopened { reason });
+        // A secret the plan needs and a restart lost: its input step opens again.
+        self.advance(now, &mut out);
         Ok(out)
     }
 
