@@ -19,7 +19,7 @@ use strongroom::vault::VaultError;
 use strongroom::write_gate::{Mutation, Write};
 
 /// Never to be found in a journal, a report or a message.
-pub const CANARY: &str = "CANARY-7f3a9e-never-journal-me";
+pub const CANARY: &str = "strongroom-canary-7f3a9e-runbook-secret";
 
 /// The detection time of every scripted run.
 pub fn t0() -> DateTime<Utc> {
