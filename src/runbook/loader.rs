@@ -305,6 +305,26 @@ fn check_when(p: &mut Problems, t: &Table, id: &str, w: &str, vars: &Vars) -> Op
     Some(c)
 }
 
+/// A manual step's `open`: a `:` command of the console (its first word).
+fn check_open(
+    p: &mut Problems,
+    t: &Table,
+    id: &str,
+    whole: std::ops::Range<usize>,
+) -> Option<String> {
+    let open = text_field(p, t, id, "open", whole, false)?;
+    let cmd = open.trim().trim_start_matches(':');
+    let word = cmd.split_whitespace().next().unwrap_or("");
+    if !crate::app::COMMANDS.iter().any(|(c, _)| *c == word) {
+        let span = t.get("open").map_or(0..0, Spanned::span);
+        let msg =
+            format!("\"{open}\" is not a : command of the console (like rekey, unseal, leases)");
+        p.at(span, Some(id), "open", msg);
+        return None;
+    }
+    Some(cmd.to_string())
+}
+
 fn check_step(
     p: &mut Problems,
     st: &Spanned<Table>,
@@ -369,7 +389,7 @@ fn check_step(
     let contains = bool_field(p, t, &id, "contains");
     let kind = match kind.as_str() {
         "manual" => StepKind::Manual {
-            open: text_field(p, t, &id, "open", whole, false),
+            open: check_open(p, t, &id, whole),
         },
         "input" => check_input(p, t, &id, whole, vars)?,
         "vault" => check_vault(p, t, &id, whole, vars)?,
