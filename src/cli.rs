@@ -92,6 +92,11 @@ pub enum Sub {
         #[command(subcommand)]
         action: Box<AuditAction>,
     },
+    /// Leak-response runbooks: list the built-in and user ones, validate runbook files.
+    Runbook {
+        #[command(subcommand)]
+        action: RunbookAction,
+    },
     /// The local 3-node practice cluster: start (or reuse) it and open the console on it.
     Sandbox {
         #[command(subcommand)]
@@ -236,6 +241,20 @@ pub enum TokensAction {
 pub enum TokensFormat {
     Plain,
     Json,
+}
+
+/// `strongroom runbook …`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum RunbookAction {
+    /// One line per runbook (id, title, steps, `built-in` or the user file), then the problems
+    /// of user files (`<config dir>/runbooks/*.toml`) that did not load. Exit 1 when any did not.
+    List,
+    /// Check runbook files: `ok: <file>: <title> (<n> steps)` or every problem, naming file,
+    /// line, step and field. Exit 0 when every file is valid, 1 otherwise.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// `strongroom audit …`.

@@ -118,6 +118,11 @@ fn main() -> ExitCode {
             let code = runtime.block_on(strongroom::headless::audit::run(profile, *action));
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
+        Some(Sub::Runbook { action }) => {
+            // Files only: no server, no config file.
+            let code = strongroom::headless::runbook::run(action, &env);
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
         Some(Sub::Sandbox {
             action: Some(action),
         }) => {

@@ -32,6 +32,7 @@ pub mod audit_search_fmt;
 pub mod expiring;
 pub mod kv_find;
 pub mod leases_ls;
+pub mod runbook;
 pub mod tokens;
 
 use serde::Serialize;

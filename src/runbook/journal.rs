@@ -145,6 +145,11 @@ pub fn append(path: &Path, entries: &[Entry]) -> Result<(), JournalError> {
     }
     let mut f = opts.open(path).map_err(err)?;
     let mut buf = String::new();
+    if !new && !ends_with_newline(path).map_err(err)? {
+        // A torn last line (a kill during a write): end it, so that it stays one bad line
+        // and the first new entry is not glued to it (and lost with it).
+        buf.push('\n');
+    }
     for e in entries {
         buf.push_str(&e.to_line());
         buf.push('\n');
@@ -158,6 +163,19 @@ pub fn append(path: &Path, entries: &[Entry]) -> Result<(), JournalError> {
         }
     }
     Ok(())
+}
+
+/// Whether the file is empty or ends with a new line.
+fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    if f.metadata()?.len() == 0 {
+        return Ok(true);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
 }
 
 /// What reading a journal found.

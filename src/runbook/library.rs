@@ -10,15 +10,33 @@ use super::loader::parse_runbook;
 use super::model::{Runbook, RunbookSource};
 
 /// The built-in runbooks: (file name, text).
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "leaked-vault-token.toml",
-    include_str!("../../assets/runbooks/leaked-vault-token.toml"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "leaked-kv-secret.toml",
+        include_str!("../../assets/runbooks/leaked-kv-secret.toml"),
+    ),
+    (
+        "leaked-vault-token.toml",
+        include_str!("../../assets/runbooks/leaked-vault-token.toml"),
+    ),
+    (
+        "leaked-database-credential.toml",
+        include_str!("../../assets/runbooks/leaked-database-credential.toml"),
+    ),
+    (
+        "unseal-key-compromise.toml",
+        include_str!("../../assets/runbooks/unseal-key-compromise.toml"),
+    ),
+    (
+        "infrastructure-incident.toml",
+        include_str!("../../assets/runbooks/infrastructure-incident.toml"),
+    ),
+];
 
 /// User runbook files read at most.
 pub const MAX_USER_FILES: usize = 200;
 
-/// Every runbook, sorted by title, and the problems of files that did not load.
+/// Every runbook, sorted by title (ignoring case), and the problems of files that did not load.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Library {
     pub runbooks: Vec<Arc<Runbook>>,
@@ -84,7 +102,8 @@ pub fn load(user_dir: Option<&Path>) -> Library {
             }
         }
     }
-    lib.runbooks.sort_by(|a, b| a.title.cmp(&b.title));
+    lib.runbooks
+        .sort_by(|a, b| (a.title.to_lowercase(), &a.id).cmp(&(b.title.to_lowercase(), &b.id)));
     lib
 }
 

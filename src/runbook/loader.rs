@@ -3,15 +3,20 @@
 //! order). A runbook with an unknown operation, an undefined variable or a duplicate step id
 //! does not load.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use toml::Spanned;
 
 use super::model::{
-    BUILTIN_VARS, Condition, DEFAULT_CONTAINMENT_MINUTES, InputKind, Op, Runbook, RunbookSource,
-    Step, StepKind, Template, is_var_name,
+    BUILTIN_VARS, Condition, DEFAULT_CONTAINMENT_MINUTES, Runbook, RunbookSource, Step, StepKind,
+    Template, is_var_name,
 };
 use crate::toml_pos::{line_of, toml_error};
+
+#[path = "loader_kinds.rs"]
+mod kinds;
+
+use kinds::{check_input, check_vault};
 
 /// Runbook files above this size are refused (a runbook is a few KB).
 pub const MAX_RUNBOOK_BYTES: usize = 256 * 1024;
@@ -47,6 +52,67 @@ fn kind_keys(kind: &str) -> Option<&'static [&'static str]> {
 }
 
 const KINDS: &str = "manual, input, vault, confirm, notify";
+
+/// What the loader knows of a bound variable.
+#[derive(Debug, Clone, Default)]
+struct VarInfo {
+    /// The choices of a `choice` input (a condition's value must be one of them).
+    choices: Vec<String>,
+    /// Bound by a `secret` input: only ever a whole argument.
+    secret: bool,
+}
+
+/// The variables bound so far (in file order), and where each variable is bound at all (for
+/// "bound only later" messages).
+struct Vars {
+    defined: BTreeMap<String, VarInfo>,
+    binders: BTreeMap<String, String>,
+}
+
+impl Vars {
+    fn new(steps: &[Spanned<Table>]) -> Self {
+        let mut binders = BTreeMap::new();
+        for st in steps {
+            let t = st.get_ref();
+            let get = |k: &str| t.get(k).and_then(|v| v.get_ref().as_str());
+            let var = match get("kind") {
+                Some("input") => get("var"),
+                Some("vault") => get("out"),
+                _ => None,
+            };
+            if let (Some(var), Some(id)) = (var, get("id")) {
+                binders
+                    .entry(var.to_string())
+                    .or_insert_with(|| id.to_string());
+            }
+        }
+        let defined = BUILTIN_VARS
+            .iter()
+            .map(|v| (v.to_string(), VarInfo::default()))
+            .collect();
+        Self { defined, binders }
+    }
+
+    fn has(&self, var: &str) -> bool {
+        self.defined.contains_key(var)
+    }
+
+    fn secret(&self, var: &str) -> bool {
+        self.defined.get(var).is_some_and(|i| i.secret)
+    }
+
+    /// The message for a variable used before (or without) being bound.
+    fn undefined(&self, var: &str) -> String {
+        match self.binders.get(var) {
+            Some(step) => format!(
+                "undefined variable \"{{{{{var}}}}}\" here (step \"{step}\" binds it later: move that step first)"
+            ),
+            None => format!(
+                "undefined variable \"{{{{{var}}}}}\" (bind it in an earlier input step or a vault step's out)"
+            ),
+        }
+    }
+}
 
 /// Collects problems with their line.
 struct Problems<'a> {
@@ -116,11 +182,11 @@ pub fn parse_runbook(
     if raw.steps.len() > MAX_STEPS {
         p.list.push(format!("{file}: more than {MAX_STEPS} steps"));
     }
-    let mut defined: BTreeSet<String> = BUILTIN_VARS.iter().map(|s| s.to_string()).collect();
+    let mut vars = Vars::new(&raw.steps);
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     let mut steps = Vec::new();
     for (n, st) in raw.steps.iter().take(MAX_STEPS).enumerate() {
-        if let Some(step) = check_step(&mut p, st, n, &mut defined, &mut ids) {
+        if let Some(step) = check_step(&mut p, st, n, &mut vars, &mut ids) {
             steps.push(step);
         }
     }
@@ -183,19 +249,14 @@ fn check_template(
     step: &str,
     key: &str,
     text: &str,
-    defined: &BTreeSet<String>,
+    vars: &Vars,
 ) -> Template {
     let tpl = Template::new(text);
     let span = t.get(key).map_or(0..0, Spanned::span);
     match tpl.vars() {
-        Ok(vars) => {
-            for v in vars {
-                if !defined.contains(&v) {
-                    let msg = format!(
-                        "undefined variable \"{{{{{v}}}}}\" (bind it in an earlier input step or a vault step's out)"
-                    );
-                    p.at(span.clone(), Some(step), key, msg);
-                }
+        Ok(used) => {
+            for v in used.iter().filter(|v| !vars.has(v)) {
+                p.at(span.clone(), Some(step), key, vars.undefined(v));
             }
         }
         Err(e) => p.at(span, Some(step), key, e),
@@ -203,11 +264,72 @@ fn check_template(
     tpl
 }
 
+/// A step's `when`: parsed, its variable bound by now, its value one of a choice's choices.
+fn check_when(p: &mut Problems, t: &Table, id: &str, w: &str, vars: &Vars) -> Option<Condition> {
+    let span = t.get("when").map_or(0..0, Spanned::span);
+    let c = match Condition::parse(w) {
+        Ok(c) => c,
+        Err(e) => {
+            p.at(span, Some(id), "when", e);
+            return None;
+        }
+    };
+    let var = c.var();
+    match vars.defined.get(var) {
+        None => {
+            let msg = match vars.binders.get(var) {
+                Some(step) => format!(
+                    "undefined variable \"{var}\" in the condition (step \"{step}\" binds it later: move that step first)"
+                ),
+                None => format!("undefined variable \"{var}\" in the condition"),
+            };
+            p.at(span, Some(id), "when", msg);
+        }
+        Some(info) => {
+            let value = match &c {
+                Condition::Equals { value, .. } | Condition::NotEquals { value, .. } => Some(value),
+                Condition::Set { .. } => None,
+            };
+            if let Some(value) = value
+                && !info.choices.is_empty()
+                && !info.choices.iter().any(|ch| ch.eq_ignore_ascii_case(value))
+            {
+                let msg = format!(
+                    "\"{value}\" is not one of the choices of \"{var}\" ({})",
+                    info.choices.join(", ")
+                );
+                p.at(span, Some(id), "when", msg);
+            }
+        }
+    }
+    Some(c)
+}
+
+/// A manual step's `open`: a `:` command of the console (its first word).
+fn check_open(
+    p: &mut Problems,
+    t: &Table,
+    id: &str,
+    whole: std::ops::Range<usize>,
+) -> Option<String> {
+    let open = text_field(p, t, id, "open", whole, false)?;
+    let cmd = open.trim().trim_start_matches(':');
+    let word = cmd.split_whitespace().next().unwrap_or("");
+    if !crate::app::COMMANDS.iter().any(|(c, _)| *c == word) {
+        let span = t.get("open").map_or(0..0, Spanned::span);
+        let msg =
+            format!("\"{open}\" is not a : command of the console (like rekey, unseal, leases)");
+        p.at(span, Some(id), "open", msg);
+        return None;
+    }
+    Some(cmd.to_string())
+}
+
 fn check_step(
     p: &mut Problems,
     st: &Spanned<Table>,
     n: usize,
-    defined: &mut BTreeSet<String>,
+    vars: &mut Vars,
     ids: &mut BTreeMap<String, usize>,
 ) -> Option<Step> {
     let whole = st.span();
@@ -219,7 +341,7 @@ fn check_step(
                 let msg = format!(
                     "\"{s}\" is not a step id (letters, digits, _ and -, starting with a letter)"
                 );
-                p.at(span.clone(), Some(&fallback), "id", msg);
+                p.at(span.clone(), Some(s), "id", msg);
             }
             if let Some(first) = ids.get(s) {
                 let msg = format!("duplicate step id \"{s}\" (also step #{})", first + 1);
@@ -261,47 +383,33 @@ fn check_step(
     }
     let title = text_field(p, t, &id, "title", whole.clone(), true).unwrap_or_default();
     let guidance_text = text_field(p, t, &id, "guidance", whole.clone(), false).unwrap_or_default();
-    let guidance = check_template(p, t, &id, "guidance", &guidance_text, defined);
-    let when = match text_field(p, t, &id, "when", whole.clone(), false) {
-        Some(w) => {
-            let span = t.get("when").map_or(0..0, Spanned::span);
-            match Condition::parse(&w) {
-                Ok(c) => {
-                    if !defined.contains(c.var()) {
-                        let msg = format!("undefined variable \"{}\" in the condition", c.var());
-                        p.at(span, Some(&id), "when", msg);
-                    }
-                    Some(c)
-                }
-                Err(e) => {
-                    p.at(span, Some(&id), "when", e);
-                    None
-                }
-            }
-        }
-        None => None,
-    };
+    let guidance = check_template(p, t, &id, "guidance", &guidance_text, vars);
+    let when = text_field(p, t, &id, "when", whole.clone(), false)
+        .and_then(|w| check_when(p, t, &id, &w, vars));
     let contains = bool_field(p, t, &id, "contains");
     let kind = match kind.as_str() {
         "manual" => StepKind::Manual {
-            open: text_field(p, t, &id, "open", whole, false),
+            open: check_open(p, t, &id, whole),
         },
-        "input" => check_input(p, t, &id, whole, defined)?,
-        "vault" => check_vault(p, t, &id, whole, defined)?,
+        "input" => check_input(p, t, &id, whole, vars)?,
+        "vault" => check_vault(p, t, &id, whole, vars)?,
         "confirm" => {
-            let phrase = text_field(p, t, &id, "phrase", whole, true).unwrap_or_default();
-            if phrase.trim().is_empty() {
+            let phrase = text_field(p, t, &id, "phrase", whole, true);
+            if let Some(ph) = &phrase
+                && ph.trim().is_empty()
+            {
                 let span = t.get("phrase").map_or(0..0, Spanned::span);
                 p.at(span, Some(&id), "phrase", "must not be empty".into());
             }
+            let phrase = phrase.unwrap_or_default();
             StepKind::Confirm {
-                phrase: check_template(p, t, &id, "phrase", &phrase, defined),
+                phrase: check_template(p, t, &id, "phrase", &phrase, vars),
             }
         }
         _ => {
             let audience = text_field(p, t, &id, "audience", whole, true).unwrap_or_default();
             let note = text_field(p, t, &id, "note", 0..0, false)
-                .map(|n| check_template(p, t, &id, "note", &n, defined));
+                .map(|n| check_template(p, t, &id, "note", &n, vars));
             StepKind::Notify { audience, note }
         }
     };
@@ -315,256 +423,6 @@ fn check_step(
     })
 }
 
-fn check_input(
-    p: &mut Problems,
-    t: &Table,
-    id: &str,
-    whole: std::ops::Range<usize>,
-    defined: &mut BTreeSet<String>,
-) -> Option<StepKind> {
-    let var = text_field(p, t, id, "var", whole.clone(), true)?;
-    let var_span = t.get("var").map_or(0..0, Spanned::span);
-    if !is_var_name(&var) {
-        let msg = format!("\"{var}\" is not a variable name");
-        p.at(var_span.clone(), Some(id), "var", msg);
-    }
-    if BUILTIN_VARS.contains(&var.as_str()) {
-        let msg = format!("\"{var}\" is a built-in variable");
-        p.at(var_span, Some(id), "var", msg);
-    }
-    let kind_text = text_field(p, t, id, "input", whole.clone(), false).unwrap_or("text".into());
-    let input = InputKind::ALL.into_iter().find(|k| k.name() == kind_text);
-    let Some(input) = input else {
-        let span = t.get("input").map_or(0..0, Spanned::span);
-        let known: Vec<&str> = InputKind::ALL.iter().map(|k| k.name()).collect();
-        let msg = format!(
-            "unknown input \"{kind_text}\" (known: {})",
-            known.join(", ")
-        );
-        p.at(span, Some(id), "input", msg);
-        return None;
-    };
-    let prompt = text_field(p, t, id, "prompt", whole.clone(), false).unwrap_or_default();
-    let default = text_field(p, t, id, "default", whole.clone(), false)
-        .map(|d| check_template(p, t, id, "default", &d, defined));
-    let mut choices = Vec::new();
-    match t.get("choices") {
-        Some(v) => match v.get_ref() {
-            toml::Value::Array(a) if a.iter().all(|x| x.is_str()) && !a.is_empty() => {
-                choices = a
-                    .iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect();
-            }
-            _ => p.at(
-                v.span(),
-                Some(id),
-                "choices",
-                "must be a list of strings".into(),
-            ),
-        },
-        None if input == InputKind::Choice => {
-            p.at(
-                whole,
-                Some(id),
-                "choices",
-                "is missing (a choice input needs them)".into(),
-            );
-        }
-        None => {}
-    }
-    if input == InputKind::Secret && default.is_some() {
-        let span = t.get("default").map_or(0..0, Spanned::span);
-        p.at(
-            span,
-            Some(id),
-            "default",
-            "a secret input has no default".into(),
-        );
-    }
-    let optional = bool_field(p, t, id, "optional");
-    defined.insert(var.clone());
-    Some(StepKind::Input {
-        var,
-        input,
-        prompt,
-        default,
-        choices,
-        optional,
-    })
-}
-
-fn check_vault(
-    p: &mut Problems,
-    t: &Table,
-    id: &str,
-    whole: std::ops::Range<usize>,
-    defined: &mut BTreeSet<String>,
-) -> Option<StepKind> {
-    let name = text_field(p, t, id, "op", whole.clone(), true)?;
-    let Some(op) = Op::from_name(&name) else {
-        let span = t.get("op").map_or(0..0, Spanned::span);
-        let known: Vec<&str> = Op::ALL.iter().map(|o| o.name()).collect();
-        let msg = format!("unknown operation \"{name}\" (known: {})", known.join(", "));
-        p.at(span, Some(id), "op", msg);
-        return None;
-    };
-    let mut args = BTreeMap::new();
-    let args_span = t.get("args").map_or(whole.clone(), Spanned::span);
-    match t.get("args").map(Spanned::get_ref) {
-        Some(toml::Value::Table(tab)) => {
-            for (k, v) in tab {
-                let field = format!("args.{k}");
-                if !op.args().iter().any(|a| a.name == k) {
-                    let known: Vec<&str> = op.args().iter().map(|a| a.name).collect();
-                    let msg = format!(
-                        "{} takes no argument \"{k}\" (it takes: {})",
-                        op.name(),
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    );
-                    p.at(args_span.clone(), Some(id), &field, msg);
-                    continue;
-                }
-                let Some(s) = v.as_str() else {
-                    p.at(
-                        args_span.clone(),
-                        Some(id),
-                        &field,
-                        "must be a string".into(),
-                    );
-                    continue;
-                };
-                let tpl = Template::new(s);
-                match tpl.vars() {
-                    Ok(vars) => {
-                        for var in vars.iter().filter(|v| !defined.contains(*v)) {
-                            let msg = format!(
-                                "undefined variable \"{{{{{var}}}}}\" (bind it in an earlier input step or a vault step's out)"
-                            );
-                            p.at(args_span.clone(), Some(id), &field, msg);
-                        }
-                    }
-                    Err(e) => p.at(args_span.clone(), Some(id), &field, e),
-                }
-                args.insert(k.clone(), tpl);
-            }
-        }
-        Some(_) => p.at(
-            args_span.clone(),
-            Some(id),
-            "args",
-            "must be a table".into(),
-        ),
-        None => {}
-    }
-    for a in op.args().iter().filter(|a| a.required) {
-        if !args.contains_key(a.name) {
-            let msg = format!("{} needs the argument \"{}\"", op.name(), a.name);
-            p.at(
-                args_span.clone(),
-                Some(id),
-                &format!("args.{}", a.name),
-                msg,
-            );
-        }
-    }
-    if op == Op::TokenRevokeMatching
-        && args.contains_key("audit_accessors") == args.contains_key("filter")
-    {
-        let msg = "token.revoke_matching needs exactly one of \"audit_accessors\" and \"filter\"";
-        p.at(args_span, Some(id), "args", msg.into());
-    }
-    let out = text_field(p, t, id, "out", whole, false);
-    if let Some(o) = &out {
-        let span = t.get("out").map_or(0..0, Spanned::span);
-        if !op.has_output() {
-            let msg = format!("{} has no output to bind", op.name());
-            p.at(span, Some(id), "out", msg);
-        } else if !is_var_name(o) {
-            let msg = format!("\"{o}\" is not a variable name");
-            p.at(span, Some(id), "out", msg);
-        } else {
-            defined.insert(o.clone());
-        }
-    }
-    Some(StepKind::Vault { op, args, out })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load(text: &str) -> Result<Runbook, Vec<String>> {
-        parse_runbook(text, "t.toml", "t", RunbookSource::BuiltIn("t.toml".into()))
-    }
-
-    #[test]
-    fn a_good_runbook_loads() {
-        let rb = load(
-            r#"
-title = "T"
-[[steps]]
-id = "path"
-kind = "input"
-title = "Which secret?"
-var = "secret_path"
-[[steps]]
-id = "rotate"
-kind = "vault"
-title = "Rotate"
-op = "kv.write_new_version"
-args = { path = "{{secret_path}}", field = "password" }
-contains = true
-[[steps]]
-id = "search"
-kind = "vault"
-title = "Who read it"
-op = "audit.search"
-args = { path = "{{secret_path}}", since = "{{detected_at}}" }
-out = "readers"
-[[steps]]
-id = "revoke"
-kind = "vault"
-title = "Revoke them"
-when = "readers"
-op = "token.revoke_matching"
-args = { audit_accessors = "{{readers}}" }
-"#,
-        )
-        .expect("valid");
-        assert_eq!(rb.steps.len(), 4);
-        assert_eq!(rb.containment_minutes, 15);
-        assert!(rb.steps[1].contains);
-    }
-
-    #[test]
-    fn problems_name_file_line_step_and_field() {
-        let errs = load(
-            r#"title = "T"
-[[steps]]
-id = "a"
-kind = "vault"
-title = "x"
-op = "kv.nuke"
-[[steps]]
-id = "a"
-kind = "manual"
-title = "y"
-guidance = "use {{nope}}"
-"#,
-        )
-        .expect_err("invalid");
-        assert_eq!(
-            errs,
-            vec![
-                "t.toml, line 6: step \"a\", field \"op\": unknown operation \"kv.nuke\" (known: kv.write_new_version, kv.destroy_versions, lease.revoke_prefix, token.revoke_accessor, token.revoke_matching, database.rotate_root, database.rotate_role, transit.rotate_key, audit.search, sys.seal)".to_string(),
-                "t.toml, line 8: step \"a\", field \"id\": duplicate step id \"a\" (also step #1)".to_string(),
-                "t.toml, line 11: step \"a\", field \"guidance\": undefined variable \"{{nope}}\" (bind it in an earlier input step or a vault step's out)".to_string(),
-            ]
-        );
-    }
-}
+#[path = "loader_tests.rs"]
+mod tests;

@@ -34,6 +34,10 @@ pub fn containment_line(run: &Run, now: DateTime<Utc>) -> String {
     let clock = run.clock(now);
     let target = run.runbook.containment_minutes;
     match run.contained_at {
+        Some(_) if run.read_only => format!(
+            "rehearsal only: the containment steps were reached after {} (target {target} min); nothing was executed",
+            duration_words(clock.elapsed_secs)
+        ),
         Some(_) => {
             let met = if clock.elapsed_secs <= clock.target_secs {
                 "met"
@@ -52,7 +56,7 @@ pub fn containment_line(run: &Run, now: DateTime<Utc>) -> String {
     }
 }
 
-/// What the responder entered (secrets excluded), as list items.
+/// What the responder entered and the searches found (secrets excluded), as list items.
 fn inputs(run: &Run) -> Vec<String> {
     run.plain_vars()
         .into_iter()
@@ -183,7 +187,7 @@ pub fn incident_report(run: &Run, now: DateTime<Utc>) -> String {
             .map_or("in progress".into(), |r| format!("finished ({})", clean(r)))
     ));
     md.push(String::new());
-    md.push("## What the responder entered".into());
+    md.push("## Inputs and findings".into());
     md.push(String::new());
     let ins = inputs(run);
     if ins.is_empty() {

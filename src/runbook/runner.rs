@@ -9,135 +9,22 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::action::{ActionPlan, ArgValue, PlannedAction, ResolvedOp};
 use super::journal::{Entry, Event};
 use super::model::{Condition, InputKind, Runbook, StepKind, Template};
-use crate::reply::WriteOutcome;
 use crate::vault::models::wrapping::SecretText;
 
-/// Minutes before the containment target from which the clock warns.
-pub const WARN_MINUTES_BEFORE: i64 = 5;
+#[path = "runner_actions.rs"]
+mod actions;
+#[path = "runner_resume.rs"]
+mod resume;
+#[path = "runner_types.rs"]
+mod types;
 
-/// A bound variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VarValue {
-    Text(String),
-    List(Vec<String>),
-    Secret(SecretText),
-}
-
-/// Where a step is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StepStatus {
-    Pending,
-    /// A vault step whose plan the worker is making.
-    Planning,
-    /// A vault step with its plan, waiting for the responder (and the gate).
-    Planned(Box<ActionPlan>),
-    /// Its write was sent.
-    Running(Box<ActionPlan>),
-    Done,
-    Skipped(String),
-    Failed(String),
-    /// Read-only rehearsal: shown, not executed.
-    NotExecuted,
-    /// Started before the console stopped, with no result in the journal: check on the server.
-    Uncertain,
-}
-
-impl StepStatus {
-    /// Finished with (done, skipped, rehearsed).
-    pub fn settled(&self) -> bool {
-        matches!(
-            self,
-            StepStatus::Done | StepStatus::Skipped(_) | StepStatus::NotExecuted
-        )
-    }
-
-    pub fn label(&self) -> &'static str {
-        match self {
-            StepStatus::Pending => "pending",
-            StepStatus::Planning => "preparing",
-            StepStatus::Planned(_) => "ready",
-            StepStatus::Running(_) => "running",
-            StepStatus::Done => "done",
-            StepStatus::Skipped(_) => "skipped",
-            StepStatus::Failed(_) => "failed",
-            StepStatus::NotExecuted => "not executed",
-            StepStatus::Uncertain => "uncertain",
-        }
-    }
-}
-
-/// A step's run state.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepRun {
-    pub status: StepStatus,
-    /// When it settled (or failed).
-    pub at: Option<DateTime<Utc>>,
-    /// The result in words (an action's summary, a skip reason, an answer).
-    pub result: Option<String>,
-    /// Detail lines of an action's result.
-    pub details: Vec<String>,
-}
-
-impl StepRun {
-    fn new() -> Self {
-        Self {
-            status: StepStatus::Pending,
-            at: None,
-            result: None,
-            details: Vec::new(),
-        }
-    }
-}
-
-/// How a run starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunStart {
-    pub run_id: String,
-    pub operator: String,
-    pub context: String,
-    pub detected_at: DateTime<Utc>,
-    pub read_only: bool,
-}
-
-/// The containment clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClockLevel {
-    Ok,
-    /// Within [`WARN_MINUTES_BEFORE`] of the target.
-    Warn,
-    /// Past the target, not contained.
-    Over,
-    /// Contained (within the target or not).
-    Contained {
-        in_time: bool,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Clock {
-    /// Seconds since detection (until containment when contained).
-    pub elapsed_secs: i64,
-    pub target_secs: i64,
-    pub level: ClockLevel,
-}
-
-/// A refused transition, in words for the screen.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RunError {
-    #[error("the run is finished")]
-    Finished,
-    #[error("this step is not an {0} step")]
-    WrongKind(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("the phrase does not match: type \"{0}\"")]
-    PhraseMismatch(String),
-    #[error("nothing is waiting for that")]
-    NotWaiting,
-}
+use types::rfc3339;
+pub use types::{
+    Clock, ClockLevel, RunError, RunStart, StepRun, StepStatus, VarValue, WARN_MINUTES_BEFORE,
+    parse_time,
+};
 
 /// A run of one runbook.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,10 +43,6 @@ pub struct Run {
     seq: u64,
     /// Every entry of the run (as journaled), for the report.
     pub journal: Vec<Entry>,
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 impl Run {
@@ -195,129 +78,6 @@ impl Run {
         (run, out)
     }
 
-    /// Rebuild a run from its journal (the runbook must be the one it was started with).
-    pub fn resume(runbook: Arc<Runbook>, entries: &[Entry]) -> Result<Run, String> {
-        let first = entries.first().ok_or("the journal is empty")?;
-        let Event::Started {
-            run_id,
-            runbook: rb,
-            detected_at,
-            read_only,
-            context,
-            ..
-        } = &first.event
-        else {
-            return Err("the journal does not begin with the run's start".into());
-        };
-        if *rb != runbook.id {
-            return Err(format!(
-                "the journal is a run of \"{rb}\", not of \"{}\"",
-                runbook.id
-            ));
-        }
-        let parse = |s: &str| {
-            DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| format!("bad time \"{s}\" in the journal: {e}"))
-        };
-        let mut run = Run {
-            steps: runbook.steps.iter().map(|_| StepRun::new()).collect(),
-            runbook,
-            run_id: run_id.clone(),
-            operator: first.operator.clone(),
-            context: context.clone(),
-            detected_at: parse(detected_at)?,
-            started_at: parse(&first.at)?,
-            read_only: *read_only,
-            vars: BTreeMap::new(),
-            contained_at: None,
-            finished: None,
-            seq: 0,
-            journal: Vec::new(),
-        };
-        for e in entries {
-            run.apply(e, parse(&e.at).ok());
-            run.seq = run.seq.max(e.seq);
-            run.journal.push(e.clone());
-        }
-        Ok(run)
-    }
-
-    /// Replay one journaled entry.
-    fn apply(&mut self, e: &Entry, at: Option<DateTime<Utc>>) {
-        let idx = e
-            .step
-            .as_deref()
-            .and_then(|id| self.runbook.steps.iter().position(|s| s.id == id));
-        match (&e.event, idx) {
-            (Event::Input { var, value }, Some(i)) => {
-                if let Some(v) = value {
-                    let list = matches!(
-                        self.runbook.steps[i].kind,
-                        StepKind::Input {
-                            input: InputKind::List,
-                            ..
-                        }
-                    );
-                    let bound = if list {
-                        VarValue::List(super::action::split_list(v))
-                    } else {
-                        VarValue::Text(v.clone())
-                    };
-                    self.vars.insert(var.clone(), bound);
-                }
-                self.settle(i, StepStatus::Done, at, value.clone());
-            }
-            (Event::Done { note }, Some(i)) => self.settle(i, StepStatus::Done, at, note.clone()),
-            (Event::Skipped { reason }, Some(i)) => {
-                self.settle(
-                    i,
-                    StepStatus::Skipped(reason.clone()),
-                    at,
-                    Some(reason.clone()),
-                );
-            }
-            (Event::ActionStarted { .. }, Some(i)) => {
-                self.steps[i].status = StepStatus::Uncertain;
-            }
-            (
-                Event::ActionResult {
-                    ok,
-                    summary,
-                    details,
-                    output,
-                },
-                Some(i),
-            ) => {
-                if let Some((var, items)) = output {
-                    self.vars.insert(var.clone(), VarValue::List(items.clone()));
-                }
-                let status = if *ok {
-                    StepStatus::Done
-                } else {
-                    StepStatus::Failed(summary.clone())
-                };
-                self.settle(i, status, at, Some(summary.clone()));
-                self.steps[i].details = details.clone();
-            }
-            (Event::NotExecuted { summary, .. }, Some(i)) => {
-                self.settle(i, StepStatus::NotExecuted, at, Some(summary.clone()));
-            }
-            (Event::Failed { error }, Some(i)) => {
-                self.settle(
-                    i,
-                    StepStatus::Failed(error.clone()),
-                    at,
-                    Some(error.clone()),
-                );
-            }
-            (Event::Reopened { .. }, Some(i)) => self.steps[i] = StepRun::new(),
-            (Event::Contained { .. }, _) => self.contained_at = at,
-            (Event::Finished { reason }, _) => self.finished = Some(reason.clone()),
-            _ => {}
-        }
-    }
-
     fn settle(
         &mut self,
         i: usize,
@@ -346,12 +106,55 @@ impl Run {
         out.push(entry);
     }
 
-    /// The step to work on: the first one not settled.
+    /// The step to work on: the first one not settled, passing over a pending step whose
+    /// condition does not hold (the next transition journals it as skipped). When that step
+    /// needs a secret a restart lost, its input step, to enter the secret again. Right after
+    /// [`Run::resume`] this holds too, before [`Run::resumed`] journals it.
     pub fn current(&self) -> Option<usize> {
         if self.finished.is_some() {
             return None;
         }
+        for i in 0..self.steps.len() {
+            if self.steps[i].status.settled() || self.condition_fails(i) {
+                continue;
+            }
+            // An uncertain step is checked first; only a step to (re)plan needs its secret.
+            if matches!(
+                self.steps[i].status,
+                StepStatus::Pending | StepStatus::Failed(_)
+            ) && let Some(j) = self.lost_secret_input(i)
+            {
+                return Some(j);
+            }
+            return Some(i);
+        }
+        None
+    }
+
+    /// The first step not settled (conditions and secrets aside).
+    fn first_unsettled(&self) -> Option<usize> {
+        if self.finished.is_some() {
+            return None;
+        }
         self.steps.iter().position(|s| !s.status.settled())
+    }
+
+    /// Step `i` is pending and its condition does not hold: it is to be skipped.
+    fn condition_fails(&self, i: usize) -> bool {
+        matches!(self.steps[i].status, StepStatus::Pending)
+            && self.runbook.steps[i]
+                .when
+                .as_ref()
+                .is_some_and(|c| !self.holds(c))
+    }
+
+    /// After [`Run::resume`]: journal what the journal's end left undone (steps whose condition
+    /// does not hold are skipped, an input whose secret the restart lost is reopened,
+    /// containment and the end recorded). The caller appends the entries.
+    pub fn resumed(&mut self, now: DateTime<Utc>) -> Vec<Entry> {
+        let mut out = Vec::new();
+        self.advance(now, &mut out);
+        out
     }
 
     /// A variable as text for display and templates (a secret shows as `(secret)`).
@@ -400,16 +203,21 @@ impl Run {
     fn advance(&mut self, now: DateTime<Utc>, out: &mut Vec<Entry>) {
         // Bounded: each pass settles or reopens one step.
         for _ in 0..=self.steps.len() * 2 {
-            let Some(i) = self.current() else { break };
-            if matches!(self.steps[i].status, StepStatus::Pending)
+            let Some(i) = self.first_unsettled() else {
+                break;
+            };
+            if self.condition_fails(i)
                 && let Some(c) = self.runbook.steps[i].when.clone()
-                && !self.holds(&c)
             {
                 let reason = format!("condition not met: {}", c.text());
                 self.push(out, now, Some(i), Event::Skipped { reason });
                 continue;
             }
-            if let Some(j) = self.lost_secret_input(i) {
+            if matches!(
+                self.steps[i].status,
+                StepStatus::Pending | StepStatus::Failed(_)
+            ) && let Some(j) = self.lost_secret_input(i)
+            {
                 let reason = "a secret is not kept across restarts: enter it again".to_string();
                 self.push(out, now, Some(j), Event::Reopened { reason });
                 continue;
@@ -426,7 +234,8 @@ impl Run {
         }
     }
 
-    /// The input step of a secret variable step `i` needs but the run no longer holds.
+    /// The answered input step of a secret variable step `i` needs but the run no longer
+    /// holds (a restart lost it). A skipped input is not lost: its variable is just unset.
     fn lost_secret_input(&self, i: usize) -> Option<usize> {
         let StepKind::Vault { args, .. } = &self.runbook.steps[i].kind else {
             return None;
@@ -435,10 +244,14 @@ impl Run {
             .values()
             .flat_map(|t| t.vars().unwrap_or_default())
             .collect();
-        self.runbook.steps[..i].iter().position(|s| {
-            matches!(&s.kind, StepKind::Input { var, input: InputKind::Secret, .. }
-                if used.contains(var) && !self.vars.contains_key(var))
-        })
+        self.runbook.steps[..i]
+            .iter()
+            .zip(&self.steps[..i])
+            .position(|(s, r)| {
+                r.status == StepStatus::Done
+                    && matches!(&s.kind, StepKind::Input { var, input: InputKind::Secret, .. }
+                    if used.contains(var) && !self.vars.contains_key(var))
+            })
     }
 
     fn containment_done(&self) -> bool {
@@ -595,239 +408,13 @@ impl Run {
                 "the action is running: wait for its result".into(),
             ));
         }
+        if self.steps[i].status == StepStatus::Uncertain {
+            return Err(RunError::Invalid(
+                "the action may have run before the restart: check on the server, then try it again or mark it done".into(),
+            ));
+        }
         let mut out = Vec::new();
         self.push(&mut out, now, Some(i), Event::Skipped { reason });
-        self.advance(now, &mut out);
-        Ok(out)
-    }
-
-    /// Expand the current `vault` step's arguments for the worker. An argument that is exactly
-    /// one variable keeps its kind (a list, a secret); others become text.
-    pub fn resolve(&self) -> Result<ResolvedOp, RunError> {
-        let i = self.current_or_err()?;
-        let StepKind::Vault { op, args, .. } = &self.runbook.steps[i].kind else {
-            return Err(RunError::WrongKind("vault"));
-        };
-        let mut out = BTreeMap::new();
-        for (name, t) in args {
-            let whole = t.as_str().trim();
-            let single = whole
-                .strip_prefix("{{")
-                .and_then(|s| s.strip_suffix("}}"))
-                .map(str::trim)
-                .filter(|v| super::model::is_var_name(v));
-            let value = match single.and_then(|v| self.vars.get(v)) {
-                Some(VarValue::List(l)) => ArgValue::List(l.clone()),
-                Some(VarValue::Secret(s)) => ArgValue::Secret(s.clone()),
-                _ => {
-                    for v in t.vars().unwrap_or_default() {
-                        if matches!(self.vars.get(&v), Some(VarValue::Secret(_))) {
-                            return Err(RunError::Invalid(format!(
-                                "argument \"{name}\": a secret can only be a whole argument"
-                            )));
-                        }
-                    }
-                    ArgValue::Text(self.expand(t))
-                }
-            };
-            out.insert(name.clone(), value);
-        }
-        Ok(ResolvedOp { op: *op, args: out })
-    }
-
-    /// The current vault step's plan is being made.
-    pub fn preparing(&mut self) -> Result<(), RunError> {
-        let i = self.current_or_err()?;
-        match self.steps[i].status {
-            StepStatus::Pending | StepStatus::Failed(_) => {
-                self.steps[i].status = StepStatus::Planning;
-                Ok(())
-            }
-            _ => Err(RunError::NotWaiting),
-        }
-    }
-
-    /// The plan arrived. A read-only result settles the step at once (its `out` bound); a
-    /// plan with nothing to do too; a write waits for [`Run::executing`] or [`Run::rehearse`].
-    pub fn planned(
-        &mut self,
-        now: DateTime<Utc>,
-        plan: ActionPlan,
-    ) -> Result<Vec<Entry>, RunError> {
-        let i = self.current_or_err()?;
-        if self.steps[i].status != StepStatus::Planning {
-            return Err(RunError::NotWaiting);
-        }
-        let StepKind::Vault { op, out: var, .. } = &self.runbook.steps[i].kind else {
-            return Err(RunError::WrongKind("vault"));
-        };
-        let (op, var) = (*op, var.clone());
-        let mut out = Vec::new();
-        match &plan.action {
-            PlannedAction::Write(_) => {
-                self.steps[i].status = StepStatus::Planned(Box::new(plan));
-                return Ok(out);
-            }
-            PlannedAction::Nothing(note) => {
-                let started = self.started_event(op, &plan);
-                self.push(&mut out, now, Some(i), started);
-                let result = Event::ActionResult {
-                    ok: true,
-                    summary: note.clone(),
-                    details: plan.details.clone(),
-                    output: None,
-                };
-                self.push(&mut out, now, Some(i), result);
-            }
-            PlannedAction::Result(r) => {
-                let started = self.started_event(op, &plan);
-                self.push(&mut out, now, Some(i), started);
-                let result = Event::ActionResult {
-                    ok: true,
-                    summary: r.summary.clone(),
-                    details: r.details.clone(),
-                    output: var.map(|v| (v, r.output.clone())),
-                };
-                self.push(&mut out, now, Some(i), result);
-            }
-        }
-        self.advance(now, &mut out);
-        Ok(out)
-    }
-
-    fn started_event(&self, op: super::model::Op, plan: &ActionPlan) -> Event {
-        let args = self.resolve().map(|r| r.journal_args()).unwrap_or_default();
-        Event::ActionStarted {
-            op: op.name().into(),
-            summary: plan.summary.clone(),
-            args,
-            cli: plan.cli.clone(),
-        }
-    }
-
-    /// The plan could not be made (or the gate refused the write): the step failed.
-    pub fn failed(&mut self, now: DateTime<Utc>, error: &str) -> Result<Vec<Entry>, RunError> {
-        let i = self.current_or_err()?;
-        let mut out = Vec::new();
-        self.push(
-            &mut out,
-            now,
-            Some(i),
-            Event::Failed {
-                error: error.to_string(),
-            },
-        );
-        Ok(out)
-    }
-
-    /// The write passed the gate and is about to be sent: journal it as started first.
-    pub fn executing(&mut self, now: DateTime<Utc>) -> Result<Vec<Entry>, RunError> {
-        let i = self.current_or_err()?;
-        let StepStatus::Planned(plan) = self.steps[i].status.clone() else {
-            return Err(RunError::NotWaiting);
-        };
-        let StepKind::Vault { op, .. } = &self.runbook.steps[i].kind else {
-            return Err(RunError::WrongKind("vault"));
-        };
-        let started = self.started_event(*op, &plan);
-        let mut out = Vec::new();
-        self.push(&mut out, now, Some(i), started);
-        self.steps[i].status = StepStatus::Running(plan);
-        Ok(out)
-    }
-
-    /// The responder cancelled at the gate: the plan waits again.
-    pub fn gate_cancelled(&mut self) {
-        if let Some(i) = self.current()
-            && let StepStatus::Running(p) = self.steps[i].status.clone()
-        {
-            self.steps[i].status = StepStatus::Planned(p);
-        }
-    }
-
-    /// Read-only rehearsal: record the planned write as not executed.
-    pub fn rehearse(&mut self, now: DateTime<Utc>) -> Result<Vec<Entry>, RunError> {
-        let i = self.current_or_err()?;
-        let StepStatus::Planned(plan) = self.steps[i].status.clone() else {
-            return Err(RunError::NotWaiting);
-        };
-        let StepKind::Vault { op, .. } = &self.runbook.steps[i].kind else {
-            return Err(RunError::WrongKind("vault"));
-        };
-        let ev = Event::NotExecuted {
-            op: op.name().into(),
-            summary: plan.summary.clone(),
-            cli: plan.cli.clone(),
-        };
-        let mut out = Vec::new();
-        self.push(&mut out, now, Some(i), ev);
-        self.advance(now, &mut out);
-        Ok(out)
-    }
-
-    /// The write's outcome: done when every item succeeded, else failed (retry re-plans).
-    pub fn written(
-        &mut self,
-        now: DateTime<Utc>,
-        outcome: &WriteOutcome,
-    ) -> Result<Vec<Entry>, RunError> {
-        let i = self.current_or_err()?;
-        if !matches!(self.steps[i].status, StepStatus::Running(_)) {
-            return Err(RunError::NotWaiting);
-        }
-        let ok = outcome.failed() == 0;
-        let details: Vec<String> = outcome
-            .items
-            .iter()
-            .map(|it| match &it.result {
-                Ok(_) => format!("{}: ok", it.item),
-                Err(e) => format!("{}: {}", it.item, crate::sanitize::sanitize(&e.to_string())),
-            })
-            .collect();
-        let mut out = Vec::new();
-        let ev = Event::ActionResult {
-            ok,
-            summary: crate::sanitize::sanitize(&outcome.message()).into_owned(),
-            details,
-            output: None,
-        };
-        self.push(&mut out, now, Some(i), ev);
-        if ok {
-            self.advance(now, &mut out);
-        }
-        Ok(out)
-    }
-
-    /// Open the current failed or uncertain step again (it is re-planned; nothing repeats by
-    /// itself).
-    pub fn retry(&mut self, now: DateTime<Utc>) -> Result<Vec<Entry>, RunError> {
-        let i = self.current_or_err()?;
-        if !matches!(
-            self.steps[i].status,
-            StepStatus::Failed(_) | StepStatus::Uncertain
-        ) {
-            return Err(RunError::NotWaiting);
-        }
-        let mut out = Vec::new();
-        let reason = "tried again by the responder".to_string();
-        self.push(&mut out, now, Some(i), Event::Reopened { reason });
-        Ok(out)
-    }
-
-    /// An uncertain step (started before a restart) checked by the responder and found done.
-    pub fn confirm_done(&mut self, now: DateTime<Utc>) -> Result<Vec<Entry>, RunError> {
-        let i = self.current_or_err()?;
-        if self.steps[i].status != StepStatus::Uncertain {
-            return Err(RunError::NotWaiting);
-        }
-        let mut out = Vec::new();
-        let ev = Event::ActionResult {
-            ok: true,
-            summary: "checked by the responder after a restart: done".into(),
-            details: Vec::new(),
-            output: None,
-        };
-        self.push(&mut out, now, Some(i), ev);
         self.advance(now, &mut out);
         Ok(out)
     }
@@ -849,29 +436,4 @@ impl Run {
         self.push(&mut out, now, None, Event::Reported { path });
         out
     }
-}
-
-/// RFC 3339, `now`, or an offset back (`-30m`, `-2h`, `-1d`, `-45s`).
-pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    let s = s.trim();
-    if s.eq_ignore_ascii_case("now") {
-        return Ok(now);
-    }
-    if let Some(back) = s.strip_prefix('-') {
-        let (n, unit) = back.split_at(back.len().saturating_sub(1));
-        let n: i64 = n
-            .parse()
-            .map_err(|_| format!("\"{s}\" is not a time (RFC 3339, now, or -30m/-2h/-1d)"))?;
-        let secs = match unit {
-            "s" => n,
-            "m" => n * 60,
-            "h" => n * 3600,
-            "d" => n * 86_400,
-            _ => return Err(format!("\"{s}\": the unit is s, m, h or d")),
-        };
-        return Ok(now - chrono::Duration::seconds(secs.min(3650 * 86_400)));
-    }
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("\"{s}\" is not a time (RFC 3339, now, or -30m/-2h/-1d)"))
 }
