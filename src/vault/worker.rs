@@ -319,6 +319,7 @@ impl WorkerHandle {
             }
             Command::Quit | Command::Suspend | Command::Connect { .. } | Command::Copy { .. } => {}
             Command::SetToken { .. } => {}
+            Command::AppendJournal { .. } | Command::SaveReport { .. } => {}
         }
     }
 
