@@ -29,7 +29,10 @@ impl App {
                 format!("saved {}", crate::sanitize::sanitize(&path)),
                 ToastLevel::Info,
             ),
-            Err(e) => self.toast(crate::sanitize::sanitize(&e).into_owned(), ToastLevel::Error),
+            Err(e) => self.toast(
+                crate::sanitize::sanitize(&e).into_owned(),
+                ToastLevel::Error,
+            ),
         }
         Vec::new()
     }

@@ -70,12 +70,12 @@ impl RunbookScreen {
         match &mut self.view {
             View::List => self.list_action(a, ctx),
             View::Start(f) => match a {
-                Action::RunStep => Some(self.start(ctx)),
-                Action::ToggleRehearsal if f.forced => Some(toast(
+                Action::Select => Some(self.start(ctx)),
+                Action::FocusNext if f.forced => Some(toast(
                     "the console is read-only: the run can only be a rehearsal",
                     ToastLevel::Info,
                 )),
-                Action::ToggleRehearsal => {
+                Action::FocusNext => {
                     f.rehearsal = !f.rehearsal;
                     Some(Vec::new())
                 }
@@ -100,7 +100,7 @@ impl RunbookScreen {
             Action::PageDown => self.selected = (self.selected + 10).min(last),
             Action::Top => self.selected = 0,
             Action::Bottom => self.selected = last,
-            Action::RunStep | Action::Select => return Some(self.open_selected(ctx)),
+            Action::Select => return Some(self.open_selected(ctx)),
             _ => return None,
         }
         Some(Vec::new())
@@ -137,7 +137,11 @@ impl RunbookScreen {
                     out
                 }
                 Err(e) => toast(
-                    format!("cannot resume {}: {}", sanitize(&stored.run_id), sanitize(&e)),
+                    format!(
+                        "cannot resume {}: {}",
+                        sanitize(&stored.run_id),
+                        sanitize(&e)
+                    ),
                     ToastLevel::Error,
                 ),
             };
@@ -195,7 +199,7 @@ impl RunbookScreen {
         let now = ctx.now;
         if r.prompt.is_some() {
             return match a {
-                Action::RunStep | Action::Select => Some(self.submit_prompt(ctx)),
+                Action::Select => Some(self.submit_prompt(ctx)),
                 Action::Back => {
                     if let Some(Prompt::Secret(f)) = &mut r.prompt {
                         f.0.clear();
@@ -209,7 +213,7 @@ impl RunbookScreen {
         }
         r.error = None;
         let result: Result<Vec<Entry>, RunError> = match a {
-            Action::RunStep | Action::Select => return Some(self.enter(ctx)),
+            Action::Select => return Some(self.enter(ctx)),
             Action::SkipStep => {
                 if r.run.current().is_none() {
                     Err(RunError::Finished)
@@ -273,7 +277,10 @@ impl RunbookScreen {
                 Ok(Vec::new())
             }
             StepKind::Input { default, .. } => {
-                let text = default.as_ref().map(|d| r.run.expand(d)).unwrap_or_default();
+                let text = default
+                    .as_ref()
+                    .map(|d| r.run.expand(d))
+                    .unwrap_or_default();
                 r.prompt = Some(Prompt::Answer(LineInput::with_text(&text)));
                 Ok(Vec::new())
             }
@@ -404,7 +411,10 @@ impl RunbookScreen {
             return Vec::new();
         };
         let text = report::incident_report(&r.run, now);
-        let path = self.env.runs_dir.join(format!("{}-report.md", r.run.run_id));
+        let path = self
+            .env
+            .runs_dir
+            .join(format!("{}-report.md", r.run.run_id));
         let entries = r.run.reported(now, &path.display().to_string());
         let mut out = vec![Effect::SaveReport { path, text }];
         out.extend(self.after(entries, None));

@@ -56,11 +56,7 @@ impl RunbookView<'_> {
         let mut lines: Vec<Line> = Vec::new();
         let mut selected_line = 0usize;
         let row_style = |i: usize| {
-            if i == s.selected {
-                t.selection
-            } else {
-                t.text
-            }
+            if i == s.selected { t.selection } else { t.text }
         };
         if !s.env.unfinished.is_empty() {
             lines.push(Line::styled(
@@ -115,7 +111,11 @@ impl RunbookView<'_> {
                         rb.steps.len(),
                         rb.containment_minutes
                     ),
-                    if i == s.selected { t.selection } else { t.muted },
+                    if i == s.selected {
+                        t.selection
+                    } else {
+                        t.muted
+                    },
                 ),
             ]));
         }

@@ -29,13 +29,13 @@ use crate::ui::widgets::secret_input::{SecretInput, SecretInputMode};
 pub const PREPARE_JOB: &str = "runbook prepare";
 
 /// The footer's offer on the list.
-pub const LIST_HINTS: &[Action] = &[Action::Help, Action::RunStep, Action::Back];
+pub const LIST_HINTS: &[Action] = &[Action::Help, Action::Select, Action::Back];
 /// The footer's offer on the start form.
-pub const START_HINTS: &[Action] = &[Action::RunStep, Action::ToggleRehearsal, Action::Back];
+pub const START_HINTS: &[Action] = &[Action::Select, Action::FocusNext, Action::Back];
 /// The footer's offer in a run.
 pub const RUN_HINTS: &[Action] = &[
     Action::Help,
-    Action::RunStep,
+    Action::Select,
     Action::SkipStep,
     Action::RetryStep,
     Action::MarkStepDone,

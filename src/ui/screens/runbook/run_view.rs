@@ -64,7 +64,11 @@ pub fn clock_text(c: &Clock, t: &Theme) -> (String, Style) {
                 c.target_secs / 60,
                 if in_time { ": met" } else { ": missed" }
             ),
-            if in_time { t.status_ok } else { t.status_danger },
+            if in_time {
+                t.status_ok
+            } else {
+                t.status_danger
+            },
         ),
     }
 }
@@ -267,11 +271,11 @@ impl RunPanel<'_> {
                 }
             }
             StepStatus::Failed(e) => {
-                lines.push(Line::styled(format!("failed: {}", clean(e)), t.status_danger));
                 lines.push(Line::styled(
-                    "r plans it again · s skips it",
-                    t.key_hint,
+                    format!("failed: {}", clean(e)),
+                    t.status_danger,
                 ));
+                lines.push(Line::styled("r plans it again · s skips it", t.key_hint));
             }
             StepStatus::Uncertain => {
                 lines.push(Line::styled(
@@ -339,7 +343,10 @@ fn prompt_line(label: &str, text: &str, t: &Theme) -> Line<'static> {
 }
 
 fn plan_lines(plan: &ActionPlan, t: &Theme, lines: &mut Vec<Line<'static>>) {
-    lines.push(Line::styled(format!("Plan: {}", clean(&plan.summary)), t.header));
+    lines.push(Line::styled(
+        format!("Plan: {}", clean(&plan.summary)),
+        t.header,
+    ));
     for d in &plan.details {
         lines.push(Line::styled(format!("  · {}", clean(d)), t.text));
     }
