@@ -25,9 +25,16 @@ fn a_responder_revokes_a_leaked_token_and_exports_the_report() {
     c.scope_and_accessor(&leaked.accessor);
     c.exposed_since();
     let s = c.revoke_planned(false);
-    assert!(s.contains("bao token revoke -accessor"), "the CLI shown:\n{s}");
+    assert!(
+        s.contains("bao token revoke -accessor"),
+        "the CLI shown:\n{s}"
+    );
     c.revoke();
-    assert_eq!(lookup(&server, &leaked.accessor).0, 400, "revoked on the server");
+    assert_eq!(
+        lookup(&server, &leaked.accessor).0,
+        400,
+        "revoked on the server"
+    );
     c.contain_and_finish();
     c.quit();
 
@@ -80,7 +87,11 @@ fn a_read_only_rehearsal_changes_nothing() {
     c.step(5);
     c.contain_and_finish();
     c.quit();
-    assert_eq!(lookup(&server, &leaked.accessor).0, 200, "the token still works");
+    assert_eq!(
+        lookup(&server, &leaked.accessor).0,
+        200,
+        "the token still works"
+    );
     let journal = entries(home.path());
     assert!(matches!(
         journal[0].event,

@@ -10,9 +10,9 @@ mod health_fixtures;
 #[allow(dead_code)]
 #[path = "common/render_app.rs"]
 mod render_app;
+mod runbook_support;
 #[path = "common/screen_text.rs"]
 mod screen_text;
-mod runbook_support;
 
 use std::sync::Arc;
 

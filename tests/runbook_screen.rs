@@ -37,15 +37,25 @@ fn the_action_is_journaled_as_started_right_before_the_write_when_the_gate_confi
     let mut app = app(dir.path());
     let (cmds, ticket) = to_revoke(&mut app, "-5m", false);
     let entries = journaled(&cmds);
-    assert!(matches!(entries[0].event, Event::Started { read_only: false, .. }));
+    assert!(matches!(
+        entries[0].event,
+        Event::Started {
+            read_only: false,
+            ..
+        }
+    ));
     assert!(
         entries.iter().any(|e| matches!(&e.event,
             Event::Input { var, value: Some(v) } if var == "accessors" && v == ACCESSOR)),
         "{entries:?}"
     );
     // Journaled before the job: the journal command comes first.
-    let last = cmds.iter().rposition(|c| matches!(c, Command::AppendJournal { .. }));
-    let job = cmds.iter().position(|c| matches!(c, Command::StartJob { .. }));
+    let last = cmds
+        .iter()
+        .rposition(|c| matches!(c, Command::AppendJournal { .. }));
+    let job = cmds
+        .iter()
+        .position(|c| matches!(c, Command::StartJob { .. }));
     assert!(last < job, "{cmds:?}");
     let plan = revoke_plan(&app);
     assert!(journaled(&answer_plan(&mut app, &ticket, plan)).is_empty());
@@ -94,7 +104,8 @@ fn the_action_is_journaled_as_started_right_before_the_write_when_the_gate_confi
     let cmds = enter(&mut app);
     let done = journaled(&cmds);
     assert!(
-        done.iter().any(|e| matches!(e.event, Event::Contained { .. })),
+        done.iter()
+            .any(|e| matches!(e.event, Event::Contained { .. })),
         "{done:?}"
     );
     assert!(run(&app).run.contained_at.is_some());
@@ -132,7 +143,10 @@ fn a_rehearsal_never_emits_a_write() {
     let (cmds, ticket) = to_revoke(&mut app, "now", true);
     assert!(matches!(
         journaled(&cmds)[0].event,
-        Event::Started { read_only: true, .. }
+        Event::Started {
+            read_only: true,
+            ..
+        }
     ));
     let plan = revoke_plan(&app);
     answer_plan(&mut app, &ticket, plan);
@@ -158,7 +172,10 @@ fn a_read_only_console_forces_the_rehearsal() {
     let (cmds, _) = to_revoke(&mut app, "now", false);
     assert!(matches!(
         journaled(&cmds)[0].event,
-        Event::Started { read_only: true, .. }
+        Event::Started {
+            read_only: true,
+            ..
+        }
     ));
 }
 
@@ -216,9 +233,9 @@ fn a_secret_input_is_in_no_command_and_no_journal_entry() {
     for e in journaled(&cmds) {
         assert!(!e.to_line().contains(canary), "the canary in the journal");
     }
-    let secret_entry = journaled(&cmds).into_iter().find(
-        |e| matches!(&e.event, Event::Input { var, value: None } if var == "new_value"),
-    );
+    let secret_entry = journaled(&cmds)
+        .into_iter()
+        .find(|e| matches!(&e.event, Event::Input { var, value: None } if var == "new_value"));
     assert!(secret_entry.is_some(), "journaled as not recorded");
     // Its plan and the gate's confirmation: still no canary.
     let plan = revoke_plan(&app);
@@ -293,12 +310,17 @@ fn the_report_is_saved_beside_the_journal_and_journaled() {
     enter(&mut app);
     let cmds = app.update(key(KeyCode::Char('e')));
     let run_id = run(&app).run.run_id.clone();
-    let save = cmds.iter().position(|c| matches!(c, Command::SaveReport { .. }));
+    let save = cmds
+        .iter()
+        .position(|c| matches!(c, Command::SaveReport { .. }));
     let Some(Command::SaveReport { path, text }) = save.map(|i| &cmds[i]) else {
         panic!("no report: {cmds:?}");
     };
     assert_eq!(path, &dir.path().join(format!("{run_id}-report.md")));
-    assert!(text.contains("# Incident report: Leaked Vault token"), "{text}");
+    assert!(
+        text.contains("# Incident report: Leaked Vault token"),
+        "{text}"
+    );
     assert!(
         journaled(&cmds)
             .iter()

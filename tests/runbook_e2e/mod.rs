@@ -51,7 +51,11 @@ fn read_pid(path: &Path) -> Pid {
         {
             return Pid::from_raw(pid);
         }
-        assert!(Instant::now() < deadline, "no PID file at {}", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "no PID file at {}",
+            path.display()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
