@@ -9,11 +9,18 @@ use crate::ui::screens::runbook::RunbookScreen;
 impl App {
     /// `:runbook` lists the runbooks and the unfinished runs; `:runbook ID` starts that one.
     pub(crate) fn open_runbooks(&mut self, arg: &str) -> Vec<Command> {
-        let mut s = RunbookScreen::new(
-            self.runbooks.clone(),
-            &self.profile.context,
-            self.read_only(),
-        );
+        let mut env = self.runbooks.clone();
+        // The responder: the login name, and the token's display name when known.
+        if let Some(t) = self.own_token.info.value()
+            && !t.display_name.is_empty()
+        {
+            env.operator = format!(
+                "{} ({})",
+                env.operator,
+                crate::sanitize::sanitize(&t.display_name)
+            );
+        }
+        let mut s = RunbookScreen::new(env, &self.profile.context, self.read_only());
         let id = arg.trim();
         if !id.is_empty() {
             s.start_with = Some(id.to_string());

@@ -11,8 +11,7 @@ use super::{PREPARE_JOB, Prompt, RunState, RunbookScreen, SecretField, StartForm
 use crate::action::Action;
 use crate::app::ToastLevel;
 use crate::input::LineInput;
-use crate::jobs::{JobEvent, JobReport, JobSpec};
-use crate::reply::WriteOutcome;
+use crate::jobs::JobSpec;
 use crate::runbook::journal::{self, Entry};
 use crate::runbook::model::{InputKind, StepKind};
 use crate::runbook::runner::{self, RunError};
@@ -21,7 +20,13 @@ use crate::sanitize::sanitize;
 use crate::secret::ExposeSecret;
 use crate::ui::screens::{Effect, ScreenCtx};
 
-fn toast(text: impl Into<String>, level: ToastLevel) -> Vec<Effect> {
+/// The current step's write is out (its outcome must reach this run).
+fn running(run: &Run) -> bool {
+    run.current()
+        .is_some_and(|i| matches!(run.steps[i].status, StepStatus::Running(_)))
+}
+
+pub(super) fn toast(text: impl Into<String>, level: ToastLevel) -> Vec<Effect> {
     vec![Effect::Toast(text.into(), level)]
 }
 
@@ -224,9 +229,15 @@ impl RunbookScreen {
             }
             Action::RetryStep => r.run.retry(now),
             Action::MarkStepDone => r.run.confirm_done(now),
-            Action::OpenStepCommand => return Some(open_command(&r.run)),
-            Action::CopyNotify => return Some(copy_notify(&r.run, now)),
+            Action::OpenStepCommand => return Some(super::events::open_command(&r.run)),
+            Action::CopyNotify => return Some(super::events::copy_notify(&r.run, now)),
             Action::ExportReport => return Some(self.export(now)),
+            Action::Back if running(&r.run) => {
+                return Some(toast(
+                    "the action is running: wait for its result",
+                    ToastLevel::Info,
+                ));
+            }
             Action::Back => {
                 self.view = View::List;
                 self.selected = 0;
@@ -238,7 +249,7 @@ impl RunbookScreen {
     }
 
     /// A transition's result: its entries journaled (and what follows), or the refusal shown.
-    fn settle(
+    pub(super) fn settle(
         &mut self,
         result: Result<Vec<Entry>, RunError>,
         ctx: Option<&ScreenCtx>,
@@ -358,7 +369,7 @@ impl RunbookScreen {
 
     /// After a transition: its entries to the journal first, then a vault step that became
     /// current is prepared (when a context is at hand; otherwise enter prepares it).
-    fn after(&mut self, entries: Vec<Entry>, ctx: Option<&ScreenCtx>) -> Vec<Effect> {
+    pub(super) fn after(&mut self, entries: Vec<Entry>, ctx: Option<&ScreenCtx>) -> Vec<Effect> {
         let View::Run(r) = &mut self.view else {
             return Vec::new();
         };
@@ -419,83 +430,5 @@ impl RunbookScreen {
         let mut out = vec![Effect::SaveReport { path, text }];
         out.extend(self.after(entries, None));
         out
-    }
-
-    /// The gate lets the planned write go: journal the action as started first.
-    pub fn on_write_sent(&mut self, ctx: &ScreenCtx) -> Vec<Effect> {
-        let View::Run(r) = &mut self.view else {
-            return Vec::new();
-        };
-        let result = r.run.executing(ctx.now);
-        self.settle(result, None)
-    }
-
-    /// The write's outcome.
-    pub fn on_write(&mut self, outcome: &WriteOutcome, ctx: &ScreenCtx) -> Vec<Effect> {
-        let View::Run(r) = &mut self.view else {
-            return Vec::new();
-        };
-        let result = r.run.written(ctx.now, outcome);
-        self.settle(result, Some(ctx))
-    }
-
-    /// The prepare job's plan, or its failure.
-    pub fn on_job(&mut self, what: &str, event: JobEvent, ctx: &ScreenCtx) -> Vec<Effect> {
-        let View::Run(r) = &mut self.view else {
-            return Vec::new();
-        };
-        if what != PREPARE_JOB {
-            return Vec::new();
-        }
-        let planning = r
-            .run
-            .current()
-            .is_some_and(|i| r.run.steps[i].status == StepStatus::Planning);
-        if !planning {
-            return Vec::new();
-        }
-        let result = match event {
-            JobEvent::Report(rep) => match *rep {
-                JobReport::RunbookPlan(plan) => r.run.planned(ctx.now, plan),
-                _ => return Vec::new(),
-            },
-            JobEvent::Failed(e) => {
-                let msg = format!("the plan could not be made: {}", sanitize(&e.to_string()));
-                r.run.failed(ctx.now, &msg)
-            }
-            JobEvent::Done(_) => r.run.failed(ctx.now, "the prepare job gave no plan"),
-            JobEvent::Progress(_) | JobEvent::Partial(_) => return Vec::new(),
-        };
-        self.settle(result, Some(ctx))
-    }
-}
-
-/// `o`: the manual step's `:` command.
-fn open_command(run: &Run) -> Vec<Effect> {
-    let open = run
-        .current()
-        .and_then(|i| match &run.runbook.steps[i].kind {
-            StepKind::Manual { open } => open.clone(),
-            _ => None,
-        });
-    match open {
-        Some(cmd) => vec![Effect::Command(cmd)],
-        None => toast("this step opens no screen", ToastLevel::Info),
-    }
-}
-
-/// `n`: the current notify step's message (else the first notify step's).
-fn copy_notify(run: &Run, now: DateTime<Utc>) -> Vec<Effect> {
-    let is_notify = |i: &usize| matches!(run.runbook.steps[*i].kind, StepKind::Notify { .. });
-    let step = run
-        .current()
-        .filter(is_notify)
-        .or_else(|| (0..run.runbook.steps.len()).find(is_notify));
-    match step {
-        Some(i) => vec![Effect::copy(
-            "notify message",
-            report::notify_message(run, i, now),
-        )],
-        None => toast("this runbook has no notify step", ToastLevel::Info),
     }
 }

@@ -8,6 +8,7 @@
 
 mod actions;
 mod env;
+mod events;
 mod list_view;
 mod run_view;
 
