@@ -158,3 +158,37 @@ fn render_failed_step() {
     });
     snap("runbook_failed", &mut app);
 }
+
+/// The style of the first cell of `needle` on screen.
+fn style_at(app: &App, needle: &str) -> ratatui::style::Style {
+    let mut term = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    term.draw(|f| strongroom::ui::draw(f, app)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    for y in 0..buf.area.height {
+        let row: Vec<String> = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        let line = row.concat();
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return buf[(u16::try_from(x).expect("x"), y)].style();
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+#[test]
+fn the_clock_uses_the_warn_and_danger_slots() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(dir.path());
+    app.update(Msg::Resize(100, 30));
+    to_revoke(&mut app, "-12m", false);
+    let warn = app.theme().status_warn;
+    assert_eq!(style_at(&app, "clock 12:00").fg, warn.fg);
+    let mut app = runbook_support::app(dir.path());
+    app.update(Msg::Resize(100, 30));
+    to_revoke(&mut app, "-20m", false);
+    let danger = app.theme().status_danger;
+    assert_eq!(style_at(&app, "clock 20:00").fg, danger.fg);
+    assert_ne!(warn.fg, danger.fg);
+}

@@ -146,24 +146,31 @@ impl RunPanel<'_> {
         let t = self.theme;
         let run = &self.state.run;
         let cur = run.current();
-        let lines: Vec<Line> = run
-            .runbook
-            .steps
-            .iter()
-            .zip(&run.steps)
-            .enumerate()
-            .map(|(i, (step, state))| {
-                let (mark, style) = status_mark(&state.status, t);
-                let title_style = if Some(i) == cur { t.selection } else { t.text };
-                Line::from(vec![
-                    Span::styled(format!("{mark} "), style),
-                    Span::styled(format!("{}. {}", i + 1, clean(&step.title)), title_style),
-                ])
-            })
-            .collect();
-        let scroll = cur
-            .unwrap_or(0)
-            .saturating_sub(usize::from(area.height).saturating_sub(2));
+        let mut lines: Vec<Line> = Vec::new();
+        let mut cur_line = 0usize;
+        for (i, (step, state)) in run.runbook.steps.iter().zip(&run.steps).enumerate() {
+            let (mark, style) = status_mark(&state.status, t);
+            let title_style = if Some(i) == cur {
+                cur_line = lines.len();
+                t.selection
+            } else {
+                t.text
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::styled(format!("{}. {}", i + 1, clean(&step.title)), title_style),
+            ]));
+            // What settled it otherwise than done, under it.
+            let note = match &state.status {
+                StepStatus::Skipped(reason) => format!("skipped: {}", clean(reason)),
+                StepStatus::NotExecuted => "not executed (rehearsal)".into(),
+                StepStatus::Failed(_) => "failed".into(),
+                StepStatus::Uncertain => "uncertain: check the server".into(),
+                _ => continue,
+            };
+            lines.push(Line::styled(format!("     {note}"), style));
+        }
+        let scroll = cur_line.saturating_sub(usize::from(area.height).saturating_sub(2));
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(0), 0))
             .render(area, buf);
