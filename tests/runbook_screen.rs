@@ -327,3 +327,50 @@ fn the_report_is_saved_beside_the_journal_and_journaled() {
             .any(|e| matches!(e.event, Event::Reported { .. }))
     );
 }
+
+#[test]
+fn a_resumed_run_asks_a_lost_secret_again_before_preparing_its_step() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app_with(dir.path(), &[("rotate-password.toml", SECRET_BOOK)]);
+    app.run_command("runbook rotate-password");
+    enter(&mut app);
+    enter(&mut app);
+    typed(&mut app, "secret/apps/x");
+    enter(&mut app);
+    enter(&mut app);
+    typed(&mut app, "s3cret-value");
+    let cmds = enter(&mut app);
+    assert!(prepare_job(&cmds).is_some());
+    // Left, and resumed (as after a restart: from the journal's entries).
+    app.update(key(KeyCode::Esc));
+    let cmds = enter(&mut app);
+    assert!(prepare_job(&cmds).is_none(), "not prepared: {cmds:?}");
+    assert!(
+        journaled(&cmds)
+            .iter()
+            .any(|e| matches!(e.event, Event::Reopened { .. })),
+        "{cmds:?}"
+    );
+    let r = run(&app);
+    assert_eq!(r.run.current(), Some(1), "the secret input again");
+    // Typed again: now the step is prepared.
+    enter(&mut app);
+    typed(&mut app, "s3cret-value");
+    assert!(prepare_job(&enter(&mut app)).is_some());
+}
+
+#[test]
+fn a_journal_that_cannot_be_written_is_an_error_toast_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(dir.path());
+    app.run_command("runbook leaked-vault-token");
+    enter(&mut app);
+    app.update(Msg::FileError(
+        "journal not written: cannot write the run journal /x: permission denied".into(),
+    ));
+    let t = app.toasts.last().expect("a toast");
+    assert_eq!(t.level, strongroom::app::ToastLevel::Error);
+    assert!(t.text.starts_with("journal not written"), "{}", t.text);
+    enter(&mut app);
+    assert_eq!(run(&app).run.current(), Some(1));
+}

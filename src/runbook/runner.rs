@@ -851,6 +851,17 @@ impl Run {
     }
 }
 
+impl Run {
+    /// After [`Run::resume`]: what a transition would do first (skip steps whose condition does
+    /// not hold, reopen an input whose secret the restart lost, record containment and the
+    /// end), so that a vault step is never prepared without the secret it needs.
+    pub fn reconcile(&mut self, now: DateTime<Utc>) -> Vec<Entry> {
+        let mut out = Vec::new();
+        self.advance(now, &mut out);
+        out
+    }
+}
+
 /// RFC 3339, `now`, or an offset back (`-30m`, `-2h`, `-1d`, `-45s`).
 pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let s = s.trim();

@@ -127,7 +127,9 @@ impl RunbookScreen {
                 );
             };
             return match Run::resume(rb, &stored.entries) {
-                Ok(run) => {
+                Ok(mut run) => {
+                    // A secret the restart lost is asked again before its step is prepared.
+                    let entries = run.reconcile(ctx.now);
                     self.view = View::Run(Box::new(RunState {
                         run,
                         path: stored.path.clone(),
@@ -138,7 +140,7 @@ impl RunbookScreen {
                         format!("resumed {}", sanitize(&stored.run_id)),
                         ToastLevel::Info,
                     );
-                    out.extend(self.after(Vec::new(), Some(ctx)));
+                    out.extend(self.after(entries, Some(ctx)));
                     out
                 }
                 Err(e) => toast(
