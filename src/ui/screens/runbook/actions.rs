@@ -376,7 +376,8 @@ impl RunbookScreen {
             return Vec::new();
         };
         let mut out = Vec::new();
-        if !entries.is_empty() {
+        // Without a runs dir (a console started without one) the run lives in memory only.
+        if !entries.is_empty() && !self.env.runs_dir.as_os_str().is_empty() {
             self.env.track(&r.path, &entries);
             out.push(Effect::Journal {
                 path: r.path.clone(),
@@ -420,6 +421,12 @@ impl RunbookScreen {
 
     /// The report to `<runs dir>/<run id>-report.md`, and `Reported` in the journal.
     fn export(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.env.runs_dir.as_os_str().is_empty() {
+            return toast(
+                "no state dir: the report cannot be written",
+                ToastLevel::Warn,
+            );
+        }
         let View::Run(r) = &mut self.view else {
             return Vec::new();
         };
