@@ -855,7 +855,7 @@ impl Run {
     /// After [`Run::resume`]: what a transition would do first (skip steps whose condition does
     /// not hold, reopen an input whose secret the restart lost, record containment and the
     /// end), so that a vault step is never prepared without the secret it needs.
-    pub fn reconcile(&mut self, now: DateTime<Utc>) -> Vec<Entry> {
+    pub fn resumed(&mut self, now: DateTime<Utc>) -> Vec<Entry> {
         let mut out = Vec::new();
         self.advance(now, &mut out);
         out

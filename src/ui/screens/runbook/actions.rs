@@ -129,7 +129,7 @@ impl RunbookScreen {
             return match Run::resume(rb, &stored.entries) {
                 Ok(mut run) => {
                     // A secret the restart lost is asked again before its step is prepared.
-                    let entries = run.reconcile(ctx.now);
+                    let entries = run.resumed(ctx.now);
                     self.view = View::Run(Box::new(RunState {
                         run,
                         path: stored.path.clone(),
