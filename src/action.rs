@@ -139,6 +139,12 @@ actions! {
     AuditHash => "audit_hash", "audit: find a plain value (token, accessor, secret) by its HMAC; never shown";
     AnomalySignals => "anomaly_signals", "audit: the anomaly signals of the loaded rows (enter shows a signal's evidence)";
     AuditReport => "audit_report", "audit: write a compliance report (md, csv or json) over the current filters";
+    SkipStep => "skip_step", "runbook: skip the current step (asks a reason, journaled)";
+    RetryStep => "retry_step", "runbook: plan a failed or uncertain step again (nothing repeats by itself)";
+    MarkStepDone => "mark_step_done", "runbook: an uncertain step was checked on the server and is done";
+    OpenStepCommand => "open_step_command", "runbook: open the screen the manual step names (e.g. :rekey)";
+    CopyNotify => "copy_notify", "runbook: copy the notify step's prepared message";
+    ExportReport => "export_report", "runbook: write the Markdown incident report (state dir, 0600)";
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod own_token;
 mod poll;
 mod read_only;
 pub mod requests;
+mod runbooks;
 mod screens;
 pub mod token_renew;
 mod tokens;
@@ -143,6 +144,8 @@ pub struct App {
     pub own_token: own_token::OwnToken,
     /// The re-login dialog, while open.
     pub login: Option<crate::ui::login::LoginDialog>,
+    /// The runbook library, the runs dir and the unfinished runs (the runtime loads them).
+    pub runbooks: crate::ui::screens::runbook::RunbookEnv,
 }
 
 impl App {
@@ -181,6 +184,7 @@ impl App {
             anomaly: crate::audit::AnomalyConfig::default(),
             own_token: own_token::OwnToken::default(),
             login: None,
+            runbooks: Default::default(),
         };
         if app.themes.get(&app.theme_name).is_none() {
             let wanted = std::mem::replace(&mut app.theme_name, "default".into());
@@ -252,6 +256,8 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Msg::FileError(e) => self.on_file_result(Err(e)),
+            Msg::FileSaved(path) => self.on_file_result(Ok(path)),
         }
     }
 

@@ -34,6 +34,8 @@ pub enum ScreenKind {
     Policies,
     /// Access history (`:audit`).
     Audit,
+    /// Leak-response runbooks (`:runbook`).
+    Runbook,
 }
 
 /// Who asked: the reply goes back there.
@@ -131,5 +133,18 @@ pub enum Command {
     /// context switch (screens, selection and filters stay).
     SetToken {
         token: crate::vault::models::wrapping::SecretText,
+    },
+    /// Append a run's journal entries (fsynced) BEFORE the commands after it in the same batch
+    /// run (a runbook action is journaled as started before its write is sent). A failure comes
+    /// back as `Msg::FileError`.
+    AppendJournal {
+        path: std::path::PathBuf,
+        entries: Vec<crate::runbook::journal::Entry>,
+    },
+    /// Write a text file (mode 0600): a runbook's incident report. `Msg::FileSaved` or
+    /// `Msg::FileError` comes back.
+    SaveReport {
+        path: std::path::PathBuf,
+        text: String,
     },
 }

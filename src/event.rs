@@ -32,6 +32,10 @@ pub enum Msg {
     },
     /// The process came back from a suspend.
     Resumed,
+    /// A file the runtime wrote for the app (a run journal, a report) could not be written.
+    FileError(String),
+    /// A file the runtime wrote for the app is saved (its path).
+    FileSaved(String),
 }
 
 /// Consecutive terminal read errors after which input is given up (a hung-up terminal fails

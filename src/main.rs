@@ -179,11 +179,16 @@ fn console(
         warnings,
         now: chrono::Utc::now(),
     };
-    match runtime.block_on(strongroom::runtime::run_console_rotation(
+    let dirs = strongroom::runtime::RunbookDirs {
+        config_dir: config::config_dir(env),
+        state_dir: config::state_dir(env),
+    };
+    match runtime.block_on(strongroom::runtime::run_console_runbooks(
         init,
         settings.clipboard,
         settings.rotation.clone(),
         settings.audit.clone(),
+        dirs,
     )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal error: {e}")),

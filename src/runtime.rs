@@ -44,6 +44,56 @@ pub async fn run_console_with(
     .await
 }
 
+/// The directories runbooks live in: `<config dir>/runbooks` (the user's runbooks) and
+/// `<state dir>/runs` (journals and reports).
+#[derive(Debug, Clone)]
+pub struct RunbookDirs {
+    pub config_dir: std::path::PathBuf,
+    pub state_dir: std::path::PathBuf,
+}
+
+/// Load the runbook library, the unfinished runs and the responder's name (at start, before
+/// the loop: `update` does no I/O).
+pub fn runbook_env(dirs: &RunbookDirs) -> crate::ui::screens::runbook::RunbookEnv {
+    use crate::runbook::{journal, library};
+    let lib = library::load(Some(&library::user_dir(&dirs.config_dir)));
+    let runs_dir = journal::runs_dir(&dirs.state_dir);
+    let taken = std::fs::read_dir(&runs_dir)
+        .map(|d| {
+            d.flatten()
+                .take(100_000)
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.strip_suffix(".jsonl").map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let operator = std::env::var("USER")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "operator".into());
+    crate::ui::screens::runbook::RunbookEnv {
+        library: std::sync::Arc::new(lib),
+        unfinished: journal::unfinished(&runs_dir),
+        runs_dir,
+        taken,
+        operator: crate::sanitize::sanitize(&operator).into_owned(),
+    }
+}
+
+/// Run the interactive console with runbooks (their library and runs from `dirs`).
+pub async fn run_console_runbooks(
+    init: AppInit,
+    clipboard_settings: ClipboardSettings,
+    rotation: crate::radar::RotationPolicy,
+    anomaly: crate::audit::AnomalyConfig,
+    dirs: RunbookDirs,
+) -> std::io::Result<()> {
+    let env = runbook_env(&dirs);
+    run_console_env(init, clipboard_settings, rotation, anomaly, env).await
+}
+
 /// Run the interactive console until the user quits, with the radar's KV rotation ages and
 /// the anomaly signals' settings.
 pub async fn run_console_rotation(
@@ -52,6 +102,20 @@ pub async fn run_console_rotation(
     rotation: crate::radar::RotationPolicy,
     anomaly: crate::audit::AnomalyConfig,
 ) -> std::io::Result<()> {
+    let env = crate::ui::screens::runbook::RunbookEnv {
+        library: std::sync::Arc::new(crate::runbook::library::builtin()),
+        ..Default::default()
+    };
+    run_console_env(init, clipboard_settings, rotation, anomaly, env).await
+}
+
+async fn run_console_env(
+    init: AppInit,
+    clipboard_settings: ClipboardSettings,
+    rotation: crate::radar::RotationPolicy,
+    anomaly: crate::audit::AnomalyConfig,
+    runbooks: crate::ui::screens::runbook::RunbookEnv,
+) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let cancel = CancellationToken::new();
     let mut worker = start_worker(&init.profile, &tx, &cancel);
@@ -59,6 +123,7 @@ pub async fn run_console_rotation(
     app.clipboard = clipboard_settings;
     app.rotation = rotation;
     app.anomaly = anomaly;
+    app.runbooks = runbooks;
     // Owned here: copies and clears are written between draws, never inside a frame.
     let mut clipboard = Clipboard::new(clipboard_settings);
     // Before the terminal changes: from here on a signal restores it and ends the process.
@@ -103,6 +168,23 @@ pub async fn run_console_rotation(
                     text,
                     clear_after,
                 } => copy(&mut clipboard, &mut app, &label, &text, clear_after),
+                // Synchronous, in order: fsynced before the commands after it go out.
+                Command::AppendJournal { path, entries } => {
+                    if let Err(e) = crate::runbook::journal::append(&path, &entries) {
+                        tracing::error!(error = %e, "run journal not written");
+                        app.update(Msg::FileError(format!("journal not written: {e}")));
+                    }
+                }
+                Command::SaveReport { path, text } => {
+                    let msg = match save_private(&path, &text) {
+                        Ok(()) => Msg::FileSaved(path.display().to_string()),
+                        Err(e) => Msg::FileError(format!(
+                            "cannot write the report {}: {e}",
+                            path.display()
+                        )),
+                    };
+                    app.update(msg);
+                }
                 cmd @ (Command::Fetch { .. }
                 | Command::Write { .. }
                 | Command::StartJob { .. }
@@ -162,6 +244,24 @@ fn copy(
         }
         Err(e) => app.copy_failed(format!("copy failed: {e}")),
     }
+}
+
+/// Write a file readable by its owner only (0600), fsynced.
+fn save_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).write(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
 }
 
 /// SIGTERM, SIGHUP and SIGINT restore the terminal and end the process with 128 + signo.

@@ -204,10 +204,14 @@ impl App {
                 match self.gate.confirm(ticket) {
                     Ok(cmd) => {
                         self.mode = Mode::Normal;
+                        let mut out = Vec::new();
                         if let Some(kind) = self.write_origin.take() {
                             self.write_owners.insert(seq, kind);
+                            // Journaled before the write goes (a runbook action).
+                            out = self.write_sent(kind);
                         }
-                        vec![cmd]
+                        out.push(cmd);
+                        out
                     }
                     Err(e) => {
                         self.toast(e.to_string(), ToastLevel::Warn);

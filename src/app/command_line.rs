@@ -57,6 +57,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "access history: :audit [FILE…] (globs too; no file: the audit devices' logs), filters, HMAC match, signals, report",
     ),
     (
+        "runbook",
+        "leak-response runbooks: :runbook lists them and the unfinished runs (resume), :runbook ID starts one (also :runbooks)",
+    ),
+    (
         "raft",
         "raft peers (remove, promote, demote) and snapshots (save to a file, restore)",
     ),
@@ -300,6 +304,7 @@ impl App {
                 s.anomaly = self.anomaly.clone();
                 self.open_screen(crate::ui::screens::Screen::Audit(Box::new(s)))
             }
+            "runbook" | "runbooks" => self.open_runbooks(arg),
             "ns" | "namespace" => self.switch_namespace(arg),
             "edit" => self.open_editor(arg, crate::ui::screens::editor::Intent::Edit),
             "new" => self.open_editor(arg, crate::ui::screens::editor::Intent::New),

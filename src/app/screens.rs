@@ -263,6 +263,12 @@ impl App {
                 Effect::CommandLine(text) => {
                     self.mode = Mode::Command(crate::input::LineInput::with_text(&text));
                 }
+                Effect::Journal { path, entries } => {
+                    self.runbooks.track(&path, &entries);
+                    out.push(Command::AppendJournal { path, entries });
+                }
+                Effect::SaveReport { path, text } => out.push(Command::SaveReport { path, text }),
+                Effect::Command(line) => out.extend(self.run_command(&line)),
             }
         }
         out
@@ -283,10 +289,14 @@ impl App {
                 let seq = ticket.seq;
                 match self.gate.go(ticket, w) {
                     Ok(cmd) => {
+                        let mut out = Vec::new();
                         if let Some(kind) = from {
                             self.write_owners.insert(seq, kind);
+                            // Journaled before the write goes (a runbook action).
+                            out = self.write_sent(kind);
                         }
-                        vec![cmd]
+                        out.push(cmd);
+                        out
                     }
                     Err(e) => {
                         self.toast(e.to_string(), ToastLevel::Warn);
@@ -300,6 +310,22 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// The gate lets a write of the screen `kind` go: what that screen needs done first (a
+    /// runbook journals the action as started), as commands to run before the write's.
+    pub(crate) fn write_sent(&mut self, kind: ScreenKind) -> Vec<Command> {
+        let ctx = ScreenCtx {
+            cluster: &self.cluster,
+            now: self.now,
+            body: crate::ui::layout::body_area(self.size.0, self.size.1),
+            namespace: self.profile.namespace.as_deref(),
+        };
+        let mut effects = Vec::new();
+        if let Some(s) = self.screens.iter_mut().rev().find(|s| s.kind() == kind) {
+            effects = s.on_write_sent(&ctx);
+        }
+        self.apply_effects_for(kind, effects)
     }
 
     /// A ticket for a write: each write is its own key, named after what it does.

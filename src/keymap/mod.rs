@@ -53,10 +53,12 @@ pub enum KeyContext {
     Policies,
     /// The access-history screen (audit logs).
     Audit,
+    /// The runbooks screen (library, start form, a run).
+    Runbook,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 22] = [
+    pub const ALL: [KeyContext; 23] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -79,6 +81,7 @@ impl KeyContext {
         KeyContext::Raft,
         KeyContext::Policies,
         KeyContext::Audit,
+        KeyContext::Runbook,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -112,6 +115,7 @@ impl KeyContext {
             KeyContext::Raft => "raft",
             KeyContext::Policies => "policies",
             KeyContext::Audit => "audit",
+            KeyContext::Runbook => "runbook",
         }
     }
 
@@ -121,7 +125,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 16] = [
+const SCREENS: [KeyContext; 17] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -138,6 +142,7 @@ const SCREENS: [KeyContext; 16] = [
     KeyContext::Raft,
     KeyContext::Policies,
     KeyContext::Audit,
+    KeyContext::Runbook,
 ];
 
 mod chord;

@@ -321,6 +321,7 @@ impl WorkerHandle {
             }
             Command::Quit | Command::Suspend | Command::Connect { .. } | Command::Copy { .. } => {}
             Command::SetToken { .. } => {}
+            Command::AppendJournal { .. } | Command::SaveReport { .. } => {}
         }
     }
 

@@ -16,6 +16,7 @@ pub mod radar;
 pub mod raft;
 pub mod rekey;
 mod render;
+pub mod runbook;
 pub mod search;
 pub mod secrets;
 mod text;
@@ -79,6 +80,18 @@ pub enum Effect {
     Close,
     /// Open the `:` line with this text (the user completes it).
     CommandLine(String),
+    /// Run a `:` command (without the `:`), as if typed (a runbook's manual step opens `rekey`).
+    Command(String),
+    /// Append entries to a run's journal (fsynced, before the commands after it).
+    Journal {
+        path: std::path::PathBuf,
+        entries: Vec<crate::runbook::journal::Entry>,
+    },
+    /// Write a report file (0600).
+    SaveReport {
+        path: std::path::PathBuf,
+        text: String,
+    },
 }
 
 impl Effect {
@@ -133,6 +146,8 @@ pub enum Screen {
     Policies(Box<policies::PoliciesScreen>),
     /// Access history (`:audit`).
     Audit(Box<audit::AuditScreen>),
+    /// Leak-response runbooks (`:runbook`).
+    Runbook(Box<runbook::RunbookScreen>),
 }
 
 impl Screen {
@@ -158,6 +173,7 @@ impl Screen {
             Screen::Raft(_) => ScreenKind::Raft,
             Screen::Policies(_) => ScreenKind::Policies,
             Screen::Audit(_) => ScreenKind::Audit,
+            Screen::Runbook(_) => ScreenKind::Runbook,
         }
     }
 
@@ -185,6 +201,7 @@ impl Screen {
             Screen::Raft(_) => "Raft screen",
             Screen::Policies(_) => "Policies",
             Screen::Audit(_) => "Access history",
+            Screen::Runbook(_) => "Runbooks",
         }
     }
 
@@ -208,6 +225,7 @@ impl Screen {
             Screen::Policies(s) if s.editing() => KeyContext::Editor,
             Screen::Policies(_) => KeyContext::Policies,
             Screen::Audit(_) => KeyContext::Audit,
+            Screen::Runbook(_) => KeyContext::Runbook,
         }
     }
 
@@ -234,6 +252,7 @@ impl Screen {
             Screen::Raft(_) => raft::HINTS,
             Screen::Policies(s) => policies::hints(s),
             Screen::Audit(_) => audit::HINTS,
+            Screen::Runbook(s) => s.hints(),
         }
     }
 
@@ -260,6 +279,7 @@ impl Screen {
             Screen::Raft(s) => s.on_action(a, ctx),
             Screen::Policies(s) => s.on_action(a, ctx),
             Screen::Audit(s) => s.on_action(a, ctx),
+            Screen::Runbook(s) => s.on_action(a, ctx),
         }
     }
 
@@ -301,6 +321,7 @@ impl Screen {
             Screen::Raft(s) => s.on_open(ctx),
             Screen::Policies(s) => s.on_open(ctx),
             Screen::Audit(s) => s.on_open(ctx),
+            Screen::Runbook(s) => s.on_open(),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -316,6 +337,7 @@ impl Screen {
             Screen::Leases(s) => s.on_job(what, event, ctx),
             Screen::Raft(s) => s.on_job(what, event, ctx),
             Screen::Audit(s) => s.on_job(what, event, ctx),
+            Screen::Runbook(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -353,6 +375,7 @@ impl Screen {
             | Screen::Copy(_)
             | Screen::Tokens(_)
             | Screen::Radar(_)
+            | Screen::Runbook(_)
             | Screen::Leases(_) => {
                 tracing::debug!(?reply, "a screen got a reply it did not ask for");
                 Vec::new()
@@ -375,6 +398,7 @@ impl Screen {
             Screen::Rekey(s) => s.on_write_done(&outcome),
             Screen::Raft(s) => s.on_write(outcome, ctx),
             Screen::Policies(s) => s.on_write(outcome, ctx),
+            Screen::Runbook(s) => s.on_write(&outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -411,7 +435,7 @@ impl Screen {
             | Screen::GenerateRoot(_)
             | Screen::Init(_)
             | Screen::Rekey(_) => false,
-            Screen::Raft(_) | Screen::Policies(_) | Screen::Audit(_) => false,
+            Screen::Raft(_) | Screen::Policies(_) | Screen::Audit(_) | Screen::Runbook(_) => false,
         }
     }
 }

@@ -95,6 +95,12 @@ impl Screen {
                 now: ctx.now,
             }
             .render(area, buf),
+            Screen::Runbook(s) => runbook::RunbookView {
+                screen: s,
+                theme,
+                now: ctx.now,
+            }
+            .render(area, buf),
         }
     }
 }

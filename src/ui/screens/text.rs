@@ -21,6 +21,7 @@ impl Screen {
             Screen::Raft(s) => s.on_text_key(key),
             Screen::Policies(s) => s.on_text_key(key),
             Screen::Audit(s) => s.on_text_key(key),
+            Screen::Runbook(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -70,6 +71,10 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Runbook(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -92,6 +97,7 @@ impl Screen {
             Screen::Raft(_) => "",
             Screen::Policies(s) => s.filter(),
             Screen::Audit(s) => s.filter_text(),
+            Screen::Runbook(_) => "",
         }
     }
 
@@ -113,6 +119,7 @@ impl Screen {
             Screen::Raft(_) => {}
             Screen::Policies(s) => s.set_filter(f),
             Screen::Audit(s) => s.set_filter(f),
+            Screen::Runbook(_) => {}
         }
     }
 
@@ -130,6 +137,7 @@ impl Screen {
             Screen::Raft(s) => s.takes_text(),
             Screen::Policies(s) => s.takes_text(),
             Screen::Audit(s) => s.takes_text(),
+            Screen::Runbook(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -153,6 +161,7 @@ impl Screen {
             Screen::Rekey(s) => s.secrets.mask(),
             Screen::Tokens(s) => s.by_value = None,
             Screen::Policies(s) => s.on_cover(),
+            Screen::Runbook(s) => s.on_cover(),
             Screen::Audit(s) => {
                 if let audit::Overlay::Hash(h) = &mut s.overlay {
                     h.input.0.clear();
@@ -180,12 +189,23 @@ impl Screen {
         }
     }
 
+    /// The gate lets this screen's write go: what to do first (a runbook journals its action
+    /// as started).
+    pub fn on_write_sent(&mut self, ctx: &super::ScreenCtx) -> Vec<Effect> {
+        match self {
+            Screen::Runbook(s) => s.on_write_sent(ctx),
+            _ => Vec::new(),
+        }
+    }
+
     /// A live countdown is on screen: the app redraws it each tick.
     pub fn wants_tick(&self) -> bool {
         match self {
             Screen::Leases(s) => s.wants_tick(),
             Screen::Unseal(_) => true,
             Screen::Raft(s) => s.wants_tick(),
+            // The containment clock.
+            Screen::Runbook(s) => s.wants_tick(),
             _ => false,
         }
     }
