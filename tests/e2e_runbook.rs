@@ -17,7 +17,7 @@ use tokens_support::{create, lookup};
 
 #[test]
 fn a_responder_revokes_a_leaked_token_and_exports_the_report() {
-    let server = DevServer::start_with_audit();
+    let server = DevServer::start_with_abs_audit();
     let leaked = create(&server, "leaked-ci", &["default"], "1h");
     let home = tempfile::tempdir().expect("tempdir");
     let c: Console = start("runbook", home.path(), &server, "");
@@ -71,7 +71,7 @@ fn a_responder_revokes_a_leaked_token_and_exports_the_report() {
 
 #[test]
 fn a_read_only_rehearsal_changes_nothing() {
-    let server = DevServer::start_with_audit();
+    let server = DevServer::start_with_abs_audit();
     let leaked = create(&server, "leaked-ci", &["default"], "1h");
     let home = tempfile::tempdir().expect("tempdir");
     let c = start("rehearsal", home.path(), &server, "--read-only");

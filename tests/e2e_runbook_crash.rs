@@ -51,7 +51,7 @@ fn resume(name: &str, home: &std::path::Path, server: &DevServer) -> Console {
 
 #[test]
 fn killed_at_three_points_the_run_resumes_and_the_revoke_happens_once() {
-    let server = DevServer::start_with_audit();
+    let server = DevServer::start_with_abs_audit();
     let leaked = create(&server, "leaked-ci", &["default"], "1h");
     let home = tempfile::tempdir().expect("tempdir");
     let h = home.path();
