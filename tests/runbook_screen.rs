@@ -257,6 +257,10 @@ fn esc_leaves_the_run_resumable_and_enter_resumes_it_at_the_same_step() {
     cmds.extend(enter(&mut app));
     let run_id = run(&app).run.run_id.clone();
     assert!(run_id.starts_with("leaked-vault-token-2026"), "{run_id}");
+    // The accessors step's prompt is open (typing goes there at once): esc closes it first.
+    assert!(run(&app).prompt.is_some());
+    app.update(key(KeyCode::Esc));
+    assert!(run(&app).prompt.is_none());
     app.update(key(KeyCode::Esc));
     assert_eq!(screen(&app).view, View::List);
     assert_eq!(app.runbooks.unfinished.len(), 1);
@@ -373,4 +377,26 @@ fn a_journal_that_cannot_be_written_is_an_error_toast_and_the_run_goes_on() {
     assert!(t.text.starts_with("journal not written"), "{}", t.text);
     enter(&mut app);
     assert_eq!(run(&app).run.current(), Some(1));
+}
+
+#[test]
+fn an_input_step_takes_typing_at_once_so_s_never_skips_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(dir.path());
+    app.run_command("runbook leaked-vault-token");
+    enter(&mut app); // start
+    enter(&mut app); // scope done: at the accessors input
+    let cmds = typed(&mut app, "s.leaked accessor");
+    assert!(journaled(&cmds).is_empty(), "typing journaled something");
+    assert_eq!(
+        run(&app).run.current(),
+        Some(1),
+        "still at the accessors step"
+    );
+    assert!(matches!(run(&app).run.steps[1].status, StepStatus::Pending));
+    enter(&mut app);
+    assert_eq!(
+        run(&app).run.var_text("accessors").as_deref(),
+        Some("s.leaked, accessor")
+    );
 }

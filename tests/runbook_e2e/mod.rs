@@ -95,8 +95,8 @@ impl Console {
     pub fn scope_and_accessor(&self, accessor: &str) {
         self.step(1);
         self.t.keys(&["Enter"]);
+        // An input step takes typing at once (its prompt is open).
         self.step(2);
-        self.t.keys(&["Enter"]);
         self.t.wait_for("answer>", WAIT);
         self.t.type_text(accessor);
         self.t.keys(&["Enter"]);
@@ -106,7 +106,6 @@ impl Console {
     /// The exposure time (its default, -24h): the revoke is planned.
     pub fn exposed_since(&self) {
         self.step(3);
-        self.t.keys(&["Enter"]);
         self.t.wait_for("answer> -24h", WAIT);
         self.t.keys(&["Enter"]);
         self.step(4);
@@ -141,7 +140,6 @@ impl Console {
     /// The rest: contained, the audit search, rotate, notify, post-mortem; the report.
     pub fn contain_and_finish(&self) {
         self.step(5);
-        self.t.keys(&["Enter"]);
         self.t.wait_for("phrase>", WAIT);
         self.t.type_text("contained");
         self.t.keys(&["Enter"]);

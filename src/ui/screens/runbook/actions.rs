@@ -282,23 +282,8 @@ impl RunbookScreen {
         let step = &r.run.runbook.steps[i];
         let result = match &step.kind {
             StepKind::Manual { .. } | StepKind::Notify { .. } => r.run.complete(now, None),
-            StepKind::Input {
-                input: InputKind::Secret,
-                ..
-            } => {
-                r.prompt = Some(Prompt::Secret(SecretField::default()));
-                Ok(Vec::new())
-            }
-            StepKind::Input { default, .. } => {
-                let text = default
-                    .as_ref()
-                    .map(|d| r.run.expand(d))
-                    .unwrap_or_default();
-                r.prompt = Some(Prompt::Answer(LineInput::with_text(&text)));
-                Ok(Vec::new())
-            }
-            StepKind::Confirm { .. } => {
-                r.prompt = Some(Prompt::Phrase(LineInput::default()));
+            StepKind::Input { .. } | StepKind::Confirm { .. } => {
+                r.prompt = prompt_for(&r.run, i);
                 Ok(Vec::new())
             }
             StepKind::Vault { .. } => return self.execute(ctx),
@@ -384,6 +369,14 @@ impl RunbookScreen {
                 entries,
             });
         }
+        // An input or confirm step that became current takes typing at once: keys typed
+        // as an answer must never act as commands (`s` would skip the step).
+        if r.prompt.is_none()
+            && let Some(i) = r.run.current()
+            && r.run.steps[i].status == StepStatus::Pending
+        {
+            r.prompt = prompt_for(&r.run, i);
+        }
         let waiting = r.run.current().is_some_and(|i| {
             matches!(r.run.runbook.steps[i].kind, StepKind::Vault { .. })
                 && r.run.steps[i].status == StepStatus::Pending
@@ -439,5 +432,21 @@ impl RunbookScreen {
         let mut out = vec![Effect::SaveReport { path, text }];
         out.extend(self.after(entries, None));
         out
+    }
+}
+
+/// The prompt an input or confirm step asks with (an input's default pre-filled).
+fn prompt_for(run: &Run, i: usize) -> Option<Prompt> {
+    match &run.runbook.steps.get(i)?.kind {
+        StepKind::Input {
+            input: InputKind::Secret,
+            ..
+        } => Some(Prompt::Secret(SecretField::default())),
+        StepKind::Input { default, .. } => {
+            let text = default.as_ref().map(|d| run.expand(d)).unwrap_or_default();
+            Some(Prompt::Answer(LineInput::with_text(&text)))
+        }
+        StepKind::Confirm { .. } => Some(Prompt::Phrase(LineInput::default())),
+        _ => None,
     }
 }
