@@ -106,7 +106,7 @@ impl Console {
     /// The exposure time (its default, -24h): the revoke is planned.
     pub fn exposed_since(&self) {
         self.step(3);
-        self.t.wait_for("answer> -24h", WAIT);
+        self.t.wait_for("enter keeps: -24h", WAIT);
         self.t.keys(&["Enter"]);
         self.step(4);
     }

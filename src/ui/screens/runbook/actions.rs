@@ -394,7 +394,10 @@ impl RunbookScreen {
         };
         let now = ctx.now;
         let result = match &mut r.prompt {
-            Some(Prompt::Answer(l)) => r.run.answer(now, &l.text),
+            Some(Prompt::Answer(l)) => match input_default(&r.run) {
+                Some(d) if l.text.trim().is_empty() => r.run.answer(now, &d),
+                _ => r.run.answer(now, &l.text),
+            },
             Some(Prompt::Secret(f)) => {
                 let secret = f.0.take();
                 r.run.answer(now, secret.expose_secret())
@@ -442,11 +445,20 @@ fn prompt_for(run: &Run, i: usize) -> Option<Prompt> {
             input: InputKind::Secret,
             ..
         } => Some(Prompt::Secret(SecretField::default())),
-        StepKind::Input { default, .. } => {
-            let text = default.as_ref().map(|d| run.expand(d)).unwrap_or_default();
-            Some(Prompt::Answer(LineInput::with_text(&text)))
-        }
+        // Empty, the default shown beside it: typing replaces it, enter on nothing keeps it.
+        StepKind::Input { .. } => Some(Prompt::Answer(LineInput::default())),
         StepKind::Confirm { .. } => Some(Prompt::Phrase(LineInput::default())),
+        _ => None,
+    }
+}
+
+/// The current input step's default, expanded (what enter on an empty answer gives).
+pub(super) fn input_default(run: &Run) -> Option<String> {
+    let i = run.current()?;
+    match &run.runbook.steps[i].kind {
+        StepKind::Input {
+            default: Some(d), ..
+        } => Some(run.expand(d)),
         _ => None,
     }
 }

@@ -305,7 +305,18 @@ impl RunPanel<'_> {
         let st = self.state;
         let mut bottom: Vec<Line<'static>> = Vec::new();
         match &st.prompt {
-            Some(Prompt::Answer(l)) => bottom.push(prompt_line("answer", &l.text, t)),
+            Some(Prompt::Answer(l)) => {
+                let mut line = prompt_line("answer", &l.text, t);
+                if l.text.is_empty()
+                    && let Some(d) = super::actions::input_default(&st.run)
+                {
+                    line.push_span(Span::styled(
+                        format!(" enter keeps: {}", clean(&d)),
+                        t.muted,
+                    ));
+                }
+                bottom.push(line);
+            }
             Some(Prompt::Phrase(l)) => bottom.push(prompt_line("phrase", &l.text, t)),
             Some(Prompt::Skip(l)) => bottom.push(prompt_line("skip because", &l.text, t)),
             Some(Prompt::Secret(_)) => bottom.push(Line::styled("secret> ", t.header)),
