@@ -400,3 +400,55 @@ fn an_input_step_takes_typing_at_once_so_s_never_skips_it() {
         Some("s.leaked, accessor")
     );
 }
+
+/// A search step, then a revoke that uses what it found (as in leaked-kv-secret).
+const SEARCH_THEN_REVOKE: &str = r#"title = "Search then revoke"
+[[steps]]
+id = "search"
+kind = "vault"
+title = "Who read it"
+op = "audit.search"
+args = { path = "secret/apps/x" }
+out = "readers"
+[[steps]]
+id = "revoke"
+kind = "vault"
+title = "Revoke them"
+op = "token.revoke_matching"
+args = { audit_accessors = "{{readers}}" }
+"#;
+
+#[test]
+fn a_finished_prepare_job_never_fails_the_next_steps_preparation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app_with(
+        dir.path(),
+        &[("search-then-revoke.toml", SEARCH_THEN_REVOKE)],
+    );
+    app.run_command("runbook search-then-revoke");
+    let mut cmds = enter(&mut app); // start
+    cmds.extend(enter(&mut app)); // prepare the search
+    let ticket = prepare_job(&cmds).expect("the search is being prepared");
+    let found = strongroom::runbook::ActionPlan {
+        summary: "audit search: 3 requests by 1 token".into(),
+        details: Vec::new(),
+        cli: Vec::new(),
+        action: strongroom::runbook::PlannedAction::Result(strongroom::runbook::ActionResult {
+            summary: "3 requests by 1 token".into(),
+            details: Vec::new(),
+            output: vec!["hmac-sha256:abc".into()],
+        }),
+    };
+    // The plan settles the search and starts the revoke's preparation; the search job's own
+    // `Done` comes after and belongs to the search.
+    let cmds = answer_plan(&mut app, &ticket, found);
+    assert!(prepare_job(&cmds).is_some(), "the revoke is being prepared");
+    let r = run(&app);
+    assert_eq!(r.run.steps[0].status, StepStatus::Done);
+    assert_eq!(
+        r.run.steps[1].status,
+        StepStatus::Planning,
+        "{:?}",
+        r.run.steps[1]
+    );
+}

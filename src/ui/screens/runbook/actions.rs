@@ -343,13 +343,18 @@ impl RunbookScreen {
         if r.run.preparing().is_err() {
             return Vec::new();
         }
+        let what = r
+            .run
+            .current()
+            .map(|i| prepare_key(&r.run.runbook.steps[i].id))
+            .unwrap_or_default();
         let spec = PrepareSpec {
             addr,
             addrs: ctx.cluster.node_addrs(),
             op,
         };
         vec![Effect::StartJob {
-            what: PREPARE_JOB.into(),
+            what,
             spec: JobSpec::RunbookPrepare(Box::new(spec)),
         }]
     }
@@ -461,4 +466,10 @@ pub(super) fn input_default(run: &Run) -> Option<String> {
         } => Some(run.expand(d)),
         _ => None,
     }
+}
+
+/// The prepare job of one step, by its id: a finished job's last events (its `Done` after the
+/// plan) never reach the next step's preparation.
+pub(super) fn prepare_key(step: &str) -> String {
+    format!("{PREPARE_JOB} {step}")
 }

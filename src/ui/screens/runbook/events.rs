@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::actions::toast;
-use super::{PREPARE_JOB, RunbookScreen, View};
+use super::{RunbookScreen, View};
 use crate::app::ToastLevel;
 use crate::jobs::{JobEvent, JobReport};
 use crate::reply::WriteOutcome;
@@ -37,13 +37,11 @@ impl RunbookScreen {
         let View::Run(r) = &mut self.view else {
             return Vec::new();
         };
-        if what != PREPARE_JOB {
-            return Vec::new();
-        }
-        let planning = r
-            .run
-            .current()
-            .is_some_and(|i| r.run.steps[i].status == StepStatus::Planning);
+        // Only the current step's own preparation counts.
+        let planning = r.run.current().is_some_and(|i| {
+            r.run.steps[i].status == StepStatus::Planning
+                && what == super::actions::prepare_key(&r.run.runbook.steps[i].id)
+        });
         if !planning {
             return Vec::new();
         }
