@@ -36,6 +36,10 @@ pub enum ScreenKind {
     Audit,
     /// Leak-response runbooks (`:runbook`).
     Runbook,
+    /// Every context of the config file (`:fleet`).
+    Fleet,
+    /// A node's server log stream (`:logs`).
+    Logs,
 }
 
 /// Who asked: the reply goes back there.

@@ -55,10 +55,14 @@ pub enum KeyContext {
     Audit,
     /// The runbooks screen (library, start form, a run).
     Runbook,
+    /// The fleet view (every context).
+    Fleet,
+    /// The server log stream.
+    Logs,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 23] = [
+    pub const ALL: [KeyContext; 25] = [
         KeyContext::Global,
         KeyContext::Health,
         KeyContext::Mounts,
@@ -82,6 +86,8 @@ impl KeyContext {
         KeyContext::Policies,
         KeyContext::Audit,
         KeyContext::Runbook,
+        KeyContext::Fleet,
+        KeyContext::Logs,
     ];
 
     /// Overlays take no global key but `force_quit`.
@@ -116,6 +122,8 @@ impl KeyContext {
             KeyContext::Policies => "policies",
             KeyContext::Audit => "audit",
             KeyContext::Runbook => "runbook",
+            KeyContext::Fleet => "fleet",
+            KeyContext::Logs => "logs",
         }
     }
 
@@ -125,7 +133,7 @@ impl KeyContext {
 }
 
 /// The screen contexts: their bindings come before global ones.
-const SCREENS: [KeyContext; 17] = [
+const SCREENS: [KeyContext; 19] = [
     KeyContext::Health,
     KeyContext::Mounts,
     KeyContext::Search,
@@ -143,6 +151,8 @@ const SCREENS: [KeyContext; 17] = [
     KeyContext::Policies,
     KeyContext::Audit,
     KeyContext::Runbook,
+    KeyContext::Fleet,
+    KeyContext::Logs,
 ];
 
 mod chord;

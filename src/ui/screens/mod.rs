@@ -6,10 +6,12 @@
 pub mod audit;
 pub mod copy;
 pub mod editor;
+pub mod fleet;
 pub mod generate_root;
 pub mod health;
 pub mod init;
 pub mod leases;
+pub mod logs;
 pub mod mounts;
 pub mod policies;
 pub mod radar;
@@ -132,6 +134,10 @@ pub enum Screen {
     /// The expiry radar.
     Radar(Box<radar::RadarScreen>),
     Leases(Box<leases::LeasesScreen>),
+    /// Every context of the config file (`:fleet`).
+    Fleet(Box<fleet::FleetScreen>),
+    /// A node's server log stream (`:logs`).
+    Logs(Box<logs::LogsScreen>),
     /// The unseal ceremony.
     Unseal(Box<unseal::UnsealScreen>),
     /// `:generate-root`.
@@ -174,6 +180,8 @@ impl Screen {
             Screen::Policies(_) => ScreenKind::Policies,
             Screen::Audit(_) => ScreenKind::Audit,
             Screen::Runbook(_) => ScreenKind::Runbook,
+            Screen::Fleet(_) => ScreenKind::Fleet,
+            Screen::Logs(_) => ScreenKind::Logs,
         }
     }
 
@@ -202,6 +210,8 @@ impl Screen {
             Screen::Policies(_) => "Policies",
             Screen::Audit(_) => "Access history",
             Screen::Runbook(_) => "Runbooks",
+            Screen::Fleet(_) => "Fleet",
+            Screen::Logs(_) => "Server log",
         }
     }
 
@@ -226,6 +236,8 @@ impl Screen {
             Screen::Policies(_) => KeyContext::Policies,
             Screen::Audit(_) => KeyContext::Audit,
             Screen::Runbook(_) => KeyContext::Runbook,
+            Screen::Fleet(_) => KeyContext::Fleet,
+            Screen::Logs(_) => KeyContext::Logs,
         }
     }
 
@@ -253,6 +265,8 @@ impl Screen {
             Screen::Policies(s) => policies::hints(s),
             Screen::Audit(_) => audit::HINTS,
             Screen::Runbook(s) => s.hints(),
+            Screen::Fleet(s) => s.hints(),
+            Screen::Logs(s) => s.hints(),
         }
     }
 
@@ -280,6 +294,8 @@ impl Screen {
             Screen::Policies(s) => s.on_action(a, ctx),
             Screen::Audit(s) => s.on_action(a, ctx),
             Screen::Runbook(s) => s.on_action(a, ctx),
+            Screen::Fleet(s) => s.on_action(a, ctx),
+            Screen::Logs(s) => s.on_action(a, ctx),
         }
     }
 
@@ -322,6 +338,8 @@ impl Screen {
             Screen::Policies(s) => s.on_open(ctx),
             Screen::Audit(s) => s.on_open(ctx),
             Screen::Runbook(s) => s.on_open(),
+            Screen::Fleet(s) => s.on_open(ctx),
+            Screen::Logs(s) => s.on_open(ctx),
             Screen::Health(_) | Screen::MountDetail(_) | Screen::Tools(_) => Vec::new(),
         }
     }
@@ -338,6 +356,8 @@ impl Screen {
             Screen::Raft(s) => s.on_job(what, event, ctx),
             Screen::Audit(s) => s.on_job(what, event, ctx),
             Screen::Runbook(s) => s.on_job(what, event, ctx),
+            Screen::Fleet(s) => s.on_job(what, event, ctx),
+            Screen::Logs(s) => s.on_job(what, event, ctx),
             Screen::Health(_)
             | Screen::MountDetail(_)
             | Screen::Secrets(_)
@@ -368,6 +388,8 @@ impl Screen {
             Screen::Rekey(s) => s.on_reply(reply),
             Screen::Policies(s) => s.on_reply(reply, ctx),
             Screen::Audit(s) => s.on_reply(reply, ctx),
+            Screen::Fleet(s) => s.on_reply(reply, ctx),
+            Screen::Logs(s) => s.on_reply(reply, ctx),
             Screen::Init(_)
             | Screen::Raft(_)
             | Screen::Health(_)
@@ -399,6 +421,8 @@ impl Screen {
             Screen::Raft(s) => s.on_write(outcome, ctx),
             Screen::Policies(s) => s.on_write(outcome, ctx),
             Screen::Runbook(s) => s.on_write(&outcome, ctx),
+            Screen::Fleet(s) => s.on_write(outcome, ctx),
+            Screen::Logs(s) => s.on_write(outcome, ctx),
             Screen::Tools(s) => {
                 s.on_write_done(&outcome);
                 Vec::new()
@@ -436,6 +460,7 @@ impl Screen {
             | Screen::Init(_)
             | Screen::Rekey(_) => false,
             Screen::Raft(_) | Screen::Policies(_) | Screen::Audit(_) | Screen::Runbook(_) => false,
+            Screen::Fleet(_) | Screen::Logs(_) => false,
         }
     }
 }

@@ -101,6 +101,18 @@ impl Screen {
                 now: ctx.now,
             }
             .render(area, buf),
+            Screen::Fleet(s) => fleet::FleetView {
+                screen: s,
+                ctx,
+                theme,
+            }
+            .render(area, buf),
+            Screen::Logs(s) => logs::LogsView {
+                screen: s,
+                ctx,
+                theme,
+            }
+            .render(area, buf),
         }
     }
 }

@@ -22,6 +22,8 @@ impl Screen {
             Screen::Policies(s) => s.on_text_key(key),
             Screen::Audit(s) => s.on_text_key(key),
             Screen::Runbook(s) => s.on_text_key(key),
+            Screen::Fleet(s) => s.on_text_key(key),
+            Screen::Logs(s) => s.on_text_key(key),
             _ => Vec::new(),
         }
     }
@@ -75,6 +77,14 @@ impl Screen {
                 s.on_paste(text);
                 true
             }
+            Screen::Fleet(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
+            Screen::Logs(s) if s.takes_text() => {
+                s.on_paste(text);
+                true
+            }
             _ => false,
         }
     }
@@ -98,6 +108,8 @@ impl Screen {
             Screen::Policies(s) => s.filter(),
             Screen::Audit(s) => s.filter_text(),
             Screen::Runbook(_) => "",
+            Screen::Fleet(s) => s.filter(),
+            Screen::Logs(s) => s.filter(),
         }
     }
 
@@ -120,6 +132,8 @@ impl Screen {
             Screen::Policies(s) => s.set_filter(f),
             Screen::Audit(s) => s.set_filter(f),
             Screen::Runbook(_) => {}
+            Screen::Fleet(s) => s.set_filter(f),
+            Screen::Logs(s) => s.set_filter(f),
         }
     }
 
@@ -138,6 +152,8 @@ impl Screen {
             Screen::Policies(s) => s.takes_text(),
             Screen::Audit(s) => s.takes_text(),
             Screen::Runbook(s) => s.takes_text(),
+            Screen::Fleet(s) => s.takes_text(),
+            Screen::Logs(s) => s.takes_text(),
             _ => false,
         }
     }
@@ -162,6 +178,8 @@ impl Screen {
             Screen::Tokens(s) => s.by_value = None,
             Screen::Policies(s) => s.on_cover(),
             Screen::Runbook(s) => s.on_cover(),
+            Screen::Fleet(s) => s.on_cover(),
+            Screen::Logs(s) => s.on_cover(),
             Screen::Audit(s) => {
                 if let audit::Overlay::Hash(h) = &mut s.overlay {
                     h.input.0.clear();
@@ -206,6 +224,8 @@ impl Screen {
             Screen::Raft(s) => s.wants_tick(),
             // The containment clock.
             Screen::Runbook(s) => s.wants_tick(),
+            Screen::Fleet(s) => s.wants_tick(),
+            Screen::Logs(s) => s.wants_tick(),
             _ => false,
         }
     }
@@ -216,6 +236,8 @@ impl Screen {
         match self {
             Screen::Unseal(s) => s.on_tick(ctx),
             Screen::Raft(s) => s.on_tick(ctx),
+            Screen::Fleet(s) => s.on_tick(ctx),
+            Screen::Logs(s) => s.on_tick(ctx),
             _ => Vec::new(),
         }
     }
