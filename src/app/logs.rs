@@ -42,7 +42,11 @@ impl App {
         }
         // One log screen at a time: an open one closes (and its stream with it) first.
         let mut cmds = Vec::new();
-        if let Some(i) = self.screens.iter().position(|s| s.kind() == ScreenKind::Logs) {
+        if let Some(i) = self
+            .screens
+            .iter()
+            .position(|s| s.kind() == ScreenKind::Logs)
+        {
             self.screens.truncate(i);
             if let Some(id) = self.requests.cancel(&monitor_key()) {
                 cmds.push(Command::CancelJob { id });

@@ -16,7 +16,10 @@ pub const MAX_LINES_RANGE: std::ops::RangeInclusive<usize> = 100..=100_000;
 pub enum Entry {
     Line(LogLine),
     /// Shown as `— text —`.
-    Marker { text: String, gap: bool },
+    Marker {
+        text: String,
+        gap: bool,
+    },
 }
 
 impl Entry {
@@ -98,7 +101,10 @@ impl LogBuffer {
     }
 
     /// Entries matching `needle` (lower case), oldest first.
-    pub fn matching<'a>(&'a self, needle: &'a str) -> impl DoubleEndedIterator<Item = &'a (u64, Entry)> {
+    pub fn matching<'a>(
+        &'a self,
+        needle: &'a str,
+    ) -> impl DoubleEndedIterator<Item = &'a (u64, Entry)> {
         self.entries.iter().filter(move |(_, e)| e.matches(needle))
     }
 
@@ -128,7 +134,10 @@ impl LogBuffer {
 
     /// Entries after `seq` that match `needle`.
     pub fn count_after(&self, needle: &str, seq: u64) -> usize {
-        self.matching(needle).rev().take_while(|(s, _)| *s > seq).count()
+        self.matching(needle)
+            .rev()
+            .take_while(|(s, _)| *s > seq)
+            .count()
     }
 
     /// Lines (not markers) kept.

@@ -41,7 +41,9 @@ pub enum StreamState {
     /// No stream (no node to ask yet).
     Idle,
     Connecting,
-    Streaming { since: DateTime<Utc> },
+    Streaming {
+        since: DateTime<Utc>,
+    },
     /// Lost or refused; the job tries again after `retry_in_ms`.
     Lost {
         kind: LossKind,

@@ -63,7 +63,10 @@ fn state_span(s: &LogsScreen, t: &Theme) -> Span<'static> {
 }
 
 fn header(s: &LogsScreen, t: &Theme) -> Line<'static> {
-    let node = s.node.as_deref().map_or("-".into(), |n| sanitize(n).into_owned());
+    let node = s
+        .node
+        .as_deref()
+        .map_or("-".into(), |n| sanitize(n).into_owned());
     let mut spans = vec![
         Span::styled("node ", t.muted),
         Span::styled(node, t.title),
