@@ -67,25 +67,13 @@ fn header(s: &LogsScreen, t: &Theme) -> Line<'static> {
         .node
         .as_deref()
         .map_or("-".into(), |n| sanitize(n).into_owned());
-    let mut spans = vec![
-        Span::styled("node ", t.muted),
-        Span::styled(node, t.title),
+    Line::from(vec![
+        state_span(s, t),
         Span::styled(" · level ", t.muted),
         Span::styled(s.level.as_str(), level_style(Some(s.level), t)),
-        Span::styled(" · ", t.muted),
-        state_span(s, t),
-        Span::styled(
-            format!(" · {} of {} kept", s.buffer.len(), s.buffer.cap()),
-            t.muted,
-        ),
-    ];
-    if s.buffer.dropped > 0 {
-        spans.push(Span::styled(
-            format!(" · {} dropped (oldest)", s.buffer.dropped),
-            t.status_warn,
-        ));
-    }
-    Line::from(spans)
+        Span::styled(" · node ", t.muted),
+        Span::styled(node, t.title),
+    ])
 }
 
 fn second_line(s: &LogsScreen, shown: usize, t: &Theme) -> Line<'static> {
@@ -102,6 +90,16 @@ fn second_line(s: &LogsScreen, shown: usize, t: &Theme) -> Line<'static> {
         ));
     } else {
         spans.push(Span::styled("following", t.muted));
+    }
+    spans.push(Span::styled(
+        format!(" · {}/{} lines", s.buffer.len(), s.buffer.cap()),
+        t.muted,
+    ));
+    if s.buffer.dropped > 0 {
+        spans.push(Span::styled(
+            format!(" · {} dropped", s.buffer.dropped),
+            t.status_warn,
+        ));
     }
     if !s.filter.is_empty() {
         spans.push(Span::styled(
@@ -129,13 +127,14 @@ fn line_of(l: &LogLine, t: &Theme) -> Line<'static> {
     if !l.module.is_empty() {
         spans.push(Span::styled(format!("{}: ", l.module), t.header));
     }
-    spans.push(Span::styled(l.message.clone(), t.text));
+    // Before the message, so that it shows however narrow the screen is.
     if l.cut_bytes > 0 {
         spans.push(Span::styled(
-            format!(" …[cut {} bytes]", l.cut_bytes),
+            format!("[line cut: {} more bytes] ", l.cut_bytes),
             t.status_warn,
         ));
     }
+    spans.push(Span::styled(l.message.clone(), t.text));
     Line::from(spans)
 }
 
