@@ -28,7 +28,7 @@ struct Running {
 }
 
 fn start(dev: &DevServer, addr: &str, level: LogLevel) -> Running {
-    let profile = common::profile_for(&[dev.addr.clone()], Some(&dev.root_token));
+    let profile = common::profile_for(std::slice::from_ref(&dev.addr), Some(&dev.root_token));
     let worker = Worker::new(&profile).expect("worker");
     let (tx, rx) = mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
