@@ -438,3 +438,29 @@ fn a_write_that_is_not_blocked_leaves_the_stream_alone() {
     let cmds = app.on_action(Action::Select);
     assert!(cancelled(&cmds).is_empty(), "{cmds:?}");
 }
+
+#[test]
+fn a_discovered_node_is_refused_and_skipped_by_the_node_key() {
+    let mut app = base_app();
+    app.cluster.nodes.push(strongroom::cluster::NodeState::new(
+        "http://10.0.0.5:8200",
+        true,
+    ));
+    let cmds = app.run_command("logs 10.0.0.5:8200");
+    assert!(cmds.iter().all(|c| !matches!(c, Command::StartJob { .. })));
+    match &logs(&app).state {
+        StreamState::Failed(m) => assert!(
+            m.contains("discovered, not configured: the token only goes to configured addresses"),
+            "{m}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // From the last configured node, `n` goes round to the first, never to the discovered one.
+    let (mut app, _) = open("http://127.0.0.1:22906");
+    app.cluster.nodes.push(strongroom::cluster::NodeState::new(
+        "http://10.0.0.5:8200",
+        true,
+    ));
+    let (_, addr, _) = started(&app.update(key('n')));
+    assert_eq!(addr, ACTIVE);
+}

@@ -43,3 +43,26 @@ pub fn check(c: &LogsConfig, text: &str, file: &str) -> Result<Option<usize>, Co
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_config;
+
+    #[test]
+    fn max_lines_in_range_is_taken_and_out_of_range_is_an_error() {
+        let c = parse_config("[logs]\nmax_lines = 200\n", "c.toml").expect("valid");
+        assert_eq!(c.log_max_lines, Some(200));
+        let c = parse_config("theme = \"default\"\n", "c.toml").expect("valid");
+        assert_eq!(c.log_max_lines, None);
+        for bad in ["99", "100001", "\"many\"", "-5"] {
+            let e = parse_config(&format!("[logs]\nmax_lines = {bad}\n"), "c.toml")
+                .expect_err("out of range");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "config file c.toml, line 2: logs.max_lines = {bad} is not a whole number from 100 to 100000"
+                )
+            );
+        }
+    }
+}
