@@ -145,6 +145,11 @@ actions! {
     OpenStepCommand => "open_step_command", "runbook: open the screen the manual step names (e.g. :rekey)";
     CopyNotify => "copy_notify", "runbook: copy the notify step's prepared message";
     ExportReport => "export_report", "runbook: write the Markdown incident report (state dir, 0600)";
+    PauseLog => "pause_log", "logs: pause the view (lines keep arriving, counted in the header); again to resume";
+    FollowLog => "follow_log", "logs: follow the newest lines again (scrolling up stops following)";
+    LogLevel => "log_level", "logs: the next level (trace, debug, info, warn, error); restarts the stream";
+    LogNode => "log_node", "logs: the next configured node of the cluster; restarts the stream";
+    ReopenLog => "reopen_log", "logs: open the stream again (after a restore or step-down closed it)";
 }
 
 #[cfg(test)]

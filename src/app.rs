@@ -5,6 +5,7 @@ mod actions;
 mod command_line;
 mod copy;
 mod editor;
+mod logs;
 pub mod own_token;
 mod poll;
 mod read_only;
@@ -146,6 +147,8 @@ pub struct App {
     pub login: Option<crate::ui::login::LoginDialog>,
     /// The runbook library, the runs dir and the unfinished runs (the runtime loads them).
     pub runbooks: crate::ui::screens::runbook::RunbookEnv,
+    /// `[logs] max_lines`: the lines a log screen keeps.
+    pub log_max_lines: usize,
 }
 
 impl App {
@@ -185,6 +188,7 @@ impl App {
             own_token: own_token::OwnToken::default(),
             login: None,
             runbooks: Default::default(),
+            log_max_lines: crate::ui::screens::logs::DEFAULT_MAX_LINES,
         };
         if app.themes.get(&app.theme_name).is_none() {
             let wanted = std::mem::replace(&mut app.theme_name, "default".into());
@@ -278,6 +282,7 @@ impl App {
             self.dirty = true;
         }
         let mut cmds = self.own_token_due();
+        cmds.extend(self.reap_log_streams());
         if self.poll.due(now) {
             cmds.extend(self.poll_now());
         }

@@ -189,6 +189,7 @@ fn console(
         settings.rotation.clone(),
         settings.audit.clone(),
         dirs,
+        settings.log_max_lines,
     )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal error: {e}")),

@@ -89,9 +89,18 @@ pub async fn run_console_runbooks(
     rotation: crate::radar::RotationPolicy,
     anomaly: crate::audit::AnomalyConfig,
     dirs: RunbookDirs,
+    log_max_lines: usize,
 ) -> std::io::Result<()> {
     let env = runbook_env(&dirs);
-    run_console_env(init, clipboard_settings, rotation, anomaly, env).await
+    run_console_env(
+        init,
+        clipboard_settings,
+        rotation,
+        anomaly,
+        env,
+        log_max_lines,
+    )
+    .await
 }
 
 /// Run the interactive console until the user quits, with the radar's KV rotation ages and
@@ -106,7 +115,8 @@ pub async fn run_console_rotation(
         library: std::sync::Arc::new(crate::runbook::library::builtin()),
         ..Default::default()
     };
-    run_console_env(init, clipboard_settings, rotation, anomaly, env).await
+    let max = crate::ui::screens::logs::DEFAULT_MAX_LINES;
+    run_console_env(init, clipboard_settings, rotation, anomaly, env, max).await
 }
 
 async fn run_console_env(
@@ -115,6 +125,7 @@ async fn run_console_env(
     rotation: crate::radar::RotationPolicy,
     anomaly: crate::audit::AnomalyConfig,
     runbooks: crate::ui::screens::runbook::RunbookEnv,
+    log_max_lines: usize,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let cancel = CancellationToken::new();
@@ -124,6 +135,7 @@ async fn run_console_env(
     app.rotation = rotation;
     app.anomaly = anomaly;
     app.runbooks = runbooks;
+    app.log_max_lines = log_max_lines;
     // Owned here: copies and clears are written between draws, never inside a frame.
     let mut clipboard = Clipboard::new(clipboard_settings);
     // Before the terminal changes: from here on a signal restores it and ends the process.

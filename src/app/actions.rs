@@ -210,6 +210,8 @@ impl App {
                             // Journaled before the write goes (a runbook action).
                             out = self.write_sent(kind);
                         }
+                        // Log streams close first (they block a restore or step-down).
+                        out.extend(self.before_write(&cmd));
                         out.push(cmd);
                         out
                     }

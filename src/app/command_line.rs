@@ -53,6 +53,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "the lease tree: :leases [PREFIX] (e.g. :leases auth/approle/), renew and revoke",
     ),
     (
+        "logs",
+        "the server log stream of a node: :logs [NODE] [LEVEL] (address, host:port or node id; trace … error, default info)",
+    ),
+    (
         "audit",
         "access history: :audit [FILE…] (globs too; no file: the audit devices' logs), filters, HMAC match, signals, report",
     ),
@@ -283,6 +287,7 @@ impl App {
             "leases" => self.open_screen(crate::ui::screens::Screen::Leases(Box::new(
                 crate::ui::screens::leases::LeasesScreen::new(arg),
             ))),
+            "logs" | "log" => self.open_logs(arg),
             "unseal" | "ceremony" => {
                 self.open_screen(crate::ui::screens::Screen::Unseal(Box::default()))
             }

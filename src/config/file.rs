@@ -35,6 +35,11 @@ pub struct ConfigFile {
     /// The anomaly signals' thresholds of this file (defaults without `[audit]`).
     #[serde(skip)]
     pub anomaly: crate::audit::AnomalyConfig,
+    /// `[logs]`: checked by [`parse_config`] into `log_max_lines`.
+    pub logs: Option<super::logs::LogsConfig>,
+    /// `[logs] max_lines` of this file, when set.
+    #[serde(skip)]
+    pub log_max_lines: Option<usize>,
     /// Bad values that were replaced by their defaults, each naming file, line and value.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -129,6 +134,9 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, ConfigError> {
     check_rotation(&mut parsed, text, file)?;
     if let Some(a) = &parsed.audit {
         parsed.anomaly = super::audit::check(a, text, file)?;
+    }
+    if let Some(l) = &parsed.logs {
+        parsed.log_max_lines = super::logs::check(l, text, file)?;
     }
     Ok(parsed)
 }

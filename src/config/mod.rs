@@ -10,6 +10,7 @@ use crate::secret::Token;
 mod audit;
 mod env;
 mod file;
+mod logs;
 mod resolve;
 mod token_warning;
 

@@ -33,6 +33,8 @@ pub struct Settings {
     pub rotation: crate::radar::RotationPolicy,
     /// `[audit]` of the config file: the anomaly signals' thresholds.
     pub audit: crate::audit::AnomalyConfig,
+    /// `[logs] max_lines` of the config file: the lines a log screen keeps.
+    pub log_max_lines: usize,
 }
 
 /// Read the config file (a missing default file means defaults; a missing `--config` file is an
@@ -306,6 +308,9 @@ pub fn resolve(
         clipboard,
         rotation: file.rotation_policy.clone(),
         audit: file.anomaly.clone(),
+        log_max_lines: file
+            .log_max_lines
+            .unwrap_or(crate::ui::screens::logs::DEFAULT_MAX_LINES),
     })
 }
 

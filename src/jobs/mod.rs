@@ -83,6 +83,13 @@ pub enum JobSpec {
     /// `JobReport::RunbookPlan` (a read-only operation such as `audit.search` is performed
     /// here and its plan carries the result). See `crate::runbook::action`.
     RunbookPrepare(Box<crate::runbook::PrepareSpec>),
+    /// The server log stream of ONE configured node (`sys/monitor?log_level=`): runs until
+    /// cancelled, reconnecting with a backoff; lines and state changes come as
+    /// `JobReport::Log` batches (see `vault::monitor`).
+    Monitor {
+        addr: String,
+        level: crate::vault::monitor::LogLevel,
+    },
 }
 
 impl JobSpec {
@@ -155,6 +162,8 @@ pub enum JobReport {
     Audit(crate::audit::AuditBatch),
     /// The plan of a runbook's `vault` step.
     RunbookPlan(crate::runbook::ActionPlan),
+    /// Log lines of a `Monitor` job (maybe none) and its state when it changed.
+    Log(crate::vault::monitor::LogBatch),
 }
 
 /// A batch of tokens of `JobSpec::TokenInventory`, with the inventory's counters and the

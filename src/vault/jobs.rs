@@ -128,6 +128,10 @@ pub async fn run(
             let (u, r) = (unused_days, rotation_days);
             crate::audit::report_job::run_job(scan, path, format, u, r, cancel, emit).await
         }
+        JobSpec::Monitor { addr, level } => match worker.client(&addr) {
+            Ok(client) => super::monitor::run_monitor(&client, level, cancel, emit).await,
+            Err(e) => JobEvent::Failed(e),
+        },
         JobSpec::RunbookPrepare(spec) => {
             super::runbook_ops::prepare(worker, *spec, cancel, emit).await
         }

@@ -19,6 +19,7 @@ pub mod leases;
 pub mod login;
 pub mod metrics;
 pub mod models;
+pub mod monitor;
 pub mod mounts;
 pub mod own_token;
 pub mod pki;

@@ -284,3 +284,41 @@ impl DevServer {
         assert_eq!(r.map(|(c, _)| c), Some(200), "writing secret/{path}");
     }
 }
+
+impl DevServer {
+    /// Restart a plain dev server (`start()`): kill it by PID, then a new `bao server -dev` on
+    /// the SAME port with the same root token (a node restart; its data starts empty again).
+    pub fn restart_dev(&mut self) {
+        self.stop();
+        let log = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.dir.path().join("bao.log"))
+            .expect("log file");
+        let mut cmd = Command::new(super::bao_path());
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy();
+            if k.starts_with("BAO_") || k.starts_with("VAULT_") {
+                cmd.env_remove(&*k);
+            }
+        }
+        self.child = cmd
+            .args([
+                "server".to_string(),
+                "-dev".to_string(),
+                format!("-dev-listen-address=127.0.0.1:{}", self.port),
+                format!("-dev-root-token-id={}", self.root_token),
+            ])
+            .env("HOME", self.dir.path())
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log.try_clone().expect("log")))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("restart bao");
+        assert!(
+            self.wait_health(200, START_TIMEOUT),
+            "the restarted dev server did not come up; its log:\n{}",
+            self.log()
+        );
+    }
+}

@@ -52,3 +52,27 @@ impl VaultClient {
         }
     }
 }
+
+/// How long a log stream may stay open before it is asked again (the server sends nothing
+/// while idle, so only a very long bound fits; the job reconnects when it is reached).
+pub const MONITOR_STREAM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+impl VaultClient {
+    /// `GET sys/monitor?log_level=<level>` with the token: the open response on 200 (its body
+    /// is the stream), a typed error otherwise (503 sealed, 403 denied). The connect timeout of
+    /// the client applies; the overall one is [`MONITOR_STREAM_TIMEOUT`].
+    pub async fn monitor_stream(&self, level: &str) -> Result<reqwest::Response, VaultError> {
+        const PATH: &str = "sys/monitor";
+        let resp = self
+            .builder(Method::GET, PATH)?
+            .query(&[("log_level", level)])
+            .timeout(MONITOR_STREAM_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| self.stream_error(e))?;
+        if !resp.status().is_success() {
+            return Err(self.stream_failure(resp, PATH).await);
+        }
+        Ok(resp)
+    }
+}
