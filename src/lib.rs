@@ -10,6 +10,7 @@ pub mod clipboard;
 pub mod cluster;
 pub mod command;
 pub mod config;
+pub mod fleet;
 pub mod event;
 pub mod headless;
 pub mod input;
