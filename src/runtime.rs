@@ -90,8 +90,20 @@ pub async fn run_console_runbooks(
     anomaly: crate::audit::AnomalyConfig,
     dirs: RunbookDirs,
 ) -> std::io::Result<()> {
+    run_console_start(init, clipboard_settings, rotation, anomaly, dirs, false).await
+}
+
+/// [`run_console_runbooks`], on the fleet view when `fleet` (`strongroom --fleet`).
+pub async fn run_console_start(
+    init: AppInit,
+    clipboard_settings: ClipboardSettings,
+    rotation: crate::radar::RotationPolicy,
+    anomaly: crate::audit::AnomalyConfig,
+    dirs: RunbookDirs,
+    fleet: bool,
+) -> std::io::Result<()> {
     let env = runbook_env(&dirs);
-    run_console_env(init, clipboard_settings, rotation, anomaly, env).await
+    run_console_env(init, clipboard_settings, rotation, anomaly, env, fleet).await
 }
 
 /// Run the interactive console until the user quits, with the radar's KV rotation ages and
@@ -106,7 +118,7 @@ pub async fn run_console_rotation(
         library: std::sync::Arc::new(crate::runbook::library::builtin()),
         ..Default::default()
     };
-    run_console_env(init, clipboard_settings, rotation, anomaly, env).await
+    run_console_env(init, clipboard_settings, rotation, anomaly, env, false).await
 }
 
 async fn run_console_env(
@@ -115,10 +127,12 @@ async fn run_console_env(
     rotation: crate::radar::RotationPolicy,
     anomaly: crate::audit::AnomalyConfig,
     runbooks: crate::ui::screens::runbook::RunbookEnv,
+    start_on_fleet: bool,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let cancel = CancellationToken::new();
     let mut worker = start_worker(&init.profile, &tx, &cancel);
+    let mut fleet = crate::vault::fleet::FleetPoller::new(tx.clone(), cancel.child_token());
     let mut app = App::new(init);
     app.clipboard = clipboard_settings;
     app.rotation = rotation;
@@ -141,6 +155,9 @@ async fn run_console_env(
     tracing::debug!("first frame drawn");
     EventTask::spawn(tx.clone(), TICK, cancel.child_token());
     let mut pending: Vec<Command> = app.start();
+    if start_on_fleet {
+        pending.extend(app.open_fleet());
+    }
 
     loop {
         for cmd in pending.drain(..) {
@@ -185,6 +202,11 @@ async fn run_console_env(
                     };
                     app.update(msg);
                 }
+                // Any context's poll: the fleet poller, never the current connection's worker.
+                Command::Fetch {
+                    ticket,
+                    request: crate::command::Request::Fleet(r),
+                } => fleet.send(ticket, r),
                 cmd @ (Command::Fetch { .. }
                 | Command::Write { .. }
                 | Command::StartJob { .. }

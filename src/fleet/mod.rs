@@ -50,7 +50,9 @@ pub struct FleetPoll {
 pub enum PollOutcome {
     Done(Box<FleetPoll>),
     /// No answer within the poller's time limit.
-    TimedOut { secs: u64 },
+    TimedOut {
+        secs: u64,
+    },
     /// The context cannot be polled at all (a bad CA file, a bad address).
     Failed(VaultError),
 }

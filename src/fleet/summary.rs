@@ -134,8 +134,7 @@ impl RowSummary {
         };
         let age_secs = row.last_ok.map(|t| (now - t).num_seconds().max(0));
         let stale_after = (interval.as_secs() * u64::from(STALE_INTERVALS)).max(30);
-        let stale = age_secs
-            .is_some_and(|a| u64::try_from(a).unwrap_or(0) > stale_after)
+        let stale = age_secs.is_some_and(|a| u64::try_from(a).unwrap_or(0) > stale_after)
             || (row.dead && row.last_ok.is_some());
         RowSummary {
             context: sanitize(&row.context).into_owned(),

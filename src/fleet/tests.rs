@@ -74,12 +74,21 @@ fn at_most_four_in_flight_most_overdue_first() {
         f.sent(i, t(0));
     }
     assert!(f.due(t(1)).is_empty(), "four in flight");
-    f.apply("c1", done(cluster(vec![node("http://a", 200, "2.7.2")], t(1)), t(1)));
+    f.apply(
+        "c1",
+        done(cluster(vec![node("http://a", 200, "2.7.2")], t(1)), t(1)),
+    );
     assert_eq!(f.due(t(1)), vec![4], "one slot free: the next never polled");
     f.sent(4, t(1));
     // c1 is due again after the interval; c5 was never polled: it goes first.
-    f.apply("c2", done(cluster(vec![node("http://a", 200, "2.7.2")], t(1)), t(1)));
-    f.apply("c3", done(cluster(vec![node("http://a", 200, "2.7.2")], t(1)), t(1)));
+    f.apply(
+        "c2",
+        done(cluster(vec![node("http://a", 200, "2.7.2")], t(1)), t(1)),
+    );
+    f.apply(
+        "c3",
+        done(cluster(vec![node("http://a", 200, "2.7.2")], t(1)), t(1)),
+    );
     assert_eq!(f.due(t(7)), vec![5, 1]);
 }
 
