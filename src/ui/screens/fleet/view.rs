@@ -23,17 +23,17 @@ pub struct FleetView<'a> {
     pub theme: &'a Theme,
 }
 
-const COLS: [Col; 10] = [
-    Col::new(" ", 1, 0),
-    Col::new("CONTEXT", 16, 0),
+/// At 100 columns everything but the leader fits (the last line names it).
+const COLS: [Col; 9] = [
+    Col::new("CONTEXT", 14, 0),
     Col::new("STATE", 11, 0),
-    Col::new("NODES", 15, 1),
+    Col::new("NODES", 13, 1),
     Col::new("TOKEN", 9, 2),
     Col::new("AGE", 9, 2),
-    Col::new("VERSION", 13, 3),
-    Col::new("LEADER", 15, 4),
-    Col::new("RAFT", 13, 5),
-    Col::new("ALERT", 18, 6),
+    Col::new("VERSION", 11, 3),
+    Col::new("RAFT", 10, 3),
+    Col::new("ALERT", 14, 3),
+    Col::new("LEADER", 15, 5),
 ];
 
 fn state_style(s: RowState, t: &Theme) -> Style {
@@ -47,10 +47,16 @@ fn state_style(s: RowState, t: &Theme) -> Style {
 }
 
 fn nodes_text(s: &RowSummary) -> String {
+    if s.problem.is_some() {
+        return "no answer".into();
+    }
     if s.total == 0 {
         return "—".into();
     }
-    let mut out = format!("{}/{} up", s.up, s.total);
+    if s.sealed == 0 && s.unreachable == 0 {
+        return format!("{}/{} up", s.up, s.total);
+    }
+    let mut out = format!("{} up", s.up);
     if s.sealed > 0 {
         out += &format!(" {} sealed", s.sealed);
     }
@@ -93,7 +99,7 @@ fn version_cell(s: &RowSummary, t: &Theme) -> Span<'static> {
     }
     let text = s.versions.join(",");
     if s.mixed_versions() {
-        Span::styled(format!("{text} mixed"), t.status_warn)
+        Span::styled(format!("mixed {text}"), t.status_warn)
     } else {
         Span::styled(text, t.text)
     }
@@ -110,8 +116,8 @@ fn raft_cell(s: &RowSummary, t: &Theme) -> Span<'static> {
             } else {
                 t.status_ok
             };
-            let word = if r.healthy { "healthy" } else { "unhealthy" };
-            Span::styled(format!("{word} tol {}", r.failure_tolerance), style)
+            let word = if r.healthy { "ok" } else { "bad" };
+            Span::styled(format!("{word}, tol {}", r.failure_tolerance), style)
         }
     }
 }
@@ -146,6 +152,13 @@ fn detail(s: &RowSummary, t: &Theme) -> Line<'static> {
             if let Some(l) = &s.leader {
                 spans.push(Span::styled(format!(" · leader {l}"), t.muted));
             }
+            if s.mixed_versions() {
+                let v = s.versions.join(", ");
+                spans.push(Span::styled(
+                    format!(" · mixed versions {v}"),
+                    t.status_warn,
+                ));
+            }
         }
     }
     spans.push(Span::styled(" · enter: its health screen", t.key_hint));
@@ -171,29 +184,29 @@ impl Widget for FleetView<'_> {
             .zip(&summaries)
             .map(|(&i, sm)| {
                 let raw = s.state.rows.get(i).map_or("", |r| r.context.as_str());
-                let mark = if raw == current {
-                    Span::styled("●", t.title)
+                // The current context is marked.
+                let (mark, style) = if raw == current {
+                    ("● ", t.title)
                 } else {
-                    Span::raw(" ")
+                    ("  ", t.text)
                 };
                 let name = match &sm.cluster_name {
-                    Some(c) => format!("{} ({c})", sm.context),
-                    None => sm.context.clone(),
+                    Some(c) => format!("{mark}{} ({c})", sm.context),
+                    None => format!("{mark}{}", sm.context),
                 };
                 let cells = vec![
-                    Cell::from(mark),
-                    Cell::from(Span::styled(table::fit(&name, 40), t.text)),
+                    Cell::from(Span::styled(table::fit(&name, 40), style)),
                     Cell::from(Span::styled(sm.state.label(), state_style(sm.state, t))),
                     Cell::from(Span::styled(nodes_text(sm), t.text)),
                     Cell::from(token_cell(sm, now, t)),
                     Cell::from(age_cell(sm, t)),
                     Cell::from(version_cell(sm, t)),
+                    Cell::from(raft_cell(sm, t)),
+                    Cell::from(alert_cell(sm, t)),
                     Cell::from(Span::styled(
                         sm.leader.clone().unwrap_or_else(|| "—".into()),
                         t.text,
                     )),
-                    Cell::from(raft_cell(sm, t)),
-                    Cell::from(alert_cell(sm, t)),
                 ];
                 table::kept_row(cells, &keep)
             })
