@@ -165,6 +165,12 @@ impl FleetPoller {
         }
     }
 
+    /// The same poller with another time limit per poll (tests of the timeout).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
     /// The worker of this context, built once (again when its profile changed).
     fn worker(&mut self, profile: &ConnectionProfile) -> Result<Worker, super::VaultError> {
         let key = ProfileKey::of(profile);
