@@ -35,11 +35,11 @@ fn a_dead_cluster_never_holds_up_the_others() {
         "http://127.0.0.1:{}",
         blackhole.local_addr().expect("addr").port()
     );
-    let profiles = vec![
+    let profiles = [
         named("sandbox", cluster.profile()),
         named(
             "dev",
-            common::profile_for(&[dev.addr.clone()], Some(&dev.root_token)),
+            common::profile_for(std::slice::from_ref(&dev.addr), Some(&dev.root_token)),
         ),
         named("gone", common::profile_for(&[refused], Some("t"))),
         named("hole", common::profile_for(&[hole], None)),
