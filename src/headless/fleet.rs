@@ -1,5 +1,5 @@
 //! `strongroom status --all-contexts`: every context of the config file, polled concurrently
-//! (at most [`MAX_IN_FLIGHT`] at once, each within [`POLL_TIMEOUT`]), printed in config order.
+//! (at most [`MAX_IN_FLIGHT`] at once, each within [`POLL_TIMEOUT`]), printed by context name.
 //! Exit codes as `status`: 1 if any context has an error (error wins), else 2 if any is sealed,
 //! else 0. A context that cannot be polled at all (a bad CA file, no answer in time) is an
 //! error entry, not a crash.
@@ -56,7 +56,7 @@ pub async fn status_all(contexts: &[ConnectionProfile], format: Format) -> i32 {
     code
 }
 
-/// Every context's report, in config order, and the exit code.
+/// Every context's report, in the order given, and the exit code.
 pub async fn collect(
     contexts: &[ConnectionProfile],
     limit: std::time::Duration,
@@ -127,7 +127,32 @@ async fn one(profile: &ConnectionProfile, limit: std::time::Duration) -> (Status
 
 #[cfg(test)]
 mod tests {
-    use super::overall_code;
+    use super::{collect, overall_code, render_table};
+    use crate::config::ConnectionProfile;
+
+    /// A context that cannot be polled at all is an error entry beside the others, not a crash.
+    #[tokio::test]
+    async fn a_bad_context_is_an_error_entry() {
+        let bad = ConnectionProfile {
+            ca_cert: Some("/nonexistent/strongroom-test-ca.pem".into()),
+            ..ConnectionProfile::new("bad\x1b[31m", vec!["https://127.0.0.1:1".into()])
+        };
+        let (report, code) = collect(&[bad], std::time::Duration::from_secs(5)).await;
+        assert_eq!(code, 1);
+        assert_eq!(report.overall, "error");
+        let ctx = &report.contexts[0];
+        assert!(
+            ctx.error
+                .as_deref()
+                .is_some_and(|e| e.contains("strongroom-test-ca.pem")),
+            "{ctx:?}"
+        );
+        let table = render_table(ctx);
+        assert!(!table.contains('\x1b'), "{table}");
+        assert!(table.starts_with("context bad�[31m — error\n"), "{table}");
+        let v = serde_json::to_value(&report).expect("json");
+        assert_eq!(v["contexts"][0]["nodes"], serde_json::json!([]));
+    }
 
     #[test]
     fn error_wins_then_sealed() {

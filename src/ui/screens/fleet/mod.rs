@@ -68,7 +68,8 @@ impl Default for FleetScreen {
 }
 
 impl FleetScreen {
-    /// One row per context, in config order, polled every `interval`.
+    /// One row per context, in the order given (the config file's contexts come sorted by name),
+    /// polled every `interval`.
     pub fn new(contexts: Vec<ConnectionProfile>, interval: Duration) -> Self {
         Self {
             state: FleetState::new(contexts.iter().map(|p| p.context.clone()), interval),
