@@ -145,6 +145,7 @@ actions! {
     OpenStepCommand => "open_step_command", "runbook: open the screen the manual step names (e.g. :rekey)";
     CopyNotify => "copy_notify", "runbook: copy the notify step's prepared message";
     ExportReport => "export_report", "runbook: write the Markdown incident report (state dir, 0600)";
+    FleetSort => "fleet_sort", "fleet: sort the rows by name, then by state (worst first), then by data age";
 }
 
 #[cfg(test)]

@@ -226,6 +226,40 @@ fn render_filtered() {
     snap("fleet_filtered", s);
 }
 
+#[test]
+fn render_sorted_by_state() {
+    let mut s = all_ok();
+    done(
+        &mut s,
+        "lab",
+        health_fixtures::one_sealed(),
+        token(86_400),
+        1,
+    );
+    s.state.apply("staging", PollOutcome::TimedOut { secs: 10 });
+    let ctx = strongroom::ui::screens::ScreenCtx {
+        cluster: &health_fixtures::healthy_cluster(),
+        now: now(),
+        body: ratatui::layout::Rect::default(),
+        namespace: None,
+    };
+    s.on_action(Action::Down, &ctx);
+    assert_eq!(s.selected_context(), Some("dev"));
+    s.on_action(Action::FleetSort, &ctx);
+    let order: Vec<&str> = s
+        .visible()
+        .iter()
+        .map(|&i| s.state.rows[i].context.as_str())
+        .collect();
+    assert_eq!(order, vec!["staging", "lab", "sandbox", "dev"]);
+    assert_eq!(
+        s.selected_context(),
+        Some("dev"),
+        "the cursor follows its context"
+    );
+    snap("fleet_sorted_by_state", s);
+}
+
 /// `enter` switches to the selected context (its health screen) with the fleet kept below;
 /// `esc` comes back to the fleet with its rows and cursor.
 #[test]

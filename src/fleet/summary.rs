@@ -87,22 +87,7 @@ impl RowSummary {
             .iter()
             .filter(|s| matches!(s, NodeStatus::Unreachable | NodeStatus::Error))
             .count();
-        let answered = up + sealed;
-        let state = if row.problem.is_some() {
-            RowState::Unreachable
-        } else if answered > 0 {
-            if sealed > 0 {
-                RowState::Sealed
-            } else if unreachable > 0 {
-                RowState::Degraded
-            } else {
-                RowState::Ok
-            }
-        } else if unreachable > 0 || row.dead {
-            RowState::Unreachable
-        } else {
-            RowState::Loading
-        };
+        let state = state_of(row);
         let mut versions: Vec<String> = c
             .nodes
             .iter()
@@ -127,7 +112,7 @@ impl RowSummary {
             .find_map(|h| h.body.cluster_name.clone())
             .map(|n| sanitize(&n).into_owned())
             .filter(|n| !n.trim().is_empty() && *n != row.context);
-        let alert = if row.cluster.is_some() && answered > 0 {
+        let alert = if row.cluster.is_some() && up + sealed > 0 {
             worst_alert(c, now)
         } else {
             None
@@ -153,6 +138,55 @@ impl RowSummary {
             stale,
             problem: row.problem.as_deref().map(|p| sanitize(p).into_owned()),
             polling: row.in_flight(now),
+        }
+    }
+}
+
+/// The row's state: it depends on the latest poll only, not on the clock.
+pub fn state_of(row: &FleetRow) -> RowState {
+    let Some(c) = row.cluster.as_ref() else {
+        return if row.problem.is_some() || row.dead {
+            RowState::Unreachable
+        } else {
+            RowState::Loading
+        };
+    };
+    let statuses: Vec<NodeStatus> = c.nodes.iter().map(|n| n.status()).collect();
+    let up = statuses.iter().filter(|s| s.is_unsealed()).count();
+    let sealed = statuses
+        .iter()
+        .filter(|s| matches!(s, NodeStatus::Sealed | NodeStatus::Uninitialized))
+        .count();
+    let unreachable = statuses
+        .iter()
+        .filter(|s| matches!(s, NodeStatus::Unreachable | NodeStatus::Error))
+        .count();
+    if row.problem.is_some() {
+        RowState::Unreachable
+    } else if up + sealed > 0 {
+        if sealed > 0 {
+            RowState::Sealed
+        } else if unreachable > 0 {
+            RowState::Degraded
+        } else {
+            RowState::Ok
+        }
+    } else if unreachable > 0 || row.dead {
+        RowState::Unreachable
+    } else {
+        RowState::Loading
+    }
+}
+
+impl RowState {
+    /// Worst first: unreachable, sealed, degraded, loading, ok.
+    pub fn severity(self) -> u8 {
+        match self {
+            RowState::Unreachable => 0,
+            RowState::Sealed => 1,
+            RowState::Degraded => 2,
+            RowState::Loading => 3,
+            RowState::Ok => 4,
         }
     }
 }

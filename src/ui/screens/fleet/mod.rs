@@ -25,6 +25,7 @@ use crate::vault::fleet::{FleetReply, FleetRequest};
 pub const HINTS: &[Action] = &[
     Action::Select,
     Action::Filter,
+    Action::FleetSort,
     Action::Refresh,
     Action::Back,
 ];
@@ -59,6 +60,37 @@ pub struct FleetScreen {
     /// Index into the visible (filtered) rows.
     pub selected: usize,
     pub filter: String,
+    pub sort: SortBy,
+}
+
+/// The order of the rows (`s` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// As given: the config file's contexts sorted by name.
+    #[default]
+    Name,
+    /// Worst state first (unreachable, sealed, degraded, loading, ok), then by name.
+    State,
+    /// Oldest data first (never answered first), then by name.
+    Age,
+}
+
+impl SortBy {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::Name => "by name",
+            SortBy::State => "by state",
+            SortBy::Age => "by age",
+        }
+    }
+
+    fn next(self) -> Self {
+        match self {
+            SortBy::Name => SortBy::State,
+            SortBy::State => SortBy::Age,
+            SortBy::Age => SortBy::Name,
+        }
+    }
 }
 
 impl Default for FleetScreen {
@@ -76,19 +108,31 @@ impl FleetScreen {
             profiles: Profiles(Arc::new(contexts)),
             selected: 0,
             filter: String::new(),
+            sort: SortBy::Name,
         }
     }
 
     /// The rows shown (the filter applied): indices into `state.rows`.
     pub fn visible(&self) -> Vec<usize> {
         let f = self.filter.to_lowercase();
-        self.state
+        let mut out: Vec<usize> = self
+            .state
             .rows
             .iter()
             .enumerate()
             .filter(|(_, r)| f.is_empty() || r.context.to_lowercase().contains(&f))
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        let rows = &self.state.rows;
+        match self.sort {
+            SortBy::Name => {}
+            SortBy::State => {
+                out.sort_by_key(|&i| crate::fleet::summary::state_of(&rows[i]).severity());
+            }
+            // Stable sorts: equal keys keep the name order.
+            SortBy::Age => out.sort_by_key(|&i| rows[i].last_ok),
+        }
+        out
     }
 
     /// The selected row's context name.
@@ -151,6 +195,19 @@ impl FleetScreen {
             Action::Select => {
                 let name = self.selected_context()?.to_string();
                 return Some(vec![Effect::SwitchContext(name)]);
+            }
+            Action::FleetSort => {
+                // The cursor stays on its context.
+                let keep = self.selected_context().map(str::to_string);
+                self.sort = self.sort.next();
+                if let Some(name) = keep {
+                    let rows = &self.state.rows;
+                    self.selected = self
+                        .visible()
+                        .iter()
+                        .position(|&i| rows[i].context == name)
+                        .unwrap_or(0);
+                }
             }
             Action::Refresh => {
                 self.state.force();

@@ -219,6 +219,9 @@ impl Widget for FleetView<'_> {
         if polling > 0 {
             suffix.push(Span::styled(format!("· {polling} polling "), t.muted));
         }
+        if s.sort != super::SortBy::Name {
+            suffix.push(Span::styled(format!("· {} ", s.sort.label()), t.key_hint));
+        }
         if !s.filter.is_empty() {
             suffix.push(Span::styled(
                 format!("· /{} ", crate::sanitize::sanitize(&s.filter)),
