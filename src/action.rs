@@ -150,6 +150,7 @@ actions! {
     LogLevel => "log_level", "logs: the next level (trace, debug, info, warn, error); restarts the stream";
     LogNode => "log_node", "logs: the next configured node of the cluster; restarts the stream";
     ReopenLog => "reopen_log", "logs: open the stream again (after a restore or step-down closed it)";
+    FleetSort => "fleet_sort", "fleet: sort the rows by name, then by state (worst first), then by data age";
 }
 
 #[cfg(test)]

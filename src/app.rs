@@ -5,6 +5,7 @@ mod actions;
 mod command_line;
 mod copy;
 mod editor;
+mod fleet;
 mod logs;
 pub mod own_token;
 mod poll;

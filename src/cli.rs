@@ -50,6 +50,9 @@ pub struct Cli {
     /// Log level for the log file in the state dir (off unless set). Env: STRONGROOM_LOG.
     #[arg(long, global = true)]
     pub log_level: Option<String>,
+    /// Start on the fleet view: every context of the config file, one row per cluster.
+    #[arg(long)]
+    pub fleet: bool,
     #[command(subcommand)]
     pub command: Option<Sub>,
 }
@@ -60,6 +63,10 @@ pub enum Sub {
     Status {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Every context of the config file, polled concurrently: exit 1 if any has an error,
+        /// else 2 if any is sealed, else 0.
+        #[arg(long)]
+        all_contexts: bool,
     },
     /// Key/value secrets engines (KV v1 and v2).
     Kv {

@@ -96,6 +96,9 @@ pub enum Request {
     Unseal(crate::vault::unseal::UnsealRequest),
     Policies(crate::vault::policies::PoliciesRequest),
     Audit(crate::vault::audit_area::AuditRequest),
+    /// A poll of any context of the config file: the runtime's fleet poller runs it, not the
+    /// current connection's worker.
+    Fleet(crate::vault::fleet::FleetRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]

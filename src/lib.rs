@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod command;
 pub mod config;
 pub mod event;
+pub mod fleet;
 pub mod headless;
 pub mod input;
 pub mod jobs;

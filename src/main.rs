@@ -41,7 +41,10 @@ fn main() -> ExitCode {
     };
 
     match cli.command.clone() {
-        Some(Sub::Status { format }) => {
+        Some(Sub::Status {
+            format,
+            all_contexts,
+        }) => {
             let settings = match config::load(&cli, &env) {
                 Ok(s) => s,
                 Err(e) => return fail(&e.to_string()),
@@ -50,7 +53,16 @@ fn main() -> ExitCode {
             for w in &settings.warnings {
                 eprintln!("strongroom: warning: {w}");
             }
-            let code = runtime.block_on(strongroom::headless::status(&settings.profile, format));
+            let code = if all_contexts {
+                let contexts = if settings.contexts.is_empty() {
+                    vec![settings.profile.clone()]
+                } else {
+                    settings.contexts.clone()
+                };
+                runtime.block_on(strongroom::headless::fleet::status_all(&contexts, format))
+            } else {
+                runtime.block_on(strongroom::headless::status(&settings.profile, format))
+            };
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
         Some(Sub::Kv { action }) => {
@@ -183,13 +195,16 @@ fn console(
         config_dir: config::config_dir(env),
         state_dir: config::state_dir(env),
     };
-    match runtime.block_on(strongroom::runtime::run_console_runbooks(
+    match runtime.block_on(strongroom::runtime::run_console_start(
         init,
         settings.clipboard,
         settings.rotation.clone(),
         settings.audit.clone(),
         dirs,
-        settings.log_max_lines,
+        strongroom::runtime::StartOptions {
+            log_max_lines: settings.log_max_lines,
+            fleet: cli.fleet,
+        },
     )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal error: {e}")),

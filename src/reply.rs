@@ -19,6 +19,7 @@ pub enum Reply {
     Unseal(crate::vault::unseal::UnsealReply),
     Policies(crate::vault::policies::PoliciesReply),
     Audit(crate::vault::audit_area::AuditReply),
+    Fleet(crate::vault::fleet::FleetReply),
 }
 
 /// What a successful write did.

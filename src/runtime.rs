@@ -91,16 +91,32 @@ pub async fn run_console_runbooks(
     dirs: RunbookDirs,
     log_max_lines: usize,
 ) -> std::io::Result<()> {
-    let env = runbook_env(&dirs);
-    run_console_env(
-        init,
-        clipboard_settings,
-        rotation,
-        anomaly,
-        env,
+    let opts = StartOptions {
         log_max_lines,
-    )
-    .await
+        fleet: false,
+    };
+    run_console_start(init, clipboard_settings, rotation, anomaly, dirs, opts).await
+}
+
+/// How the console starts: the log stream's line cap (`[logs] max_lines`) and whether it opens
+/// on the fleet view (`strongroom --fleet`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartOptions {
+    pub log_max_lines: usize,
+    pub fleet: bool,
+}
+
+/// [`run_console_runbooks`], on the fleet view when `fleet` (`strongroom --fleet`).
+pub async fn run_console_start(
+    init: AppInit,
+    clipboard_settings: ClipboardSettings,
+    rotation: crate::radar::RotationPolicy,
+    anomaly: crate::audit::AnomalyConfig,
+    dirs: RunbookDirs,
+    opts: StartOptions,
+) -> std::io::Result<()> {
+    let env = runbook_env(&dirs);
+    run_console_env(init, clipboard_settings, rotation, anomaly, env, opts).await
 }
 
 /// Run the interactive console until the user quits, with the radar's KV rotation ages and
@@ -115,8 +131,11 @@ pub async fn run_console_rotation(
         library: std::sync::Arc::new(crate::runbook::library::builtin()),
         ..Default::default()
     };
-    let max = crate::ui::screens::logs::DEFAULT_MAX_LINES;
-    run_console_env(init, clipboard_settings, rotation, anomaly, env, max).await
+    let opts = StartOptions {
+        log_max_lines: crate::ui::screens::logs::DEFAULT_MAX_LINES,
+        fleet: false,
+    };
+    run_console_env(init, clipboard_settings, rotation, anomaly, env, opts).await
 }
 
 async fn run_console_env(
@@ -125,17 +144,18 @@ async fn run_console_env(
     rotation: crate::radar::RotationPolicy,
     anomaly: crate::audit::AnomalyConfig,
     runbooks: crate::ui::screens::runbook::RunbookEnv,
-    log_max_lines: usize,
+    opts: StartOptions,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let cancel = CancellationToken::new();
     let mut worker = start_worker(&init.profile, &tx, &cancel);
+    let mut fleet = crate::vault::fleet::FleetPoller::new(tx.clone(), cancel.child_token());
     let mut app = App::new(init);
     app.clipboard = clipboard_settings;
     app.rotation = rotation;
     app.anomaly = anomaly;
     app.runbooks = runbooks;
-    app.log_max_lines = log_max_lines;
+    app.log_max_lines = opts.log_max_lines;
     // Owned here: copies and clears are written between draws, never inside a frame.
     let mut clipboard = Clipboard::new(clipboard_settings);
     // Before the terminal changes: from here on a signal restores it and ends the process.
@@ -153,6 +173,9 @@ async fn run_console_env(
     tracing::debug!("first frame drawn");
     EventTask::spawn(tx.clone(), TICK, cancel.child_token());
     let mut pending: Vec<Command> = app.start();
+    if opts.fleet {
+        pending.extend(app.open_fleet());
+    }
 
     loop {
         for cmd in pending.drain(..) {
@@ -197,6 +220,11 @@ async fn run_console_env(
                     };
                     app.update(msg);
                 }
+                // Any context's poll: the fleet poller, never the current connection's worker.
+                Command::Fetch {
+                    ticket,
+                    request: crate::command::Request::Fleet(r),
+                } => fleet.send(ticket, r),
                 cmd @ (Command::Fetch { .. }
                 | Command::Write { .. }
                 | Command::StartJob { .. }

@@ -89,6 +89,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "generate a new root token from a quorum of unseal shares (OTP or PGP)",
     ),
     ("ctx", "switch context: :ctx NAME (no name lists them)"),
+    (
+        "fleet",
+        "every context of the config file, one row per cluster (enter: its health screen, esc: back)",
+    ),
     ("theme", "switch theme: :theme NAME"),
     ("refresh", "poll the cluster now"),
     (
@@ -247,6 +251,7 @@ impl App {
                 Vec::new()
             }
             "mounts" => self.go_to_mounts(),
+            "fleet" => self.open_fleet(),
             "cp" | "mv" => {
                 let marked = match self.screen() {
                     crate::ui::screens::Screen::Search(s) => Some(s.marked_or_selected()),

@@ -269,6 +269,7 @@ impl App {
                 }
                 Effect::SaveReport { path, text } => out.push(Command::SaveReport { path, text }),
                 Effect::Command(line) => out.extend(self.run_command(&line)),
+                Effect::SwitchContext(name) => out.extend(self.enter_context(&name)),
             }
         }
         out

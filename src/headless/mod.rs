@@ -30,6 +30,7 @@ pub mod audit_report;
 pub mod audit_search;
 pub mod audit_search_fmt;
 pub mod expiring;
+pub mod fleet;
 pub mod kv_find;
 pub mod leases_ls;
 pub mod runbook;
@@ -50,6 +51,10 @@ pub struct StatusReport {
     /// "ok", "sealed" or "error": the meaning of the exit code.
     pub overall: &'static str,
     pub nodes: Vec<NodeLine>,
+    /// Why the context could not be polled at all (`status --all-contexts`: a bad CA file, no
+    /// answer in time); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -137,6 +142,7 @@ pub fn build_report(context: &str, state: &ClusterState) -> (StatusReport, i32) 
             context: sanitize(context).into_owned(),
             overall,
             nodes,
+            error: None,
         },
         code,
     )
@@ -221,6 +227,12 @@ pub fn render_table(r: &StatusReport) -> String {
         }
     }
     let mut out = format!("context {} — {}\n", r.context, r.overall);
+    if let Some(e) = &r.error {
+        out += &format!("{}\n", cap_line(e));
+        if r.nodes.is_empty() {
+            return out;
+        }
+    }
     let fmt_row = |cells: Vec<String>| -> String {
         let mut line = cells
             .iter()

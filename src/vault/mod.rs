@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod copy;
 pub mod database;
 pub mod error;
+pub mod fleet;
 pub mod generate_root;
 pub mod inventory;
 pub mod jobs;

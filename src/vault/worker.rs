@@ -380,5 +380,7 @@ async fn read(worker: &Worker, request: Request) -> Reply {
         Request::Unseal(r) => Reply::Unseal(worker.unseal_area(r).await),
         Request::Policies(r) => Reply::Policies(worker.policies(r).await),
         Request::Audit(r) => Reply::Audit(worker.audit_area(r).await),
+        // The runtime sends these to its fleet poller; one that gets here is polled alone.
+        Request::Fleet(r) => Reply::Fleet(super::fleet::poll_once(r).await),
     }
 }

@@ -84,6 +84,9 @@ pub enum Effect {
     CommandLine(String),
     /// Run a `:` command (without the `:`), as if typed (a runbook's manual step opens `rekey`).
     Command(String),
+    /// Switch to this context of the config file, keeping this screen below its health screen
+    /// (the fleet view's `enter`; `esc` comes back).
+    SwitchContext(String),
     /// Append entries to a run's journal (fsynced, before the commands after it).
     Journal {
         path: std::path::PathBuf,
