@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod discovery;
+pub mod history;
 
 pub use discovery::{DiscoveryNote, MAX_DISCOVERED};
 
