@@ -308,6 +308,7 @@ mod tests {
             leader: Some(Err(VaultError::Sealed)),
             health: Ok(Health { status, role, body }),
             latency_ms: Some(1),
+            metrics: None,
         }
     }
 
@@ -321,6 +322,7 @@ mod tests {
             seal: None,
             leader: None,
             latency_ms: Some(1),
+            metrics: None,
         }
     }
 

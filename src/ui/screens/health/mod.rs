@@ -14,6 +14,7 @@ mod layout;
 mod metrics;
 mod nodes;
 mod raft;
+mod spark;
 
 use crate::cluster::{ClusterState, NodeState};
 use crate::sanitize::sanitize;
