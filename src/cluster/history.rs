@@ -77,8 +77,7 @@ pub fn request_rate(m: &MetricsSummary) -> f64 {
     m.samples
         .iter()
         .filter(|s| s.name == REQUEST_RATE)
-        .map(|s| s.count as f64)
-        .sum::<f64>()
+        .fold(0.0, |acc, s| acc + s.count as f64)
         / WINDOW_INTERVAL_SECS
 }
 

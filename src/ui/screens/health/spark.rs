@@ -106,9 +106,9 @@ impl<'a> Subject<'a> {
     pub fn title(&self) -> Option<String> {
         let short = |n: &NodeState| crate::sanitize::sanitize(n.short_addr()).into_owned();
         match self {
-            Subject::Node(n) => Some(format!("history of {} ", short(n))),
+            Subject::Node(n) => Some(format!("· history {} ", short(n))),
             Subject::Discovered(n) => Some(format!(
-                "{} discovered: no history (no token sent) ",
+                "· {} discovered: no history (no token sent) ",
                 short(n)
             )),
             Subject::None => None,
