@@ -119,10 +119,9 @@ async fn each_configured_cluster_node_has_its_own_history_and_a_discovered_one_n
         .expect("a port");
     let deadline = Instant::now() + WAIT;
     let mut polls = 0;
-    let mut last_poll = None;
     // Poll until settled, at least POLLS times, and until the active node's commit time shows
     // (a raft write lands in a finished 10 s window), within WAIT.
-    loop {
+    let poll = loop {
         // A raft write per poll so that commits happen.
         let body = format!(
             "{{\"policy\":\"path \\\"p{polls}/*\\\" {{ capabilities = [\\\"read\\\"] }}\"}}"
@@ -136,16 +135,23 @@ async fn each_configured_cluster_node_has_its_own_history_and_a_discovered_one_n
         );
         state.start_poll();
         let poll = w.poll_cluster(&state.node_addrs()).await;
-        last_poll = Some(poll.clone());
+        let last_poll = poll.clone();
         state.apply(poll);
         polls += 1;
-        let done =
-            settled(&state) && polls >= POLLS && samples(&state, &all[active], COMMIT_TIME) > 0;
+        let done = settled(&state)
+            && polls >= POLLS
+            && samples(&state, &all[active], COMMIT_TIME) > 0
+            && samples(&state, &all[active], alerts::NUM_LEASES) >= 2
+            && configured.iter().all(|a| {
+                [REQUEST_RATE, alerts::ALLOC_BYTES, alerts::UNSEALED]
+                    .iter()
+                    .all(|m| samples(&state, a, m) >= 2)
+            });
         if done || Instant::now() >= deadline {
-            break;
+            break last_poll;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    };
     assert!(
         settled(&state),
         "1 active + 2 standbys, one discovered: {state:#?}"
@@ -183,7 +189,6 @@ async fn each_configured_cluster_node_has_its_own_history_and_a_discovered_one_n
     assert_eq!(state.history.addrs().count(), 2);
 
     // The bound, through `apply` of a real poll reply: two hours of polls every half second.
-    let poll = last_poll.expect("a poll");
     let start = poll.at;
     for i in 0..(4 * WINDOW_SECS) {
         let mut p = poll.clone();

@@ -192,7 +192,7 @@ mod tests {
             .into_iter()
             .enumerate()
         {
-            s.record(t(3600 - 4 * 900 + i as i64 * 900 + 1), v);
+            s.record(t(i as i64 * 900 + 1), v);
         }
         let l = sparkline(Some(&s), alerts::NUM_LEASES, t(3600), 4, None, &theme);
         assert_eq!(text(&l), "▁█ ▅");
