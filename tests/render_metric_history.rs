@@ -8,6 +8,8 @@
 mod common;
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
+#[path = "common/render_app.rs"]
+mod render_app;
 #[path = "common/screen_text.rs"]
 mod screen_text;
 
@@ -200,4 +202,42 @@ fn a_metric_without_samples_charts_why() {
     s.chart = false;
     let t = text(&view(&c, &s, 100, 30));
     assert!(t.contains("Nodes"), "{t}");
+}
+
+fn press(app: &mut strongroom::app::App, code: crossterm::event::KeyCode) {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let _ = app.update(strongroom::event::Msg::Key(KeyEvent::new(
+        code,
+        KeyModifiers::NONE,
+    )));
+}
+
+fn chart_open(app: &strongroom::app::App) -> bool {
+    match app.screen() {
+        strongroom::ui::screens::Screen::Health(h) => h.chart,
+        _ => false,
+    }
+}
+
+#[test]
+fn keys_open_and_close_the_chart() {
+    use crossterm::event::KeyCode;
+    let mut app = render_app::base_app();
+    app.cluster = with_history(5_000.0);
+    // `c` charts the selected metric from any panel; esc closes it (and stays on the screen).
+    press(&mut app, KeyCode::Char('c'));
+    assert!(chart_open(&app));
+    press(&mut app, KeyCode::Char('j'));
+    assert!(chart_open(&app), "j/k pick another metric, the chart stays");
+    press(&mut app, KeyCode::Esc);
+    assert!(!chart_open(&app));
+    assert!(matches!(
+        app.screen(),
+        strongroom::ui::screens::Screen::Health(_)
+    ));
+    // enter opens it in the metrics panel (focused since `c`).
+    press(&mut app, KeyCode::Enter);
+    assert!(chart_open(&app));
+    press(&mut app, KeyCode::Esc);
+    assert!(!chart_open(&app));
 }
