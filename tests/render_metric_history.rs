@@ -9,6 +9,7 @@ mod common;
 #[path = "common/health_fixtures.rs"]
 mod health_fixtures;
 #[path = "common/render_app.rs"]
+#[allow(dead_code)]
 mod render_app;
 #[path = "common/screen_text.rs"]
 mod screen_text;
