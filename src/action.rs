@@ -52,6 +52,7 @@ actions! {
     NextTheme => "next_theme", "cycle through the themes";
     StepDown => "step_down", "ask the active node to step down";
     SealNode => "seal_node", "seal the selected node (typed confirmation)";
+    Chart => "chart", "chart the selected metric's last hour with its threshold";
     SealAll => "seal_all", "seal every configured unsealed node, as one batch (typed confirmation)";
     Describe => "describe", "show the selected mount's configuration";
     Parent => "parent", "go to the parent folder";

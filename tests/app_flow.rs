@@ -95,6 +95,7 @@ fn poll(at: DateTime<Utc>, a: Result<Health, VaultError>, b: Result<Health, Vaul
         leader: None,
         health: h,
         latency_ms: Some(1),
+        metrics: None,
     };
     Reply::Cluster(ClusterReply::Poll(Box::new(ClusterPoll {
         at,

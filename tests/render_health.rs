@@ -177,19 +177,19 @@ fn a_scrolled_panel_maps_clicks_through_its_offset() {
     screen.focus_prev();
     assert_eq!(screen.focus, Panel::Metrics);
     screen.select_last(&cluster);
-    assert_eq!(screen.selected(Panel::Metrics), 5);
+    assert_eq!(screen.selected(Panel::Metrics), 7);
     let buf = view(&cluster, &screen, area);
     let t = text(&buf);
-    assert!(t.contains("4–6 of 6"), "{t}");
+    assert!(t.contains("6–8 of 8"), "{t}");
     let (x, y) = find(&buf, "tokens");
     assert_eq!(
         screen.hit_test(area, &cluster, x, y),
         Some((Panel::Metrics, 5))
     );
-    let (x, y) = find(&buf, "heap");
+    let (x, y) = find(&buf, "request rate");
     assert_eq!(
         screen.hit_test(area, &cluster, x, y),
-        Some((Panel::Metrics, 3))
+        Some((Panel::Metrics, 6))
     );
     screen.scroll(-10, &cluster);
     assert_eq!(screen.selected(Panel::Metrics), 0);

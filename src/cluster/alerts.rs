@@ -179,6 +179,36 @@ const WATCHES: [Watch; 6] = [
     },
 ];
 
+/// A metric's alert line, for charts: the limit in the metric's unit (for the heap a share of
+/// host memory, `of_ram`), the level past it and the threshold's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    pub limit: f64,
+    pub level: Level,
+    /// The limit is a percentage of the host's memory (the heap).
+    pub of_ram: bool,
+    pub text: String,
+}
+
+/// The alert line of a watched metric; `None` for a metric without a rule.
+pub fn threshold(metric: &str) -> Option<Threshold> {
+    let rule = rule_of(metric)?;
+    Some(match rule {
+        Rule::ZeroIsCritical => Threshold {
+            limit: 0.0,
+            level: Level::Critical,
+            of_ram: false,
+            text: rule.text(),
+        },
+        Rule::Above { limit, level, unit } => Threshold {
+            limit,
+            level,
+            of_ram: unit == Unit::PercentOfRam,
+            text: rule.text(),
+        },
+    })
+}
+
 fn rule_of(metric: &str) -> Option<Rule> {
     WATCHES.iter().find(|w| w.metric == metric).map(|w| w.rule)
 }

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod discovery;
+pub mod history;
 
 pub use discovery::{DiscoveryNote, MAX_DISCOVERED};
 
@@ -166,6 +167,8 @@ pub struct ClusterState {
     pub ha: Remote<HaStatus>,
     pub metrics: MetricsState,
     pub host_memory: Remote<HostMemory>,
+    /// The last hour of the key metrics of every configured node (see [`history`]).
+    pub history: history::MetricHistory,
     /// When the latest poll reply was applied.
     pub last_poll: Option<DateTime<Utc>>,
     /// Listed addresses that were not followed, from the latest HA status.
@@ -240,6 +243,11 @@ impl ClusterState {
         for report in poll.nodes {
             let addr = normalize_addr(&report.addr);
             if let Some(n) = self.nodes.iter_mut().find(|n| n.addr == addr) {
+                // Only configured nodes are read with the token: a discovered one has no history.
+                if !n.discovered {
+                    let read = report.metrics.as_ref().and_then(|r| r.as_ref().ok());
+                    self.history.record(&addr, at, read);
+                }
                 n.apply(report, at);
             }
         }
@@ -268,6 +276,14 @@ impl ClusterState {
             self.metrics.current.apply(r, at);
         }
         self.discover();
+        // Nodes that left the cluster state drop their history.
+        let configured: std::collections::HashSet<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| !n.discovered)
+            .map(|n| n.addr.as_str())
+            .collect();
+        self.history.retain(|a| configured.contains(a));
         self.last_poll = Some(at);
     }
 

@@ -320,6 +320,7 @@ mod tests {
             leader: Some(Err(VaultError::Sealed)),
             health: Ok(Health { status, role, body }),
             latency_ms: Some(1),
+            metrics: None,
         }
     }
 
@@ -333,6 +334,7 @@ mod tests {
             seal: None,
             leader: None,
             latency_ms: Some(1),
+            metrics: None,
         }
     }
 

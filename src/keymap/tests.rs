@@ -138,7 +138,7 @@ fn user_conflicts_warn_and_help_ignores_global() {
         .collect();
     assert_eq!(
         health,
-        vec!["S=seal_node", "ctrl-s=seal_all", "D=step_down"]
+        vec!["S=seal_node", "ctrl-s=seal_all", "D=step_down", "c=chart"]
     );
     // A directory is not a readable file: a warning, defaults kept.
     let (_, w) = Keymap::load(Some(dir.path()));

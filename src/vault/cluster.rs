@@ -56,10 +56,31 @@ impl Worker {
                     .find(|r| matches!(&r.health, Ok(h) if h.role.is_unsealed()))
             })
             .map(|r| r.addr.clone());
-        let cluster = match source {
-            Some(src) => self.poll_cluster_wide(src).await,
-            None => ClusterReport::default(),
-        };
+        // Every configured unsealed node's metrics (for its history), concurrently with the
+        // cluster-wide reads; the source node's read is also the cluster's metrics.
+        let asked: Vec<String> = configured
+            .iter()
+            .filter(|r| matches!(&r.health, Ok(h) if h.role.is_unsealed()))
+            .map(|r| r.addr.clone())
+            .collect();
+        let (per_node, mut cluster) = futures::join!(
+            futures::future::join_all(asked.iter().map(|a| self.node_metrics(a))),
+            async {
+                match &source {
+                    Some(src) => self.poll_cluster_wide(src.clone()).await,
+                    None => ClusterReport::default(),
+                }
+            }
+        );
+        let mut reports = reports;
+        for (addr, m) in asked.into_iter().zip(per_node) {
+            if source.as_deref() == Some(addr.as_str()) {
+                cluster.metrics = Some(m.clone());
+            }
+            if let Some(r) = reports.iter_mut().find(|r| r.addr == addr) {
+                r.metrics = Some(m);
+            }
+        }
         ClusterPoll {
             at,
             nodes: reports,
@@ -111,7 +132,24 @@ impl Worker {
             seal,
             leader,
             latency_ms,
+            metrics: None,
         }
+    }
+
+    /// One node's `sys/metrics` with the token (a configured address only), within the client's
+    /// timeout. A failure stays with the node.
+    async fn node_metrics(
+        &self,
+        addr: &str,
+    ) -> Result<crate::vault::models::metrics::MetricsSummary, VaultError> {
+        let r = match self.client(addr) {
+            Ok(c) => c.metrics().await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &r {
+            tracing::debug!(addr = %sanitize(addr), error = %e, "node metrics read failed");
+        }
+        r
     }
 
     async fn poll_cluster_wide(&self, src: String) -> ClusterReport {
@@ -122,18 +160,17 @@ impl Worker {
                 return ClusterReport::default();
             }
         };
-        let (raft, autopilot, ha, metrics, host_memory) = futures::join!(
+        // The metrics of this node are read with every node's (`node_metrics`).
+        let (raft, autopilot, ha, host_memory) = futures::join!(
             c.raft_configuration(),
             c.autopilot_state(),
             c.ha_status(),
-            c.metrics(),
             c.host_memory()
         );
         for (what, err) in [
             ("raft configuration", raft.as_ref().err()),
             ("autopilot", autopilot.as_ref().err()),
             ("ha-status", ha.as_ref().err()),
-            ("metrics", metrics.as_ref().err()),
             ("host-info", host_memory.as_ref().err()),
         ] {
             if let Some(e) = err {
@@ -145,7 +182,7 @@ impl Worker {
             raft: Some(raft),
             autopilot: Some(autopilot),
             ha: Some(ha),
-            metrics: Some(metrics),
+            metrics: None,
             host_memory: Some(host_memory),
         }
     }

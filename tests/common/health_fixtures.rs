@@ -53,6 +53,7 @@ fn node_ok(i: usize) -> NodeReport {
         seal: Some(Ok(load(&format!("seal_{}.json", NAMES[i])))),
         leader: Some(Ok(load(&format!("leader_{}.json", NAMES[i])))),
         latency_ms: Some([1, 2, 2][i]),
+        metrics: None,
     }
 }
 
@@ -63,6 +64,7 @@ fn node_sealed(i: usize) -> NodeReport {
         seal: Some(Ok(load("seal_C_sealed.json"))),
         leader: Some(Err(VaultError::Sealed)),
         latency_ms: Some(1),
+        metrics: None,
     }
 }
 
@@ -76,6 +78,7 @@ fn node_down(i: usize) -> NodeReport {
         seal: None,
         leader: None,
         latency_ms: Some(0),
+        metrics: None,
     }
 }
 
@@ -161,6 +164,7 @@ pub fn stale() -> ClusterState {
                     seal: None,
                     leader: None,
                     latency_ms: Some(5000),
+                    metrics: None,
                 },
                 node_ok(2),
             ],
@@ -209,6 +213,7 @@ pub fn dev_server() -> ClusterState {
         seal: Some(Ok(load("dev_seal.json"))),
         leader: Some(Ok(load("dev_leader.json"))),
         latency_ms: Some(1),
+        metrics: None,
     };
     if let Ok(h) = &mut node.health {
         h.body.server_time_utc = Some(at.timestamp());

@@ -18,6 +18,9 @@ pub struct NodeReport {
     pub leader: Option<Result<LeaderStatus, VaultError>>,
     /// Round trip of the health request.
     pub latency_ms: Option<u64>,
+    /// `sys/metrics` of this node: asked of every configured unsealed node (the token goes to
+    /// configured addresses only); `None` when not asked (discovered, sealed or unreachable).
+    pub metrics: Option<Result<MetricsSummary, VaultError>>,
 }
 
 /// Cluster-wide reads, asked of one node (the active one when there is one). Each is `None` when

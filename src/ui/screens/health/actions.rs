@@ -18,6 +18,7 @@ pub const HINTS: &[Action] = &[
     Action::CommandLine,
     Action::Filter,
     Action::FocusNext,
+    Action::Chart,
     Action::Refresh,
     Action::SealNode,
     Action::StepDown,
@@ -28,6 +29,9 @@ impl HealthScreen {
     pub fn on_action(&mut self, a: Action, ctx: &ScreenCtx) -> Option<Vec<Effect>> {
         let c = ctx.cluster;
         match a {
+            Action::Back if self.chart => self.chart = false,
+            Action::Chart => self.open_chart(),
+            Action::Select if self.focus == super::Panel::Metrics => self.open_chart(),
             Action::Up => self.move_selection(-1, c),
             Action::Down => self.move_selection(1, c),
             Action::PageUp => self.move_selection(-10, c),
@@ -74,6 +78,13 @@ impl HealthScreen {
             _ => return None,
         }
         Some(Vec::new())
+    }
+
+    /// Open the chart of the selected metric; the metrics panel takes the focus (j/k pick
+    /// another metric, the chart follows).
+    fn open_chart(&mut self) {
+        self.focus = super::Panel::Metrics;
+        self.chart = true;
     }
 
     pub fn on_mouse(&mut self, m: MouseEvent, ctx: &ScreenCtx) -> bool {

@@ -23,6 +23,14 @@ pub struct HealthLayout {
 }
 
 impl HealthLayout {
+    /// Where the metric chart goes: over the nodes and raft panels, above the metrics.
+    pub fn chart_area(&self) -> Option<Rect> {
+        let top = self.nodes.or(self.raft)?;
+        let bottom = self.raft.or(self.nodes)?;
+        let height = (bottom.y + bottom.height).saturating_sub(top.y);
+        (height >= 5).then_some(Rect { height, ..top })
+    }
+
     /// Panels with their rects and whether a footer (detail) line is drawn inside.
     pub fn panels(&self) -> Vec<(Panel, Rect, bool)> {
         let mut v = Vec::new();

@@ -1,4 +1,5 @@
-//! Key metrics with their alert thresholds, and a detail line for the selected one.
+//! Key metrics with their alert thresholds, a sparkline of the last hour of the selected node
+//! (the nodes panel's selection), and a detail line for the selected metric.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -6,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
+use super::spark::{self, Subject};
 use super::{HealthView, Panel};
 use crate::cluster::ClusterState;
 use crate::cluster::alerts::{self, Level, MetricRow};
@@ -14,8 +16,9 @@ use crate::theme::Theme;
 use crate::ui::widgets::age;
 use crate::ui::widgets::table::{self, Col};
 
-/// The rows that pass the filter (label or metric name, case-insensitive).
-fn rows_for(
+/// The rows that pass the filter (label or metric name, case-insensitive): the alert rows, then
+/// the request rate and the raft commit time.
+pub(super) fn rows_for(
     cluster: &ClusterState,
     filter: &str,
     now: chrono::DateTime<chrono::Utc>,
@@ -23,6 +26,7 @@ fn rows_for(
     let f = filter.to_lowercase();
     alerts::evaluate(cluster, now)
         .into_iter()
+        .chain(spark::extra_rows(cluster))
         .filter(|r| {
             f.is_empty()
                 || r.label.to_lowercase().contains(&f)
@@ -45,20 +49,25 @@ pub fn level_style(l: Level, t: &Theme) -> Style {
     }
 }
 
+/// The sparkline's width: five minutes a cell.
+const SPARK_W: u16 = 12;
+
 /// Metric names (`expire.num_leases`) when the whole table fits, short labels otherwise.
-const BY_NAME: [Col; 5] = [
+const BY_NAME: [Col; 6] = [
     Col::new("METRIC", 26, 0),
     Col::new("VALUE", 18, 1),
-    Col::new("THRESHOLD", 15, 3),
+    Col::new("LAST 60m", SPARK_W, 3),
+    Col::new("THRESHOLD", 15, 4),
     Col::new("STATUS", 8, 2),
-    Col::new("NOTE", 12, 4),
+    Col::new("NOTE", 12, 5),
 ];
-const BY_LABEL: [Col; 5] = [
+const BY_LABEL: [Col; 6] = [
     Col::new("METRIC", 24, 0),
     Col::new("VALUE", 18, 1),
-    Col::new("THRESHOLD", 15, 3),
+    Col::new("LAST 60m", SPARK_W, 3),
+    Col::new("THRESHOLD", 15, 4),
     Col::new("STATUS", 8, 2),
-    Col::new("NOTE", 12, 4),
+    Col::new("NOTE", 12, 5),
 ];
 
 pub fn render(v: &HealthView, area: Rect, footer: bool, buf: &mut Buffer) {
@@ -78,6 +87,8 @@ pub fn render(v: &HealthView, area: Rect, footer: bool, buf: &mut Buffer) {
         .get(selected)
         .filter(|_| footer)
         .map(|r| detail_line(r, t));
+    let subject = Subject::of(v.screen.selected_node(c));
+    let host_total = spark::host_total(c);
     let rows = list
         .iter()
         .map(|r| {
@@ -89,6 +100,14 @@ pub fn render(v: &HealthView, area: Rect, footer: bool, buf: &mut Buffer) {
             let cells = vec![
                 Cell::from(name),
                 Cell::from(r.value_text.clone()),
+                Cell::from(spark::sparkline(
+                    subject.series(c, r.metric),
+                    r.metric,
+                    v.now,
+                    usize::from(SPARK_W),
+                    host_total,
+                    t,
+                )),
                 Cell::from(r.threshold_text.clone()),
                 Cell::from(Span::styled(r.level.label(), level_style(r.level, t))),
                 Cell::from(Span::styled(sanitize(&r.note).into_owned(), t.muted)),
@@ -102,6 +121,9 @@ pub fn render(v: &HealthView, area: Rect, footer: bool, buf: &mut Buffer) {
             format!("from {} ", sanitize(crate::addr::strip_scheme(src))),
             t.muted,
         ));
+    }
+    if let Some(h) = subject.title() {
+        suffix.push(Span::styled(h, t.muted));
     }
     if let Some(a) = c
         .metrics

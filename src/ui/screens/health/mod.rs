@@ -5,15 +5,17 @@ use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Clear, Widget};
 
 mod actions;
+mod chart;
 
 pub use actions::HINTS;
 mod layout;
 mod metrics;
 mod nodes;
 mod raft;
+mod spark;
 
 use crate::cluster::{ClusterState, NodeState};
 use crate::sanitize::sanitize;
@@ -52,6 +54,8 @@ pub struct HealthScreen {
     pub focus: Panel,
     selected: [usize; 3],
     filter: String,
+    /// The chart of the selected metric is open (over the nodes and raft panels).
+    pub chart: bool,
 }
 
 impl HealthScreen {
@@ -138,6 +142,8 @@ impl HealthScreen {
         let (panel, rect, footer) = layout
             .panels()
             .into_iter()
+            // The chart covers the panels above the metrics.
+            .filter(|(p, ..)| !self.chart || *p == Panel::Metrics)
             .find(|(_, rect, _)| rect.contains((col, row).into()))?;
         let rows = self.row_count(panel, cluster);
         let visible = table::visible_rows(rect.height, footer);
@@ -181,6 +187,12 @@ impl Widget for HealthView<'_> {
         }
         if let Some(r) = layout.metrics {
             health_metrics::render(&self, r, layout.metrics_footer, buf);
+        }
+        if self.screen.chart
+            && let Some(r) = layout.chart_area()
+        {
+            Clear.render(r, buf);
+            chart::render(&self, r, buf);
         }
     }
 }
