@@ -155,6 +155,7 @@ fn render_one_unreachable() {
             seal: None,
             leader: None,
             latency_ms: Some(1),
+            metrics: None,
         }],
         cluster: Default::default(),
     });

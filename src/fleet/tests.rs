@@ -28,6 +28,7 @@ fn node(addr: &str, status: u16, version: &str) -> NodeReport {
         seal: None,
         leader: None,
         latency_ms: Some(1),
+        metrics: None,
     }
 }
 
@@ -41,6 +42,7 @@ fn down(addr: &str) -> NodeReport {
         seal: None,
         leader: None,
         latency_ms: Some(1),
+        metrics: None,
     }
 }
 
