@@ -128,6 +128,8 @@ fn unreachable_server_is_a_visible_state_and_the_console_keeps_running() {
     t.type_text("?");
     t.wait_for("Help", WAIT);
     t.keys(&["Escape"]);
+    // An escape and a key read together are one alt-chord: wait for the overlay to close first.
+    t.wait_until("help closed", WAIT, |s| !s.contains("Help — esc to close"));
     t.keys(&["C-c"]);
     t.wait_for("__EXIT_0__", WAIT);
     assert_restored(&t);

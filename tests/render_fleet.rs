@@ -309,4 +309,10 @@ fn enter_switches_context_and_esc_comes_back() {
     // `:fleet` again does not open a second one.
     app.run_command("fleet");
     assert_eq!(app.screens.len(), 1);
+    // `:health` from the fleet alone opens the health screen on top of it (found by hand).
+    app.run_command("health");
+    let kinds: Vec<&str> = app.screens.iter().map(|s| s.title()).collect();
+    assert_eq!(kinds, vec!["Fleet", "Health screen"]);
+    app.run_command("fleet");
+    assert_eq!(app.screens.len(), 1);
 }

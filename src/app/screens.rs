@@ -68,6 +68,13 @@ impl App {
 
     /// `:health`: back down the stack to the health screen, as it was.
     pub(crate) fn go_to_health(&mut self) {
+        if !self.screens.iter().any(|s| matches!(s, Screen::Health(_))) {
+            // Only the fleet view below (`--fleet`, or `esc` back to it): the health screen opens
+            // on top of it.
+            self.screens.push(Screen::Health(
+                crate::ui::screens::health::HealthScreen::default(),
+            ));
+        }
         while self.screens.len() > 1 && !matches!(self.screen(), Screen::Health(_)) {
             self.screens.pop();
         }

@@ -124,7 +124,8 @@ fn raft_cell(s: &RowSummary, t: &Theme) -> Span<'static> {
 
 fn alert_cell(s: &RowSummary, t: &Theme) -> Span<'static> {
     match &s.alert {
-        None if s.state == RowState::Loading || s.total == 0 => Span::styled("—", t.muted),
+        // No node answered: nothing was measured.
+        None if s.state == RowState::Loading || s.up + s.sealed == 0 => Span::styled("—", t.muted),
         None => Span::styled("ok", t.status_ok),
         Some((lvl, text)) => {
             let style = if *lvl == Level::Critical {
