@@ -73,6 +73,12 @@ impl Tmux {
         let mut args = vec!["send-keys", "-t", &self.session];
         args.extend_from_slice(keys);
         self.run(&args);
+        if keys.last() == Some(&"Escape") {
+            // An escape read together with the next key is one alt-chord (`esc` then `q` would
+            // arrive as alt-q): give the console a moment to read the escape on its own. Not a
+            // guarantee on a starved machine; tests that must be exact wait for the screen.
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
     }
 
     pub fn screen(&self) -> String {
